@@ -1,0 +1,49 @@
+/**
+ * What a capture source hands to the next stage.
+ *
+ * Frames are pushed synchronously. `data` is a view into a buffer the source reuses: it is valid only during the
+ * call, so a stage that keeps bytes beyond it copies them (DESIGN: views, not copies).
+ */
+export interface FrameSink {
+  /**
+   * One captured frame.
+   * @param data     the captured bytes (possibly fewer than `origLen` when the capture's snaplen cut it)
+   * @param ts       capture timestamp, epoch seconds (fractional)
+   * @param linkType LINKTYPE_* number of the frame (https://www.tcpdump.org/linktypes.html)
+   * @param origLen  the frame's length on the wire
+   */
+  frame(data: Buffer, ts: number, linkType: number, origLen: number): void;
+}
+
+/** Something about the capture file itself (not about one connection): damage, truncation, odd blocks. */
+export interface CaptureNote {
+  kind: 'truncated' | 'corrupt' | 'unsupported-link-type' | 'skipped-block' | 'format';
+  message: string;
+  /** byte offset in the (decompressed) capture where it was found */
+  offset: number;
+}
+
+export type CaptureFormat = 'pcap' | 'pcap-ns' | 'pcapng';
+
+/** A pure, push-driven capture parser: bytes in, frames out; it never reads a file itself. */
+export interface CaptureParser {
+  readonly format: CaptureFormat;
+  /**
+   * Walks `buf[start, end)` and emits every complete frame. Returns how many bytes were consumed (whole blocks
+   * only); the caller keeps the rest and offers it again, followed by more bytes.
+   */
+  feed(buf: Buffer, start: number, end: number): number;
+  /** Called once when no more bytes will come; `leftover` is how many unconsumed bytes remained (a cut file). */
+  finish(leftover: number, offset: number): void;
+  readonly notes: CaptureNote[];
+}
+
+export class CaptureError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'not-found' | 'unreadable' | 'not-a-capture' | 'unsupported' | 'corrupt',
+  ) {
+    super(message);
+    this.name = 'CaptureError';
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * The connection record: one per TCP connection that carried TLS (or tried to reach a TLS port).
+ * Every stage after src/tls speaks this shape: the diagnosis, the UI, the reports, NDJSON output and the tests.
+ * Keys are stable. Coded values are IANA numbers as '0x' hex strings; a name stands beside each, never instead.
+ */
+export type Role = 'client' | 'server';
+
+export interface Endpoint {
+  ip: string;
+  port: number;
+}
+
+export interface TcpPacketFacts {
+  from: Role;
+  ts: number;
+  /** the sender's IPv4 TTL or IPv6 hop limit */
+  ttl: number;
+}
+
+export interface TcpFacts {
+  synTs: number | null;
+  synAckTs: number | null;
+  /** the first RST of the connection */
+  rst: TcpPacketFacts | null;
+  fin: TcpPacketFacts[];
+  /** TTL / hop limit of each side's first packet: a reset that differs was likely forged on the path */
+  ttl: { client: number | null; server: number | null };
+  packets: { client: number; server: number };
+  payloadBytes: { client: number; server: number };
+  /** stream bytes never captured, per side */
+  gapBytes: { client: number; server: number };
+  /** what carried the connection, outermost first ('' when nothing but IP) */
+  tunnel: string;
+}
+
+export interface ClientHelloFacts {
+  ts: number;
+  /** SSLv2-compatible ClientHello (an SSLv2 record, RFC 6101 appendix E.2 / RFC 5246 appendix E.2) */
+  sslv2: boolean;
+  legacyVersion: string;
+  legacyVersionName: string;
+  /** supported_versions (RFC 8446 §4.2.1), GREASE left out; [] when the extension is absent */
+  supportedVersions: string[];
+  supportedVersionNames: string[];
+  cipherSuites: string[];
+  cipherSuiteNames: string[];
+  sni: string | null;
+  alpn: string[];
+  groups: string[];
+  groupNames: string[];
+  signatureAlgorithms: string[];
+  signatureAlgorithmNames: string[];
+  keyShareGroups: string[];
+  /** extension type numbers in the order sent, GREASE included as sent */
+  extensions: number[];
+  sessionId: boolean;
+  sessionTicket: boolean;
+  pskOffered: boolean;
+  earlyData: boolean;
+  /** TLS_FALLBACK_SCSV (0x5600, RFC 7507) among the suites */
+  fallbackScsv: boolean;
+  /** encrypted_client_hello (0xfe0d) present */
+  ech: boolean;
+  ja4: string;
+}
+
+export interface ServerHelloFacts {
+  ts: number;
+  /** the negotiated version: supported_versions when present, else legacy_version */
+  version: string;
+  versionName: string;
+  legacyVersion: string;
+  cipherSuite: string;
+  cipherSuiteName: string;
+  alpn: string | null;
+  /** the key_share group chosen (TLS 1.3) */
+  group: string | null;
+  groupName: string | null;
+  extensions: number[];
+  /** a HelloRetryRequest came first (RFC 8446 §4.1.4); the fields above are the real ServerHello's */
+  helloRetryRequest: boolean;
+  /** group asked for by the HelloRetryRequest */
+  retryGroup: string | null;
+  sessionResumed: boolean;
+  ja4s: string;
+}
+
+export interface CertificateFacts {
+  subject: string;
+  issuer: string;
+  /** subjectAltName entries as 'DNS:example.com', 'IP Address:192.0.2.1' */
+  san: string[];
+  notBefore: string;
+  notAfter: string;
+  selfSigned: boolean;
+  ca: boolean;
+  keyType: string | null;
+  keyBits: number | null;
+  signatureAlgorithm: string | null;
+  serialNumber: string;
+  sha256: string;
+  /** the certificate could not be decoded; the other fields are empty */
+  error?: string;
+}
+
+export interface AlertFacts {
+  from: Role;
+  ts: number;
+  /** 1 warning, 2 fatal; null when the alert was encrypted */
+  level: number | null;
+  description: number | null;
+  name: string | null;
+  encrypted: boolean;
+}
+
+/** One TLS record's header, kept for the first records after the hellos (sizes tell what encryption hides). */
+export interface RecordFacts {
+  from: Role;
+  ts: number;
+  contentType: number;
+  length: number;
+}
+
+export interface TlsFacts {
+  /** the plaintext protocol the connection started in before upgrading ('smtp', 'imap', 'pop3', 'ftp', 'ldap', 'xmpp', 'irc', 'postgres', 'mysql', 'rdp', ...) */
+  startTls: string | null;
+  clientHello: ClientHelloFacts | null;
+  serverHello: ServerHelloFacts | null;
+  /** the server's plaintext chain, leaf first (TLS ≤ 1.2) */
+  certificates: CertificateFacts[];
+  certificatesTs: number | null;
+  /** the server asked for a client certificate */
+  certificateRequested: boolean;
+  /** the client's Certificate message: null when none was sent, else the number of certificates in it */
+  clientCertificates: number | null;
+  alerts: AlertFacts[];
+  changeCipherSpec: { client: number | null; server: number | null };
+  /** records counted per side by content type name, all of the connection */
+  recordCounts: { client: Record<string, number>; server: Record<string, number> };
+  /** the first records of each side once encryption began (bounded) */
+  encryptedRecords: RecordFacts[];
+  /** the peer answered with bytes that are not TLS: a printable preview of them */
+  nonTlsResponse: { from: Role; ts: number; preview: string } | null;
+  /** Zeek's ssl_history letters: upper case client, lower case server */
+  history: string;
+  established: boolean;
+  establishedTs: number | null;
+}
+
+export interface TimelineEvent {
+  ts: number;
+  from: Role;
+  event: string;
+  detail?: string;
+}
+
+export interface Diagnosis {
+  code: string;
+  title: string;
+  evidence: string[];
+  fix: string;
+}
+
+export type Outcome = 'established' | 'failed' | 'incomplete';
+
+export interface ConnectionRecord {
+  id: string;
+  capture: string;
+  client: Endpoint;
+  server: Endpoint;
+  /** how the client side was told: 'syn', 'client-hello', 'syn-ack', 'server-hello', 'port' */
+  clientInferredBy: string;
+  firstTs: number;
+  lastTs: number;
+  /** how the connection's tracking ended: 'closed', 'reset', 'idle', 'capture-end', 'evicted' */
+  end: string;
+  tcp: TcpFacts;
+  tls: TlsFacts;
+  outcome: Outcome;
+  diagnosis: Diagnosis | null;
+  warnings: string[];
+  timeline: TimelineEvent[];
+  notes: string[];
+}

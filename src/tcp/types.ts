@@ -1,0 +1,58 @@
+/**
+ * What the TCP layer tells about one connection. Directions are 0 and 1, where 0 is the sender of the first packet
+ * seen for the flow; which side is the client is decided above (SYN sender, ClientHello sender, ...).
+ */
+export type Direction = 0 | 1;
+
+export interface FlowEndpoints {
+  /** printable addresses ('192.0.2.1', '2001:db8::1') and ports of direction 0's sender and receiver */
+  addr: [string, string];
+  port: [number, number];
+  ipVersion: 4 | 6;
+  /** encapsulation the first packet came through ('' when none) */
+  tunnel: string;
+}
+
+export type TcpControl = 'syn' | 'syn-ack' | 'fin' | 'rst';
+
+/** Receives one connection's events, in capture order. Created by the flow table's factory for each new flow. */
+export interface TcpConnectionHandler {
+  /** every packet of the flow (for counts, first/last timestamps, TTLs), before any data or control event it causes */
+  packet(dir: Direction, ts: number, flags: number, payloadLength: number, ttl: number): void;
+  /** a SYN, SYN-ACK, FIN or RST, with the sender's IP TTL / hop limit */
+  control(dir: Direction, kind: TcpControl, ts: number, ttl: number): void;
+  /**
+   * New in-order stream bytes of one direction. `data` is a view valid only during the call: copy what you keep.
+   * `ts` is the timestamp of the packet that carried these bytes (for reordered data, the one that completed them).
+   */
+  data(dir: Direction, data: Buffer, ts: number): void;
+  /** `bytes` of one direction were never captured; the stream continues after them */
+  gap(dir: Direction, bytes: number, ts: number): void;
+  /** a fact about the packets themselves: retransmission counts are not notes, damage and fragments are */
+  note(dir: Direction, ts: number, message: string): void;
+  /**
+   * The flow is over: both FINs, an RST, idle eviction, or the end of the capture.
+   * The handler must not expect further calls.
+   */
+  end(reason: 'closed' | 'reset' | 'idle' | 'capture-end' | 'evicted', ts: number): void;
+}
+
+/** The handle the flow table gives the handler's owner to lighten a connection once its handshake is over. */
+export interface FlowControl {
+  /**
+   * Stop buffering out-of-order bytes for this flow: in-order bytes are still delivered as views, a hole becomes a gap
+   * at once. Called once a connection is past its handshake (DESIGN: stop at encryption, buffer nothing).
+   */
+  lighten(): void;
+}
+
+export type HandlerFactory = (endpoints: FlowEndpoints, firstTs: number, flow: FlowControl) => TcpConnectionHandler;
+
+export interface FlowTableOptions {
+  /** seconds of capture time without a packet after which a flow is ended as 'idle' (default 300) */
+  idleTimeout?: number;
+  /** flows kept at once; past it the least recently active is ended as 'evicted' (default 100_000) */
+  maxFlows?: number;
+  /** out-of-order bytes buffered per direction before the earliest hole is declared a gap (default 1 MiB) */
+  maxBufferedBytes?: number;
+}

@@ -103,6 +103,32 @@ export interface CertificateFacts {
   error?: string;
 }
 
+/**
+ * The server chain judged at the capture time of the packet that carried it, against the SNI, the chain sent and the
+ * trust store (Node's bundled Mozilla roots plus any --ca files).
+ */
+export interface CertificateCheck {
+  /** the capture time the validity dates were compared with */
+  at: number;
+  /** the leaf's notAfter is before `at`: seconds since it expired */
+  expiredFor: number | null;
+  /** the leaf's notBefore is after `at`: seconds until it becomes valid */
+  notYetValidFor: number | null;
+  /** another certificate of the chain is outside its validity period (subject named) */
+  chainDateProblems: string[];
+  /** the SNI is covered by the leaf's SAN (or CN where there is no SAN); null when there was no SNI */
+  hostnameMatches: boolean | null;
+  selfSigned: boolean;
+  /** each certificate's issuer is the next one in the chain, up to one that is self-signed or known to the store */
+  chainComplete: boolean;
+  /** the chain ends in a root of the trust store (or is anchored by an intermediate of it) */
+  trusted: boolean;
+  /** the issuer name the chain stopped at when it is incomplete or untrusted */
+  missingIssuer: string | null;
+  /** plain-words findings, one per problem */
+  problems: string[];
+}
+
 export interface AlertFacts {
   from: Role;
   ts: number;
@@ -129,6 +155,7 @@ export interface TlsFacts {
   /** the server's plaintext chain, leaf first (TLS ≤ 1.2) */
   certificates: CertificateFacts[];
   certificatesTs: number | null;
+  certificateCheck: CertificateCheck | null;
   /** the server asked for a client certificate */
   certificateRequested: boolean;
   /** the client's Certificate message: null when none was sent, else the number of certificates in it */

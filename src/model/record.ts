@@ -201,6 +201,11 @@ export interface ConnectionRecord {
   lastTs: number;
   /** how the connection's tracking ended: 'closed', 'reset', 'idle', 'capture-end', 'evicted' */
   end: string;
+  /**
+   * capture time up to which this connection was watched: the last frame of the capture for 'capture-end', the time
+   * of eviction for 'idle'; equal to lastTs otherwise. A silence is only as long as the watch that saw it.
+   */
+  observedUntil: number;
   tcp: TcpFacts;
   tls: TlsFacts;
   outcome: Outcome;

@@ -1,0 +1,252 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import { addNote } from './notes.js';
+import { createParser, type FileParser } from './parser.js';
+import { describeHead, sniffCapture, SNIFF_BYTES } from './sniff.js';
+import { CaptureError, type CaptureFormat, type CaptureNote, type FrameSink } from './types.js';
+
+export interface ReadCaptureOptions {
+  /** bytes read at a time (default 1 MiB); the buffer grows only for a single block larger than it */
+  chunkSize?: number;
+  /** after every read: bytes of the file read so far (compressed bytes for gzip) and the file's size */
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+}
+
+export interface CaptureFileSummary {
+  format: CaptureFormat;
+  gzip: boolean;
+  /** capture bytes read (after decompression for gzip) */
+  bytes: number;
+  frames: number;
+  /** the parser's notes and the reader's own (gzip damage), in file order */
+  notes: CaptureNote[];
+}
+
+const DEFAULT_CHUNK_SIZE = 1024 * 1024;
+/** Below this, chunk bookkeeping would cost more than parsing. */
+const MIN_CHUNK_SIZE = 64;
+
+/**
+ * Reads a pcap / pcapng file, gzip-compressed or not (sniffed from its bytes, never from its name), and pushes every
+ * frame to `sink` synchronously, as views of one reused read buffer.
+ *
+ * Rejects with CaptureError when the file is missing, unreadable, a directory, empty or not a capture. Damage inside a
+ * capture does not reject: frames before it are delivered and a note says where it is.
+ */
+export async function readCaptureFile(
+  path: string,
+  sink: FrameSink,
+  opts: ReadCaptureOptions = {},
+): Promise<CaptureFileSummary> {
+  const chunkSize = Math.max(MIN_CHUNK_SIZE, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK_SIZE));
+  const handle = await openForReading(path);
+  try {
+    const size = await regularFileSize(handle, path);
+    const head = Buffer.alloc(SNIFF_BYTES);
+    const headLength = (await guardRead(path, handle.read(head, 0, SNIFF_BYTES, 0))).bytesRead;
+    if (headLength === 0) throw new CaptureError(`${path}: empty file, not a capture`, 'not-a-capture');
+    const kind = sniffCapture(head.subarray(0, headLength));
+    if (kind === null) throw notACapture(path, head.subarray(0, headLength));
+    if (kind.container === 'other-compression') {
+      throw new CaptureError(`${path}: ${kind.name}-compressed; decompress it first (only gzip is read directly)`, 'unsupported');
+    }
+
+    const feed = new ChunkFeed(path, sink, chunkSize);
+    const gzip = kind.container === 'gzip';
+    if (gzip) await pumpGzip(handle, feed, size, opts.onProgress);
+    else await pumpPlain(handle, feed, size, opts.onProgress);
+    return feed.summary(gzip);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/** Reads the file straight into the feed's buffer: packet bytes are never copied. */
+async function pumpPlain(
+  handle: FileHandle,
+  feed: ChunkFeed,
+  size: number,
+  onProgress: ReadCaptureOptions['onProgress'],
+): Promise<void> {
+  let fileOffset = 0;
+  for (;;) {
+    const { bytesRead } = await guardRead(
+      feed.path,
+      handle.read(feed.buf, feed.filled, feed.buf.length - feed.filled, fileOffset),
+    );
+    if (bytesRead === 0) break;
+    fileOffset += bytesRead;
+    feed.filled += bytesRead;
+    onProgress?.(fileOffset, size);
+    feed.pump();
+    if (feed.stopped) break;
+  }
+  feed.end();
+}
+
+/** Decompresses with a zlib stream; each decompressed chunk is copied once into the feed's buffer. */
+async function pumpGzip(
+  handle: FileHandle,
+  feed: ChunkFeed,
+  size: number,
+  onProgress: ReadCaptureOptions['onProgress'],
+): Promise<void> {
+  const source = handle.createReadStream({ start: 0, autoClose: false, highWaterMark: feed.buf.length });
+  const gunzip = createGunzip({ chunkSize: Math.min(feed.buf.length, 256 * 1024) });
+  source.on('error', (err) => gunzip.destroy(err));
+  source.pipe(gunzip);
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      feed.append(chunk);
+      onProgress?.(source.bytesRead, size);
+      if (feed.stopped) break;
+    }
+  } catch (err) {
+    if (err instanceof CaptureError) throw err;
+    feed.gzipDamaged(err, source.bytesRead);
+  } finally {
+    source.destroy();
+    gunzip.destroy();
+  }
+  feed.end();
+}
+
+/**
+ * The one reused read buffer and the parser it feeds. `buf[0, filled)` holds bytes not yet consumed; `base` is the
+ * capture offset of `buf[0]`. After each feed the unconsumed tail (part of one block) moves to the front.
+ */
+class ChunkFeed {
+  buf: Buffer;
+  filled = 0;
+  private base = 0;
+  private parser: FileParser | null = null;
+  private readonly readerNotes: CaptureNote[] = [];
+
+  constructor(
+    readonly path: string,
+    private readonly sink: FrameSink,
+    chunkSize: number,
+  ) {
+    this.buf = Buffer.allocUnsafe(chunkSize);
+  }
+
+  get stopped(): boolean {
+    return this.parser?.stopped ?? false;
+  }
+
+  /** Offers the buffered bytes to the parser (created from the first bytes), then keeps the unconsumed tail. */
+  pump(): void {
+    if (this.parser === null) {
+      if (this.filled < SNIFF_BYTES) return;
+      this.parser = this.parserFor(this.buf.subarray(0, this.filled));
+    }
+    const used = this.parser.feed(this.buf, 0, this.filled);
+    if (used > 0) {
+      this.buf.copyWithin(0, used, this.filled);
+      this.filled -= used;
+      this.base += used;
+    } else if (this.filled === this.buf.length && !this.parser.stopped) {
+      // One block is larger than the buffer. Parsers refuse absurd lengths first, so this growth is bounded.
+      const bigger = Buffer.allocUnsafe(this.buf.length * 2);
+      this.buf.copy(bigger, 0, 0, this.filled);
+      this.buf = bigger;
+    }
+  }
+
+  /** Copies `chunk` in, pumping whenever the buffer is full. */
+  append(chunk: Buffer): void {
+    let offset = 0;
+    while (offset < chunk.length && !this.stopped) {
+      const n = Math.min(chunk.length - offset, this.buf.length - this.filled);
+      chunk.copy(this.buf, this.filled, offset, offset + n);
+      this.filled += n;
+      offset += n;
+      this.pump();
+    }
+  }
+
+  gzipDamaged(err: unknown, compressedOffset: number): void {
+    const reason = err instanceof Error ? err.message : String(err);
+    const code = (err as NodeJS.ErrnoException | null)?.code;
+    if (code !== undefined && !code.startsWith('Z_')) {
+      throw new CaptureError(`${this.path}: cannot be read (${reason})`, 'unreadable');
+    }
+    const at = this.base + this.filled;
+    if (this.parser === null && at < SNIFF_BYTES) {
+      throw new CaptureError(`${this.path}: gzip data is corrupt (${reason}), no capture inside`, 'corrupt');
+    }
+    const kind = code === 'Z_BUF_ERROR' ? 'truncated' : 'corrupt';
+    addNote(this.readerNotes, kind, `gzip stream broken near compressed byte ${compressedOffset}: ${reason}`, at);
+  }
+
+  /** No more bytes will come: the parser learns how many were left over (a cut block). */
+  end(): void {
+    if (this.parser === null) {
+      if (this.filled === 0) throw new CaptureError(`${this.path}: gzip holds no data, not a capture`, 'not-a-capture');
+      this.parser = this.parserFor(this.buf.subarray(0, this.filled));
+      this.pump();
+    }
+    this.parser.finish(this.filled, this.base);
+  }
+
+  summary(gzip: boolean): CaptureFileSummary {
+    const parser = this.parser as FileParser;
+    const notes = parser.notes.concat(this.readerNotes).sort((a, b) => a.offset - b.offset);
+    return { format: parser.format, gzip, bytes: this.base + this.filled, frames: parser.frames, notes };
+  }
+
+  private parserFor(head: Buffer): FileParser {
+    const parser = createParser(head, this.sink);
+    if (parser === null) {
+      throw notACapture(this.path, head, 'gzip-compressed, but ');
+    }
+    return parser;
+  }
+}
+
+async function openForReading(path: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'r');
+  } catch (err) {
+    throw fsError(path, err);
+  }
+}
+
+/** Linux lets a directory be opened: only fstat tells. */
+async function regularFileSize(handle: FileHandle, path: string): Promise<number> {
+  const stat = await guardRead(path, handle.stat());
+  if (stat.isDirectory()) throw new CaptureError(`${path}: is a directory, not a capture file`, 'unreadable');
+  return stat.size;
+}
+
+async function guardRead<T>(path: string, pending: Promise<T>): Promise<T> {
+  try {
+    return await pending;
+  } catch (err) {
+    throw fsError(path, err);
+  }
+}
+
+const FS_ERRORS: Readonly<Record<string, { code: CaptureError['code']; why: string }>> = {
+  ENOENT: { code: 'not-found', why: 'no such file' },
+  ENOTDIR: { code: 'not-found', why: 'a component of the path is not a directory' },
+  EACCES: { code: 'unreadable', why: 'permission denied' },
+  EPERM: { code: 'unreadable', why: 'permission denied' },
+  EISDIR: { code: 'unreadable', why: 'is a directory, not a capture file' },
+  EIO: { code: 'unreadable', why: 'input/output error' },
+};
+
+function fsError(path: string, err: unknown): CaptureError {
+  const errno = (err as NodeJS.ErrnoException | null)?.code ?? '';
+  const known = FS_ERRORS[errno];
+  if (known) return new CaptureError(`${path}: ${known.why}`, known.code);
+  const reason = err instanceof Error ? err.message : String(err);
+  return new CaptureError(`${path}: cannot be read (${reason})`, 'unreadable');
+}
+
+function notACapture(path: string, head: Buffer, prefix = ''): CaptureError {
+  return new CaptureError(
+    `${path}: ${prefix}not a capture file (starts with ${describeHead(head)}; expected pcap, pcapng or gzip)`,
+    'not-a-capture',
+  );
+}

@@ -1,0 +1,56 @@
+import { X509Certificate } from 'node:crypto';
+import { rootCertificates } from 'node:tls';
+import { fingerprintHex } from './certificate.js';
+
+/** Trust anchors for chain checks: Node's bundled Mozilla roots plus any extra PEM the user gave (--ca). */
+export interface TrustStore {
+  /** certificates of the store whose subject is `issuer` (Node's multi-line name spelling, as X509Certificate gives) */
+  bySubject(issuer: string): readonly X509Certificate[];
+  /** the very certificate (same SHA-256) is in the store */
+  has(cert: X509Certificate): boolean;
+  readonly size: number;
+  /** PEM blocks of the extra bundles that did not parse, in words */
+  readonly problems: readonly string[];
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/**
+ * Builds a store from `tls.rootCertificates` and `extraPem` bundles (each string may hold several certificates;
+ * text around the PEM blocks is ignored). Parsed once; pure — the caller reads any files.
+ */
+export function createTrustStore(extraPem: string[] = []): TrustStore {
+  const subjects = new Map<string, X509Certificate[]>();
+  const fingerprints = new Set<string>();
+  const problems: string[] = [];
+
+  const add = (pem: string, origin: string): void => {
+    let cert: X509Certificate;
+    try {
+      cert = new X509Certificate(pem);
+    } catch {
+      problems.push(`${origin}: a PEM certificate block does not parse`);
+      return;
+    }
+    const fingerprint = fingerprintHex(cert);
+    if (fingerprints.has(fingerprint)) return;
+    fingerprints.add(fingerprint);
+    const sameSubject = subjects.get(cert.subject);
+    if (sameSubject === undefined) subjects.set(cert.subject, [cert]);
+    else sameSubject.push(cert);
+  };
+
+  for (const pem of rootCertificates) add(pem, 'Node root store');
+  extraPem.forEach((bundle, index) => {
+    const blocks = bundle.match(PEM_CERTIFICATE);
+    if (blocks === null) problems.push(`extra bundle ${index + 1}: no PEM certificate in it`);
+    else for (const block of blocks) add(block, `extra bundle ${index + 1}`);
+  });
+
+  return {
+    bySubject: (issuer) => subjects.get(issuer) ?? [],
+    has: (cert) => fingerprints.has(fingerprintHex(cert)),
+    size: fingerprints.size,
+    problems,
+  };
+}

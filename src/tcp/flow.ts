@@ -1,0 +1,61 @@
+/**
+ * One tracked TCP connection: its handler, the two directions' reassemblers, and where it stands in its life.
+ * Passed to the handler's factory as its FlowControl.
+ */
+import type { FlowControl, TcpConnectionHandler } from './types.js';
+import type { FlowList, ListedFlow } from './flow-list.js';
+import type { StreamReassembler } from './reassembly.js';
+
+/** Packets flow both ways and the handler hears them. */
+export const FLOW_OPEN = 0;
+/** Both sides sent FIN: packets are still told to the handler during a short linger, then the flow ends 'closed'. */
+export const FLOW_CLOSING = 1;
+/** The handler was ended (RST): the entry lingers only to swallow late packets of the 4-tuple. */
+export const FLOW_DEAD = 2;
+
+// Bits of Flow.noted, shifted left by the direction: each fact about the packets is noted once per direction.
+export const NOTED_TRUNCATED = 1;
+export const NOTED_FRAGMENT = 4;
+
+export class Flow implements FlowControl, ListedFlow {
+  // IPv4: the 4-tuple as direction 0 sends it, the hash it is filed under and the next flow with the same hash
+  address0 = 0;
+  port0 = 0;
+  address1 = 0;
+  port1 = 0;
+  v4Hash = 0;
+  sameHash: Flow | null = null;
+  // IPv6: low/high endpoint strings and direction 0's sender
+  v6Low = '';
+  v6High = '';
+  v6Origin = '';
+  ipv6 = false;
+
+  handler!: TcpConnectionHandler;
+  stream0!: StreamReassembler;
+  stream1!: StreamReassembler;
+  state = FLOW_OPEN;
+  lastTs: number;
+  /** capture time when a closing or dead flow leaves the table */
+  lingerUntil = 0;
+  /** a direction already sent its RST (bit per direction) */
+  rstSent = 0;
+  noted = 0;
+  /** initial sequence numbers of differing SYN-ACKs, until the client's ACK says which one it took */
+  synAckCandidates: number[] | null = null;
+  /** the direction that sent those SYN-ACKs */
+  synAckDir = 0;
+
+  prev: ListedFlow | null = null;
+  next: ListedFlow | null = null;
+  list: FlowList<ListedFlow> | null = null;
+
+  constructor(firstTs: number) {
+    this.lastTs = firstTs;
+  }
+
+  lighten(): void {
+    this.stream0.lightened = true;
+    this.stream1.lightened = true;
+  }
+}

@@ -1,0 +1,311 @@
+/**
+ * One direction of a TCP connection turned back into its byte stream (RFC 9293 §3.4 sequence space, §3.10.7.4
+ * segment text). In-order bytes go straight to the handler as views of the segment; only out-of-order bytes are
+ * copied, into a bounded buffer, and a hole that cannot be waited for any longer becomes a gap.
+ *
+ *            delivered                 next        buffered (copies)
+ *   ─────────────────────────────────────┤   hole   [=====]  hole  [====]
+ *   retransmissions of this are dropped  │
+ *                                        ◀── a segment starting here is delivered as a view, then the buffer drains
+ *
+ * Overlaps are settled first-wins: bytes already delivered or buffered are kept, because which copy the receiving
+ * OS would have taken cannot be known from the wire; a differing copy is noted.
+ */
+import type { Direction, TcpConnectionHandler } from './types.js';
+import { seqAdd, seqDelta } from './sequence.js';
+
+/** Out-of-order bytes held across all flows of a table: the per-direction cap alone would not bound a big capture. */
+export class BufferBudget {
+  used = 0;
+  constructor(readonly limit: number) {}
+}
+
+/** A copied out-of-order piece of the stream, starting at sequence number `seq`. */
+class PendingSegment {
+  constructor(
+    readonly seq: number,
+    readonly data: Buffer,
+  ) {}
+}
+
+/** Pieces buffered per direction before the earliest hole gives way: keeps insertion linear scans short. */
+const MAX_PENDING_SEGMENTS = 1024;
+/**
+ * A jump this far from the expected sequence number before any byte was delivered means the starting point was
+ * wrong (a SYN-ACK that was not the one used, a stray first segment), not that a gigabyte went missing.
+ */
+const MAX_PLAUSIBLE_JUMP = 0x40000000;
+
+export class StreamReassembler {
+  /** sequence number of the next byte to deliver; meaningful once `started` */
+  next = 0;
+  started = false;
+  /** the starting point came from this direction's SYN (or SYN-ACK), whose sequence number is `isn` */
+  isnFromSyn = false;
+  isn = 0;
+  /** a FIN was seen: the stream is over, later payload is ignored */
+  finished = false;
+  /** stream bytes handed to the handler so far */
+  delivered = 0;
+  /** bytes reported as gaps so far */
+  gapBytes = 0;
+  /** no buffering: a hole is a gap at once (set by FlowControl.lighten) */
+  lightened = false;
+  /** buffered pieces in sequence order, none overlapping, all starting after `next`; null when none */
+  private pending: PendingSegment[] | null = null;
+  private pendingBytes = 0;
+  private notedOverlap = false;
+
+  constructor(
+    private readonly handler: TcpConnectionHandler,
+    private readonly dir: Direction,
+    private readonly maxBufferedBytes: number,
+    private readonly budget: BufferBudget,
+  ) {}
+
+  get bufferedBytes(): number {
+    return this.pendingBytes;
+  }
+
+  /** Nothing has been delivered or buffered yet, so the starting point may still be moved. */
+  get untouched(): boolean {
+    return this.delivered === 0 && this.gapBytes === 0 && this.pending === null;
+  }
+
+  /**
+   * A SYN (or SYN-ACK) with initial sequence number `isn`: the stream starts at isn + 1 (the SYN occupies one
+   * sequence number, RFC 9293 §3.4.1). Ignored once bytes of another starting point were delivered.
+   */
+  synchronize(isn: number): void {
+    if (!this.started || this.untouched) {
+      this.started = true;
+      this.isnFromSyn = true;
+      this.isn = isn;
+      this.next = seqAdd(isn, 1);
+    }
+  }
+
+  /**
+   * Segment text: `sentLength` stream bytes starting at sequence number `seq`, of which the first `end - start` were
+   * captured in `buf[start, end)` (fewer when the snaplen cut the frame: the uncaptured rest becomes a gap).
+   */
+  accept(seq: number, buf: Buffer, start: number, end: number, sentLength: number, ts: number): void {
+    if (this.finished) return;
+    const captured = end - start;
+    if (!this.started) {
+      this.started = true;
+      this.next = seq;
+    } else if (this.untouched) {
+      const jump = seqDelta(seq, this.next);
+      if (jump > MAX_PLAUSIBLE_JUMP || jump < -MAX_PLAUSIBLE_JUMP) {
+        this.handler.note(this.dir, ts, `stream started ${jump} bytes from where its SYN said; following the data`);
+        this.next = seq;
+      }
+    }
+    if (this.pending !== null && this.lightened) this.flushHoles(ts);
+    if (seqDelta(seq, this.next) > 0) {
+      if (!this.lightened) {
+        if (captured > 0) this.buffer(seq, buf, start, end, ts);
+        return;
+      }
+      this.advanceTo(seq, ts);
+    }
+    if (captured > 0) this.deliverFrom(seq, buf, start, end, ts);
+    if (sentLength > captured) {
+      // the snaplen cut this segment: its uncaptured tail will never be seen
+      const lostEnd = seqAdd(seq, sentLength);
+      if (seqDelta(lostEnd, this.next) > 0) this.advanceTo(lostEnd, ts);
+    }
+  }
+
+  /**
+   * The peer acknowledged up to `ack` (RFC 9293 §3.4: the next sequence number it expects). A buffered piece at or
+   * below that point proves the hole before it was received by the peer and only missed by the capture, so there is
+   * nothing to wait for: the hole becomes a gap.
+   */
+  acknowledged(ack: number, ts: number): void {
+    let pending = this.pending;
+    while (pending !== null && seqDelta(ack, pending[0].seq) > 0) {
+      this.advanceTo(pending[0].seq, ts);
+      pending = this.pending;
+    }
+  }
+
+  /**
+   * A FIN at sequence number `finSeq` (RFC 9293 §3.10.7.4: the FIN follows the segment text). Holes before it become
+   * gaps and buffered bytes before it are delivered; anything buffered past it is dropped. Returns false when this
+   * direction had already finished (a retransmitted FIN).
+   */
+  finish(finSeq: number, ts: number): boolean {
+    if (this.finished) return false;
+    if (!this.started) {
+      this.started = true;
+      this.next = finSeq;
+    } else if (seqDelta(finSeq, this.next) > 0) {
+      this.advanceTo(finSeq, ts);
+    }
+    this.discardPending();
+    this.finished = true;
+    return true;
+  }
+
+  /** Delivers everything buffered, each hole before it reported as a gap (RST, idle, eviction, end of capture). */
+  flushHoles(ts: number): void {
+    const pending = this.pending;
+    if (pending === null) return;
+    const last = pending[pending.length - 1];
+    this.advanceTo(seqAdd(last.seq, last.data.length), ts);
+  }
+
+  /** Delivers `buf[start, end)` holding the bytes from `seq`, which is at or before `next`. */
+  private deliverFrom(seq: number, buf: Buffer, start: number, end: number, ts: number): void {
+    for (;;) {
+      const pos = start + seqDelta(this.next, seq);
+      if (pos >= end) break;
+      const pending = this.pending;
+      if (pending !== null) {
+        const first = pending[0];
+        const ahead = seqDelta(first.seq, this.next);
+        if (ahead < end - pos) {
+          this.emit(buf.subarray(pos, pos + ahead), ts);
+          // the buffered copy came first and wins over this segment's copy of the same bytes
+          const overlap = Math.min(first.data.length, end - pos - ahead);
+          if (buf.compare(first.data, 0, overlap, pos + ahead, pos + ahead + overlap) !== 0) this.noteOverlap(ts);
+          this.drain(ts);
+          continue;
+        }
+      }
+      this.emit(buf.subarray(pos, end), ts);
+      break;
+    }
+    this.drain(ts);
+  }
+
+  /** Copies the out-of-order bytes `buf[start, end)` from `seq` into the buffer, keeping what is already there. */
+  private buffer(seq: number, buf: Buffer, start: number, end: number, ts: number): void {
+    let pending = this.pending;
+    if (pending === null) pending = this.pending = [];
+    const from = seqDelta(seq, this.next);
+    const to = from + (end - start);
+    const last = pending[pending.length - 1];
+    if (last === undefined || seqDelta(last.seq, this.next) + last.data.length <= from) {
+      this.keep(pending.length, seq, buf, start, end);
+    } else {
+      let cursor = from;
+      let index = 0;
+      while (cursor < to) {
+        while (index < pending.length) {
+          const passed = pending[index];
+          if (seqDelta(passed.seq, this.next) + passed.data.length > cursor) break;
+          index++;
+        }
+        const piece = pending[index];
+        const pieceFrom = piece === undefined ? to : seqDelta(piece.seq, this.next);
+        if (pieceFrom >= to) {
+          this.keep(index, seqAdd(seq, cursor - from), buf, start + cursor - from, end);
+          break;
+        }
+        if (pieceFrom > cursor) {
+          this.keep(index, seqAdd(seq, cursor - from), buf, start + cursor - from, start + pieceFrom - from);
+          index++;
+          cursor = pieceFrom;
+        }
+        const overlapEnd = Math.min(pieceFrom + piece.data.length, to);
+        const differs = buf.compare(
+          piece.data,
+          cursor - pieceFrom,
+          overlapEnd - pieceFrom,
+          start + cursor - from,
+          start + overlapEnd - from,
+        );
+        if (differs !== 0) this.noteOverlap(ts);
+        cursor = overlapEnd;
+        index++;
+      }
+    }
+    while (
+      this.pending !== null &&
+      (this.pendingBytes > this.maxBufferedBytes ||
+        this.pending.length > MAX_PENDING_SEGMENTS ||
+        this.budget.used > this.budget.limit)
+    ) {
+      this.advanceTo(this.pending[0].seq, ts);
+    }
+  }
+
+  /** Inserts a copy of `buf[start, end)` (it outlives the frame) as the piece at `index`. */
+  private keep(index: number, seq: number, buf: Buffer, start: number, end: number): void {
+    const length = end - start;
+    const data = Buffer.allocUnsafe(length);
+    buf.copy(data, 0, start, end);
+    const pending = this.pending!;
+    if (index === pending.length) pending.push(new PendingSegment(seq, data));
+    else pending.splice(index, 0, new PendingSegment(seq, data));
+    this.pendingBytes += length;
+    this.budget.used += length;
+  }
+
+  /** Moves `next` up to `target`: buffered pieces on the way are delivered, the holes between them become gaps. */
+  private advanceTo(target: number, ts: number): void {
+    for (;;) {
+      const missing = seqDelta(target, this.next);
+      if (missing <= 0) break;
+      const pending = this.pending;
+      if (pending !== null) {
+        const ahead = seqDelta(pending[0].seq, this.next);
+        if (ahead < missing) {
+          this.gap(ahead, ts);
+          this.drain(ts);
+          continue;
+        }
+      }
+      this.gap(missing, ts);
+      break;
+    }
+    this.drain(ts);
+  }
+
+  /** Delivers the buffered pieces that `next` has reached, dropping the parts of them already delivered. */
+  private drain(ts: number): void {
+    const pending = this.pending;
+    if (pending === null) return;
+    let taken = 0;
+    while (taken < pending.length) {
+      const piece = pending[taken];
+      const ahead = seqDelta(piece.seq, this.next);
+      if (ahead > 0) break;
+      const length = piece.data.length;
+      if (length + ahead > 0) this.emit(ahead === 0 ? piece.data : piece.data.subarray(-ahead), ts);
+      this.pendingBytes -= length;
+      this.budget.used -= length;
+      taken++;
+    }
+    if (taken === pending.length) this.pending = null;
+    else if (taken > 0) pending.splice(0, taken);
+  }
+
+  private discardPending(): void {
+    if (this.pending === null) return;
+    this.budget.used -= this.pendingBytes;
+    this.pendingBytes = 0;
+    this.pending = null;
+  }
+
+  private emit(data: Buffer, ts: number): void {
+    this.next = seqAdd(this.next, data.length);
+    this.delivered += data.length;
+    this.handler.data(this.dir, data, ts);
+  }
+
+  private gap(bytes: number, ts: number): void {
+    this.next = seqAdd(this.next, bytes);
+    this.gapBytes += bytes;
+    this.handler.gap(this.dir, bytes, ts);
+  }
+
+  private noteOverlap(ts: number): void {
+    if (this.notedOverlap) return;
+    this.notedOverlap = true;
+    this.handler.note(this.dir, ts, 'overlapping segments with different content: the first copy seen was kept');
+  }
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SANITIZE_LIMIT, sanitizeForTerminal } from '../../src/model/sanitize.js';
+
+describe('sanitizeForTerminal', () => {
+  it('returns ordinary text unchanged, non-ASCII included', () => {
+    expect(sanitizeForTerminal('www.example.com')).toBe('www.example.com');
+    expect(sanitizeForTerminal('CN=Bücher Straße,O=日本')).toBe('CN=Bücher Straße,O=日本');
+    expect(sanitizeForTerminal('emoji 🔒 ok')).toBe('emoji 🔒 ok');
+  });
+
+  it('defuses ANSI escape sequences by escaping ESC', () => {
+    expect(sanitizeForTerminal('evil\x1b[2J\x1b]0;title\x07')).toBe('evil\\x1b[2J\\x1b]0;title\\x07');
+  });
+
+  it('escapes C0 controls, DEL and C1 controls (the 8-bit CSI among them)', () => {
+    expect(sanitizeForTerminal('a\r\nb\tc\x00d\x7fe\x9bf\x85')).toBe('a\\x0d\\x0ab\\x09c\\x00d\\x7fe\\x9bf\\x85');
+  });
+
+  it('escapes bidi overrides, embeddings and isolates', () => {
+    expect(sanitizeForTerminal('moc.\u202eevil')).toBe('moc.\\u{202e}evil');
+    expect(sanitizeForTerminal('\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069')).toBe(
+      '\\u{202a}\\u{202b}\\u{202c}\\u{202d}\\u{2066}\\u{2067}\\u{2068}\\u{2069}',
+    );
+  });
+
+  it('escapes the backslash so that an escape in the output is never ambiguous', () => {
+    expect(sanitizeForTerminal('a\\x1b')).toBe('a\\\\x1b');
+  });
+
+  it('escapes lone surrogates but keeps pairs', () => {
+    expect(sanitizeForTerminal('x\ud800y')).toBe('x\\u{d800}y');
+    expect(sanitizeForTerminal('\ud83d\udd12')).toBe('🔒');
+  });
+
+  it('caps the length with an ellipsis, never splitting an escape', () => {
+    const long = 'a'.repeat(1000);
+    const capped = sanitizeForTerminal(long);
+    expect(capped).toHaveLength(DEFAULT_SANITIZE_LIMIT);
+    expect(capped.endsWith('…')).toBe(true);
+    expect(sanitizeForTerminal('abcdefgh\x1b', 10)).toBe('abcdefgh…');
+    expect(sanitizeForTerminal('abcdef\x1b', 10)).toBe('abcdef\\x1b');
+    expect(sanitizeForTerminal('abcdef\x1bz', 10)).toBe('abcdef…');
+  });
+
+  it('keeps text that exactly fits', () => {
+    expect(sanitizeForTerminal('abcdefghij', 10)).toBe('abcdefghij');
+  });
+});

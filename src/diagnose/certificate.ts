@@ -1,0 +1,54 @@
+/**
+ * What the certificate rules share: whether the client turned the server's chain down, and how the chain is named
+ * in evidence. The record's certificate check (made at capture time, against the SNI and the trust store) decides
+ * what was wrong; the client's alert only corroborates, because stacks often send a vaguer one.
+ */
+import type { CertificateCheck, CertificateFacts } from '../model/record.js';
+import type { RuleContext } from './context.js';
+import { isoTime, quoted, summarizeList } from './describe.js';
+import { actSentence } from './evidence.js';
+
+/**
+ * Alerts a client sends about the server's certificate (RFC 5246 §7.2.2, RFC 8446 §6.2): bad_certificate (42),
+ * unsupported_certificate (43), certificate_revoked (44), certificate_expired (45), certificate_unknown (46),
+ * unknown_ca (48).
+ */
+export const CERTIFICATE_ALERTS: ReadonlySet<number> = new Set([42, 43, 44, 45, 46, 48]);
+
+/** How the client turned the chain down, as an evidence line; null when it did not (or the server failed first). */
+export function clientRejection(facts: RuleContext): string | null {
+  if (!facts.clientRejectedServerFlight || !facts.failureAct) return null;
+  return actSentence(facts, facts.failureAct);
+}
+
+/** The client's decisive alert when it is about certificates, else null. */
+export function clientCertificateAlert(facts: RuleContext): number | null {
+  const alert = facts.decisiveAlert;
+  if (!alert || alert.from !== 'client' || alert.description === null) return null;
+  return CERTIFICATE_ALERTS.has(alert.description) ? alert.description : null;
+}
+
+/** 'the server's certificate "CN=example.com" issued by "CN=Example CA"' */
+export function leafPhrase(leaf: CertificateFacts | undefined): string {
+  if (!leaf) return "the server's certificate";
+  if (leaf.error) return "the server's certificate (which could not be decoded)";
+  return `the server's certificate ${quoted(leaf.subject)} issued by ${quoted(leaf.issuer)}`;
+}
+
+/** The SAN entries, quoted and summarised. */
+export function sanPhrase(leaf: CertificateFacts): string {
+  return leaf.san.length === 0 ? 'no subjectAltName' : `subjectAltName ${summarizeList(leaf.san.map((s) => quoted(s, 80)))}`;
+}
+
+/** When the check was made, for evidence. */
+export function checkedAt(check: CertificateCheck): string {
+  return `judged at the capture time of the certificate, ${isoTime(check.at)}`;
+}
+
+/** The check's other findings, so that a diagnosis never hides a second problem. */
+export function otherProblems(check: CertificateCheck, shown: (problem: string) => boolean): string[] {
+  const rest = check.problems.filter((p) => !shown(p));
+  return rest.length === 0 ? [] : [`the certificate check also found: ${rest.map((p) => quoted(p, 160)).join('; ')}`];
+}
+
+export const TLS13_HIDDEN = 'the certificate itself was encrypted (TLS 1.3), so only the alert tells';

@@ -1,0 +1,251 @@
+/**
+ * What many rules need, computed once per record: who failed first and how, what that answered, whether the server
+ * answered at all, how long a hello waited, the TLS 1.3 record sizes that stand in for encrypted messages, and
+ * whether a reset was forged. Rules read these facts; none of them walks the record again for the same question.
+ */
+import type {
+  AlertFacts,
+  ClientHelloFacts,
+  ConnectionRecord,
+  Diagnosis,
+  Outcome,
+  RecordFacts,
+  Role,
+  ServerHelloFacts,
+} from '../model/record.js';
+import { versionName } from '../tls/registry/index.js';
+import type { DiagnoseOptions } from './options.js';
+import { decideOutcome } from './outcome.js';
+import { analyzeReset, type ResetAnalysis } from './reset.js';
+import { CHANGE_CIPHER_SPEC, handshakeSteps, type HandshakeStep } from './steps.js';
+
+/** One rule: the facts of a connection in, a diagnosis out when the rule's cause fits, else null. */
+export type Rule = (facts: RuleContext) => Diagnosis | null;
+
+/** The first thing that ended the handshake: an alert, a reset, a FIN, or bytes that are not TLS. */
+export interface FailureAct {
+  kind: 'alert' | 'RST' | 'FIN' | 'non-TLS';
+  from: Role;
+  ts: number;
+  alert: AlertFacts | null;
+  /** the last handshake step at or before it, either side's */
+  after: HandshakeStep | null;
+}
+
+export interface ConnectionEnd {
+  kind: 'RST' | 'FIN';
+  from: Role;
+  ts: number;
+}
+
+export interface RuleContext {
+  record: ConnectionRecord;
+  options: DiagnoseOptions;
+  clientHello: ClientHelloFacts | null;
+  serverHello: ServerHelloFacts | null;
+  /** the negotiated version is TLS 1.3 (or one of its drafts): everything after the ServerHello is encrypted */
+  tls13: boolean;
+  /** the moment evidence times are given relative to: the ClientHello, else the connection's first packet */
+  origin: { ts: number; name: string };
+  steps: HandshakeStep[];
+  lastStep: HandshakeStep | null;
+  /** the alert that ended the handshake: the first fatal one, or an unreadable one before the handshake completed */
+  decisiveAlert: AlertFacts | null;
+  /** the first RST or FIN */
+  firstEnd: ConnectionEnd | null;
+  failureAct: FailureAct | null;
+  /** the server sent anything at all after the ClientHello: TLS records, an alert, other bytes */
+  serverAnswered: boolean;
+  /** seconds an unanswered ClientHello waited (to the server's close, or as long as the connection was watched) */
+  helloWait: number | null;
+  helloTimedOut: boolean;
+  /** a SYN with no SYN-ACK: seconds it waited */
+  connectWait: number | null;
+  connectTimedOut: boolean;
+  connectRefused: boolean;
+  /** the capture shows neither hello: it began after the handshake */
+  midStream: boolean;
+  /** the server's hello was never captured but the connection carried encrypted data: the handshake is out of sight */
+  handshakeHidden: boolean;
+  /** the server failed the handshake (alert, close, reset) in answer to the ClientHello, before any ServerHello */
+  serverFailedClientHello: boolean;
+  /** the client failed the handshake after the server's certificate and before its own key exchange */
+  clientRejectedServerFlight: boolean;
+  /** encrypted records after the ServerHello, per side, ChangeCipherSpec left out (bounded by the record) */
+  postHelloRecords: { client: RecordFacts[]; server: RecordFacts[] };
+  reset: ResetAnalysis | null;
+  outcome: Outcome;
+}
+
+/** Alerts that are not failures even before the handshake completes: close_notify, user_canceled, no_renegotiation, unrecognized_name. */
+const BENIGN_WARNINGS: ReadonlySet<number> = new Set([0, 90, 100, 112]);
+
+/** Builds the facts every rule reads. Pure; never throws on a well-typed record. */
+export function buildContext(record: ConnectionRecord, options: DiagnoseOptions): RuleContext {
+  const { tls, tcp } = record;
+  const clientHello = tls.clientHello;
+  const serverHello = tls.serverHello;
+  const tls13 = serverHello !== null && isTls13Version(serverHello.version);
+  const origin = clientHello
+    ? { ts: clientHello.ts, name: 'ClientHello' }
+    : tcp.synTs !== null
+      ? { ts: tcp.synTs, name: 'SYN' }
+      : { ts: record.firstTs, name: 'first packet' };
+  const steps = handshakeSteps(record);
+  const lastStep = steps.length > 0 ? steps[steps.length - 1] : null;
+  const decisiveAlert = findDecisiveAlert(record);
+  const firstEnd = findFirstEnd(record);
+  const failureAct = findFailureAct(record, decisiveAlert, firstEnd, steps);
+
+  // a silence lasts as long as the watch that saw it: to the capture's end or the eviction, not the last packet
+  const waitEnd = Math.max(record.lastTs, record.observedUntil ?? record.lastTs);
+
+  const serverAnswered = didServerAnswer(record);
+  let helloWait: number | null = null;
+  if (clientHello && !serverAnswered) {
+    const stoppedAt = firstEnd && firstEnd.from === 'server' ? firstEnd.ts : waitEnd;
+    helloWait = stoppedAt - clientHello.ts;
+  }
+  const helloTimedOut = helloWait !== null && helloWait > options.handshakeTimeout;
+
+  const midStream = clientHello === null && serverHello === null;
+  const synUnanswered = midStream && tcp.synTs !== null && tcp.synAckTs === null;
+  const connectRefused = synUnanswered && tcp.rst !== null && tcp.rst.from === 'server';
+  const connectWait = synUnanswered && !connectRefused ? waitEnd - (tcp.synTs ?? waitEnd) : null;
+  const connectTimedOut = connectWait !== null && connectWait > options.handshakeTimeout;
+
+  const serverEncryptedData = tls.encryptedRecords.some((r) => r.from === 'server' && r.contentType === 23);
+  const handshakeHidden = serverHello === null && (tcp.gapBytes.server > 0 || serverEncryptedData);
+
+  const serverFailedClientHello =
+    failureAct !== null &&
+    failureAct.from === 'server' &&
+    clientHello !== null &&
+    failureAct.ts >= clientHello.ts &&
+    (serverHello === null || serverHello.ts > failureAct.ts);
+
+  const clientRejectedServerFlight = didClientReject(record, failureAct, tls13);
+
+  const postHelloRecords = { client: [] as RecordFacts[], server: [] as RecordFacts[] };
+  if (serverHello) {
+    for (const r of tls.encryptedRecords) {
+      if (r.ts < serverHello.ts || r.contentType === CHANGE_CIPHER_SPEC) continue;
+      postHelloRecords[r.from].push(r);
+    }
+  }
+
+  const resetSide = tcp.rst?.from;
+  const peerLast = resetSide ? lastStepBefore(steps, tcp.rst?.ts ?? 0, resetSide === 'client' ? 'server' : 'client') : null;
+  const reset = analyzeReset(record, peerLast);
+
+  const facts: Omit<RuleContext, 'outcome'> = {
+    record,
+    options,
+    clientHello,
+    serverHello,
+    tls13,
+    origin,
+    steps,
+    lastStep,
+    decisiveAlert,
+    firstEnd,
+    failureAct,
+    serverAnswered,
+    helloWait,
+    helloTimedOut,
+    connectWait,
+    connectTimedOut,
+    connectRefused,
+    midStream,
+    handshakeHidden,
+    serverFailedClientHello,
+    clientRejectedServerFlight,
+    postHelloRecords,
+    reset,
+  };
+  return { ...facts, outcome: decideOutcome(facts) };
+}
+
+/** TLS 1.3 and its drafts, told by the registry's name so that drafts and experiments count too. */
+export function isTls13Version(hex: string): boolean {
+  return versionName(parseInt(hex, 16)).startsWith('TLS 1.3');
+}
+
+function findDecisiveAlert(record: ConnectionRecord): AlertFacts | null {
+  const { alerts, established, establishedTs } = record.tls;
+  const beforeEstablished = (a: AlertFacts) => !established || establishedTs === null || a.ts <= establishedTs;
+  for (const alert of alerts) {
+    if (alert.level === 2 && beforeEstablished(alert)) return alert;
+    if (alert.level === null && alert.encrypted && beforeEstablished(alert)) return alert;
+  }
+  if (established) return null;
+  // some stacks send a handshake-ending problem at warning level (SSL 3.0's no_certificate, bad_certificate)
+  for (const alert of alerts) {
+    if (alert.level === 1 && alert.description !== null && !BENIGN_WARNINGS.has(alert.description)) return alert;
+  }
+  return null;
+}
+
+function findFirstEnd(record: ConnectionRecord): ConnectionEnd | null {
+  const { rst, fin } = record.tcp;
+  let end: ConnectionEnd | null = rst ? { kind: 'RST', from: rst.from, ts: rst.ts } : null;
+  for (const f of fin) {
+    if (end === null || f.ts < end.ts) end = { kind: 'FIN', from: f.from, ts: f.ts };
+  }
+  return end;
+}
+
+function findFailureAct(
+  record: ConnectionRecord,
+  alert: AlertFacts | null,
+  end: ConnectionEnd | null,
+  steps: readonly HandshakeStep[],
+): FailureAct | null {
+  let act: FailureAct | null = alert
+    ? { kind: 'alert', from: alert.from, ts: alert.ts, alert, after: null }
+    : null;
+  const nonTls = record.tls.nonTlsResponse;
+  if (nonTls && nonTls.from === 'server' && (act === null || nonTls.ts < act.ts)) {
+    act = { kind: 'non-TLS', from: nonTls.from, ts: nonTls.ts, alert: null, after: null };
+  }
+  if (end && (act === null || end.ts < act.ts)) {
+    act = { kind: end.kind, from: end.from, ts: end.ts, alert: null, after: null };
+  }
+  if (act) act.after = lastStepBefore(steps, act.ts, undefined, act.kind === 'non-TLS' ? 'non-TLS data' : undefined);
+  return act;
+}
+
+/** The step at or before `ts`, skipping the act itself when it is listed as a step. */
+function lastStepBefore(
+  steps: readonly HandshakeStep[],
+  ts: number,
+  from?: Role,
+  skipName?: string,
+): HandshakeStep | null {
+  let found: HandshakeStep | null = null;
+  for (const step of steps) {
+    if (step.ts > ts) break;
+    if (from !== undefined && step.from !== from) continue;
+    if (skipName !== undefined && step.name === skipName) continue;
+    found = step;
+  }
+  return found;
+}
+
+function didServerAnswer(record: ConnectionRecord): boolean {
+  const { tls, tcp } = record;
+  if (tls.serverHello || tls.nonTlsResponse?.from === 'server') return true;
+  if (tls.alerts.some((a) => a.from === 'server')) return true;
+  if (tls.encryptedRecords.some((r) => r.from === 'server')) return true;
+  for (const count of Object.values(tls.recordCounts.server)) if (count > 0) return true;
+  // a STARTTLS server talks before the ClientHello: its bytes answer nothing
+  return tls.startTls === null && tcp.payloadBytes.server > 0;
+}
+
+function didClientReject(record: ConnectionRecord, act: FailureAct | null, tls13: boolean): boolean {
+  const { serverHello, certificatesTs, changeCipherSpec } = record.tls;
+  if (!act || act.from !== 'client' || act.kind === 'non-TLS' || !serverHello || act.ts < serverHello.ts) return false;
+  if (tls13) return true;
+  if (certificatesTs === null || act.ts < certificatesTs) return false;
+  return changeCipherSpec.client === null || changeCipherSpec.client >= act.ts;
+}

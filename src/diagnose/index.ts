@@ -1,0 +1,36 @@
+/**
+ * From a connection record to what happened to its handshake: established, failed or incomplete, and for a failure
+ * the cause with its evidence and fix (see docs/causes.md for every code).
+ */
+import type { ConnectionRecord, Diagnosis, Outcome } from '../model/record.js';
+import { buildContext } from './context.js';
+import { DEFAULT_DIAGNOSE_OPTIONS, DEFAULT_HANDSHAKE_TIMEOUT, type DiagnoseOptions } from './options.js';
+import { RULES } from './rules/index.js';
+import { establishedWarnings } from './warnings.js';
+
+export { DEFAULT_DIAGNOSE_OPTIONS, DEFAULT_HANDSHAKE_TIMEOUT, type DiagnoseOptions };
+export type { Rule, RuleContext } from './context.js';
+export { RULES } from './rules/index.js';
+
+export interface DiagnoseResult {
+  outcome: Outcome;
+  diagnosis: Diagnosis | null;
+  warnings: string[];
+}
+
+/**
+ * Judges one record. A failure is diagnosed by the first rule of RULES that fits; a capture that does not show how
+ * the handshake ended is 'incomplete' and never diagnosed. Pure: the record is not modified.
+ */
+export function diagnose(record: ConnectionRecord, options: DiagnoseOptions = DEFAULT_DIAGNOSE_OPTIONS): DiagnoseResult {
+  const facts = buildContext(record, options);
+  if (facts.outcome === 'established') {
+    return { outcome: 'established', diagnosis: null, warnings: establishedWarnings(record) };
+  }
+  if (facts.outcome === 'incomplete') return { outcome: 'incomplete', diagnosis: null, warnings: [] };
+  for (const [, rule] of RULES) {
+    const diagnosis = rule(facts);
+    if (diagnosis !== null) return { outcome: 'failed', diagnosis, warnings: [] };
+  }
+  return { outcome: 'failed', diagnosis: null, warnings: ['the handshake failed but no rule recognised how'] };
+}

@@ -1,0 +1,31 @@
+import type { Diagnosis } from '../../model/record.js';
+import type { RuleContext } from '../context.js';
+import { checkedAt, clientRejection, leafPhrase, otherProblems, sanPhrase } from '../certificate.js';
+import { quoted } from '../describe.js';
+
+/**
+ * The name the client asked for (SNI, RFC 6066 §3) is not covered by the certificate's subjectAltName, or its CN
+ * where there is no SAN (RFC 6125 §6.4).
+ */
+export function certificateHostnameMismatch(facts: RuleContext): Diagnosis | null {
+  const { tls } = facts.record;
+  const check = tls.certificateCheck;
+  const rejection = clientRejection(facts);
+  const sni = facts.clientHello?.sni ?? null;
+  if (!check || !rejection || check.hostnameMatches !== false || sni === null) return null;
+  const leaf = tls.certificates[0];
+  const evidence = [`the client asked for ${quoted(sni)} (SNI)`];
+  if (leaf) evidence.push(`${leafPhrase(leaf)} carries ${sanPhrase(leaf)}`, `${quoted(sni)} matches none of them`);
+  evidence.push(
+    checkedAt(check),
+    rejection,
+    'decided by comparing the SNI with the certificate\'s names; the client\'s reaction corroborates',
+    ...otherProblems(check, (p) => /host|name|match/i.test(p)),
+  );
+  return {
+    code: 'certificate-hostname-mismatch',
+    title: 'The server\'s certificate is not valid for the name the client asked for',
+    evidence,
+    fix: `Install a certificate whose subjectAltName covers ${quoted(sni)} on the server (or on the virtual host that answers for it), or make the client connect with a name the certificate covers.`,
+  };
+}

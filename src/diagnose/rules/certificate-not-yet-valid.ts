@@ -1,0 +1,29 @@
+import type { Diagnosis } from '../../model/record.js';
+import type { RuleContext } from '../context.js';
+import { checkedAt, clientRejection, leafPhrase, otherProblems } from '../certificate.js';
+import { humanDuration, isoDate } from '../describe.js';
+
+/**
+ * A certificate whose notBefore (RFC 5280 §4.1.2.5) lies after the capture time: issued for the future, or — far
+ * more often — a clock that is wrong on the client, the server or the issuing machine.
+ */
+export function certificateNotYetValid(facts: RuleContext): Diagnosis | null {
+  const { tls } = facts.record;
+  const check = tls.certificateCheck;
+  const rejection = clientRejection(facts);
+  if (!check || !rejection || check.notYetValidFor === null) return null;
+  const leaf = tls.certificates[0];
+  return {
+    code: 'certificate-not-yet-valid',
+    title: 'The server\'s certificate is not valid yet',
+    evidence: [
+      `${leafPhrase(leaf)} becomes valid on ${leaf ? isoDate(leaf.notBefore) : 'its notBefore date'}, ` +
+        `${humanDuration(check.notYetValidFor)} after the capture`,
+      checkedAt(check),
+      rejection,
+      'decided by the certificate\'s validity dates; the client\'s reaction corroborates',
+      ...otherProblems(check, (p) => /valid|before/i.test(p)),
+    ],
+    fix: 'Check the clocks: the client\'s (or the capturing machine\'s) clock may be behind, or the certificate was issued with a future date. Sync clocks with NTP; reissue the certificate if its dates are wrong.',
+  };
+}

@@ -1,0 +1,37 @@
+import type { Diagnosis } from '../../model/record.js';
+import type { RuleContext } from '../context.js';
+import { when } from '../evidence.js';
+
+/**
+ * The smallest and largest body of an encrypted TLS 1.3 alert record (RFC 8446 §5.2): 2 bytes of alert, 1 byte of
+ * inner content type and a 16-byte AEAD tag make 19; a little padding is allowed for.
+ */
+export const ENCRYPTED_ALERT_MIN = 19;
+export const ENCRYPTED_ALERT_MAX = 24;
+
+/**
+ * TLS 1.3 hides the certificate and the alert, but not their sizes. When the server has sent its encrypted flight and
+ * the client's first encrypted record is alert-sized instead of a Finished (53 bytes or more), and nothing follows but
+ * the end of the connection, the client rejected what the server sent — almost always its certificate.
+ */
+export function clientRejectedCertificate(facts: RuleContext): Diagnosis | null {
+  if (!facts.tls13 || !facts.firstEnd) return null;
+  const { client, server } = facts.postHelloRecords;
+  if (server.length === 0 || client.length !== 1) return null;
+  const record = client[0];
+  if (record.length < ENCRYPTED_ALERT_MIN || record.length > ENCRYPTED_ALERT_MAX) return null;
+  if (facts.record.tls.alerts.some((a) => a.from === 'server' && a.ts <= record.ts)) return null;
+  const end = facts.firstEnd;
+  const serverSizes = server.filter((r) => r.ts <= record.ts).map((r) => r.length);
+  return {
+    code: 'client-rejected-certificate',
+    title: 'The client rejected the server\'s certificate (TLS 1.3)',
+    evidence: [
+      `after the ServerHello the server sent ${serverSizes.length} encrypted record${serverSizes.length === 1 ? '' : 's'} (${serverSizes.join(', ')} bytes): its encrypted certificate and Finished`,
+      `the client's first encrypted record, ${when(facts, record.ts)}, was ${record.length} bytes: the size of an encrypted alert (19 bytes + padding), not of a Finished`,
+      `then the ${end.from} ${end.kind === 'RST' ? 'reset' : 'closed'} the connection (${end.kind}) ${when(facts, end.ts)}, and no application data followed`,
+      'inferred from record sizes: TLS 1.3 encrypts the certificate and the alert, so the reason itself is not visible',
+    ],
+    fix: 'Check the server\'s certificate as this client sees it: expiry, the host name it connects to, and whether the issuing CA is in the client\'s trust store (openssl s_client -connect host:port -servername name). Client-side logs name the exact reason.',
+  };
+}

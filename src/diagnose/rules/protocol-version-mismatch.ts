@@ -1,0 +1,75 @@
+import type { ClientHelloFacts, Diagnosis, ServerHelloFacts } from '../../model/record.js';
+import type { RuleContext } from '../context.js';
+import { versionLabel } from '../describe.js';
+import { actSentence, alertSentence, highestOffered, offeredVersions, offeredVersionsSentence } from '../evidence.js';
+
+/** protocol_version (70, RFC 8446 §6.2 / RFC 5246 §7.2.2). */
+const PROTOCOL_VERSION = 70;
+/** TLS 1.2: a client offering nothing newer is refused by most current servers, whatever alert they choose. */
+const TLS_1_2 = 0x0303;
+
+/**
+ * No version both sides accept (RFC 8446 §4.2.1, RFC 5246 appendix E). Told by a protocol_version alert, by a server
+ * failing right after a ClientHello that offers nothing newer than TLS 1.1 (servers often say internal_error or
+ * handshake_failure instead), or by a ServerHello choosing a version the client never offered.
+ */
+export function protocolVersionMismatch(facts: RuleContext): Diagnosis | null {
+  const hello = facts.clientHello;
+  const alert = facts.decisiveAlert;
+  const act = facts.failureAct;
+  const byAlert = alert !== null && alert.description === PROTOCOL_VERSION;
+  const oldOffer = hello !== null && highestOffered(hello) < TLS_1_2;
+  const byOldOffer =
+    oldOffer && facts.serverFailedClientHello && act !== null && !(act.kind === 'RST' && isForgedReset(facts));
+  const unofferedChoice =
+    hello !== null && facts.serverHello !== null && act !== null && act.from === 'client'
+      ? !serverChoiceOffered(hello, facts.serverHello)
+      : false;
+  if (!byAlert && !byOldOffer && !unofferedChoice) return null;
+
+  const evidence: string[] = [];
+  if (hello) {
+    if (hello.sslv2) evidence.push('the ClientHello came in the old SSLv2-compatible format');
+    evidence.push(offeredVersionsSentence(hello, oldOffer));
+  }
+  if (facts.serverHello) {
+    evidence.push(
+      `the server chose ${versionLabel(facts.serverHello.version)}` +
+        (unofferedChoice ? ', which the client did not offer' : ''),
+    );
+  } else if (hello) {
+    evidence.push('the server sent no ServerHello');
+  }
+  if (byAlert && alert) evidence.push(alertSentence(facts, alert));
+  else if (act) evidence.push(actSentence(facts, act));
+  if (!byAlert && byOldOffer) {
+    evidence.push('decided by the client offering nothing newer than TLS 1.1: servers refuse such clients, whatever alert they send');
+  }
+
+  const serverTooOld = !oldOffer && !unofferedChoice && alert?.from === 'server';
+  return {
+    code: 'protocol-version-mismatch',
+    title: oldOffer
+      ? 'The server does not accept the TLS versions the client offered'
+      : serverTooOld
+        ? 'The server does not support the TLS versions the client requires'
+        : 'Client and server have no TLS version in common',
+    evidence,
+    fix: oldOffer
+      ? 'Enable TLS 1.2 (and 1.3) on the client: update its TLS library or remove a setting that caps it at an old version. Re-enabling TLS 1.0/1.1 on the server is a last resort: they are deprecated (RFC 8996).'
+      : serverTooOld
+        ? 'Enable the versions the client offers on the server (TLS 1.2 and TLS 1.3), or, if the server cannot be upgraded, allow TLS 1.2 on the client.'
+        : 'Align the version settings: the server picked a version outside the client\'s allowed range. Raise the server\'s version (TLS 1.2 or 1.3) or widen the client\'s minimum/maximum.',
+  };
+}
+
+/** The server's chosen version is one the ClientHello allowed. Without supported_versions a client allows anything up to its legacy_version. */
+function serverChoiceOffered(hello: ClientHelloFacts, serverHello: ServerHelloFacts): boolean {
+  const { versions, fromExtension } = offeredVersions(hello);
+  if (fromExtension) return versions.includes(serverHello.version);
+  return parseInt(serverHello.version, 16) <= parseInt(hello.legacyVersion, 16);
+}
+
+function isForgedReset(facts: RuleContext): boolean {
+  return facts.reset !== null && facts.reset.forgedBecause.length > 0;
+}

@@ -1,0 +1,23 @@
+import type { Diagnosis } from '../../model/record.js';
+import type { RuleContext } from '../context.js';
+import { seconds } from '../describe.js';
+import { when } from '../evidence.js';
+
+/** The ClientHello went unanswered for longer than the handshake timeout (`--handshake-timeout`, default 10 s). */
+export function serverTimeout(facts: RuleContext): Diagnosis | null {
+  if (!facts.helloTimedOut || facts.helloWait === null || !facts.clientHello) return null;
+  const end = facts.firstEnd;
+  const evidence = [
+    `the client sent a ClientHello${facts.clientHello.sni ? '' : ' (without SNI)'} and the server sent nothing back for ${seconds(facts.helloWait)}`,
+    `the handshake timeout is ${seconds(facts.options.handshakeTimeout)}`,
+  ];
+  if (end) evidence.push(`the ${end.from} then ${end.kind === 'RST' ? 'reset' : 'closed'} the connection (${end.kind}) ${when(facts, end.ts)}`);
+  else evidence.push(`the connection was still open when tracking ended (${facts.record.end})`);
+  if (facts.record.tcp.synAckTs !== null) evidence.push('the TCP connection itself was accepted (SYN-ACK seen)');
+  return {
+    code: 'server-timeout',
+    title: 'The server never answered the ClientHello',
+    evidence,
+    fix: 'The port accepts TCP but nothing answers TLS on it: check that the service behind it is healthy and really speaks TLS there, and that no middlebox swallows the ClientHello (a large ClientHello and an MTU problem on the path can look the same).',
+  };
+}

@@ -1,0 +1,22 @@
+import type { Diagnosis } from '../../model/record.js';
+import type { RuleContext } from '../context.js';
+import { seconds } from '../describe.js';
+
+/** The SYN went unanswered past the handshake timeout: the server is down, unreachable, or a firewall drops. */
+export function tcpConnectTimeout(facts: RuleContext): Diagnosis | null {
+  if (!facts.connectTimedOut || facts.connectWait === null) return null;
+  const { record } = facts;
+  return {
+    code: 'tcp-connect-timeout',
+    title: 'The server never answered the TCP connection request',
+    evidence: [
+      `the client sent a SYN to ${record.server.ip} port ${record.server.port}` +
+        (record.tcp.packets.client > 1 ? ` (${record.tcp.packets.client} packets in all, retransmissions included)` : ''),
+      `no SYN-ACK and no RST came back in ${seconds(facts.connectWait)} (timeout ${seconds(facts.options.handshakeTimeout)})`,
+      'no TLS was exchanged: the failure is below TLS',
+    ],
+    fix:
+      'Check that the server is up and reachable from the client (routing, DNS answer, security groups) and that ' +
+      'no firewall silently drops traffic to that port.',
+  };
+}

@@ -107,7 +107,7 @@ export function checkCertificateChain(
     check.problems.push('the server sent no certificate');
     return check;
   }
-  const certs = ders.map(openCertificate);
+  const certs = ders.map((der) => openCertificate(der));
   certs.forEach((cert, index) => {
     if (cert === null) check.problems.push(`certificate ${index + 1} of the chain is not a valid DER certificate`);
   });

@@ -1,17 +1,42 @@
-import { type KeyObject, X509Certificate } from 'node:crypto';
+import { createHash, type KeyObject, X509Certificate } from 'node:crypto';
 import type { CertificateFacts } from '../model/record.js';
 import { certificateSignatureAlgorithm } from './der.js';
+
+/*
+ * Parsing a certificate costs ~110 µs and a signature check ~25 µs, while the same few chains come back on every
+ * connection to the same servers. So certificates, their descriptions and issuance verdicts are memoised by the
+ * SHA-256 of the DER (~7 µs), in bounded maps that forget their oldest entries first.
+ */
+const CACHE_LIMIT = 1024;
+const certificatesByDigest = new Map<string, X509Certificate | null>();
+const factsByDigest = new Map<string, CertificateFacts>();
+const issuanceVerdicts = new Map<string, IssuanceVerdict>();
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(key, value);
+  return value;
+}
+
+/** Lower-case hex SHA-256 of the DER: the certificate's fingerprint, and the key of the memo maps. */
+export function derDigest(der: Buffer): string {
+  return createHash('sha256').update(der).digest('hex');
+}
 
 /**
  * X509Certificate for a DER certificate, or null. (Its own error for bad DER, "PEM routines::no start line", comes
  * from falling back to PEM parsing and says nothing useful.)
  */
-export function openCertificate(der: Buffer): X509Certificate | null {
+export function openCertificate(der: Buffer, digest = derDigest(der)): X509Certificate | null {
+  const known = certificatesByDigest.get(digest);
+  if (known !== undefined) return known;
+  let cert: X509Certificate | null = null;
   try {
-    return new X509Certificate(der);
+    cert = new X509Certificate(der);
   } catch {
-    return null;
+    // not DER the certificate parser accepts: null says so
   }
+  return remember(certificatesByDigest, digest, cert);
 }
 
 /**
@@ -110,12 +135,19 @@ export function publicKeyOf(cert: X509Certificate): KeyObject | null {
   }
 }
 
+export type IssuanceVerdict = 'yes' | 'unverifiable' | 'bad-signature' | 'no';
+
 /**
  * `issuer` issued `child`: names and key identifiers match (checkIssued) and the signature verifies with the
  * issuer's key. When that key's type cannot be loaded here the signature cannot be checked and the names alone
  * decide ('unverifiable').
  */
-export function issuedBy(child: X509Certificate, issuer: X509Certificate): 'yes' | 'unverifiable' | 'bad-signature' | 'no' {
+export function issuedBy(child: X509Certificate, issuer: X509Certificate): IssuanceVerdict {
+  const key = child.fingerprint256 + '>' + issuer.fingerprint256;
+  return issuanceVerdicts.get(key) ?? remember(issuanceVerdicts, key, judgeIssuance(child, issuer));
+}
+
+function judgeIssuance(child: X509Certificate, issuer: X509Certificate): IssuanceVerdict {
   const key = publicKeyOf(issuer);
   // OpenSSL's checkIssued also fails when it cannot load the key, so only the names are left to compare
   if (key === null) return child.issuer === issuer.subject ? 'unverifiable' : 'no';
@@ -141,7 +173,14 @@ export function fingerprintHex(cert: X509Certificate): string {
 
 /** What a certificate says about itself (RFC 5280 §4.1), for the connection record. Never throws. */
 export function describeCertificate(der: Buffer): CertificateFacts {
-  const cert = openCertificate(der);
+  const digest = derDigest(der);
+  const facts = factsByDigest.get(digest) ?? remember(factsByDigest, digest, readFacts(der, digest));
+  // callers own what they get: the memoised object stays untouched
+  return { ...facts, san: [...facts.san] };
+}
+
+function readFacts(der: Buffer, digest: string): CertificateFacts {
+  const cert = openCertificate(der, digest);
   if (cert === null) {
     return {
       subject: '',
@@ -172,6 +211,6 @@ export function describeCertificate(der: Buffer): CertificateFacts {
     keyBits,
     signatureAlgorithm: certificateSignatureAlgorithm(der),
     serialNumber: cert.serialNumber,
-    sha256: fingerprintHex(cert),
+    sha256: digest,
   };
 }

@@ -117,6 +117,15 @@ describe('describeCertificate', () => {
     }
   });
 
+  it('hands out its own copy each time, so one caller cannot spoil another', () => {
+    const first = describeCertificate(lab.leaf.raw);
+    first.san.push('DNS:spoiled.test');
+    first.subject = 'spoiled';
+    const second = describeCertificate(lab.leaf.raw);
+    expect(second.subject).toBe('CN=www.example.test');
+    expect(second.san).not.toContain('DNS:spoiled.test');
+  });
+
   it("splits Node's SAN string, keeping commas inside quoted entries", () => {
     expect(splitSubjectAltName('DNS:a.example, DNS:"b,c.example", IP Address:192.0.2.1')).toEqual([
       'DNS:a.example',

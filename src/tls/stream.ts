@@ -1,0 +1,717 @@
+/**
+ * The TLS stream parser of ONE direction of a TCP stream: finds where TLS (or SSLv2) framing starts, frames records,
+ * reassembles handshake messages and reports them to a TlsDirectionListener. Role-agnostic and pure: bytes in,
+ * events out, nothing thrown, nothing logged.
+ *
+ * Record layer (RFC 8446 §5.1, RFC 5246 §6.2), the 5-byte header may be split anywhere across pushes:
+ *
+ *   +--------------+---------------------+----------------+------------------------------+
+ *   | content type | legacy version (2)  | length (2)     | fragment (length bytes)      |
+ *   +--------------+---------------------+----------------+------------------------------+
+ *     20 change_cipher_spec, 21 alert, 22 handshake, 23 application_data, 24 heartbeat, 25 tls12_cid, 26 ack
+ *
+ * Handshake layer (RFC 8446 §4), a message may span records and a record may hold several messages:
+ *
+ *   +----------+------------------+------------------------+
+ *   | msg type | length (3 bytes) | body (length bytes)    |
+ *   +----------+------------------+------------------------+
+ *
+ * Cost model: inside an application-data record a push costs a subtraction; encrypted payload is never copied.
+ * What outlives a push is copied once: a split record header (5 bytes), a split handshake message, an alert body,
+ * a handshake record sent after ChangeCipherSpec (judged whole: encrypted Finished or TLS 1.3 compatibility-mode hello).
+ */
+import type { TlsDirectionListener, TlsStreamParserOptions } from './events.js';
+import {
+  SSLV2_START_NEED_MORE,
+  SSLV2_START_PROBE_BYTES,
+  SSLV2_START_YES,
+  Sslv2Framer,
+  classifySslv2Start,
+} from './sslv2-framing.js';
+
+export type TlsStreamMode = 'detect' | 'plaintext' | 'tls' | 'sslv2' | 'given-up';
+
+const RECORD_HEADER_BYTES = 5;
+/** RFC 5246 §6.2.3: TLSCiphertext.length MUST NOT exceed 2^14 + 2048 */
+const MAX_RECORD_LENGTH = 16384 + 2048;
+const CONTENT_CHANGE_CIPHER_SPEC = 20;
+const CONTENT_ALERT = 21;
+const CONTENT_HANDSHAKE = 22;
+const CONTENT_APPLICATION_DATA = 23;
+/** heartbeat (RFC 6520): the last type seen at the start of a TLS stream */
+const LAST_STARTING_CONTENT_TYPE = 24;
+/** ack (RFC 9147): the last type framed once in a TLS stream */
+const LAST_CONTENT_TYPE = 26;
+/** the largest TLS major version byte accepted at a stream start: TLS 1.3 is 0x0304 */
+const MAX_STARTING_MINOR_VERSION = 4;
+
+const HANDSHAKE_HEADER_BYTES = 4;
+/** an alert is 2 bytes (RFC 8446 §6); a plaintext record may carry a few of them */
+const MAX_PLAINTEXT_ALERT_RECORD = 16;
+
+/**
+ * Handshake types a peer sends in plaintext after its own ChangeCipherSpec (RFC 8446 appendix D.4, compatibility
+ * mode): the client's second ClientHello after a HelloRetryRequest, the server's ServerHello after its HRR.
+ */
+const PLAINTEXT_AFTER_CCS_HANDSHAKE_TYPES: ReadonlySet<number> = new Set([1, 2]);
+
+const DEFAULT_MAX_PLAINTEXT = 65536;
+const DEFAULT_MAX_HANDSHAKE_MESSAGE = 1 << 20;
+/** first allocation for a handshake message that spans pushes; it doubles as bytes arrive, up to the message length */
+const INITIAL_MESSAGE_CAPACITY = 4096;
+
+const EMPTY = Buffer.alloc(0);
+
+/** what happens to the body bytes of the current record */
+const BODY_SKIP = 0;
+const BODY_HANDSHAKE = 1;
+const BODY_COLLECT = 2;
+
+const START_NEED_MORE = 0;
+const START_TLS = 1;
+const START_SSLV2 = 2;
+const START_PLAINTEXT = 3;
+
+/** Any header TLS framing accepts once in a TLS stream: type 20–26, version 0x03xx, length ≤ 2^14 + 2048. */
+function isRecordHeader(buf: Buffer, pos: number): boolean {
+  const type = buf[pos];
+  return (
+    type >= CONTENT_CHANGE_CIPHER_SPEC &&
+    type <= LAST_CONTENT_TYPE &&
+    buf[pos + 1] === 3 &&
+    ((buf[pos + 3] << 8) | buf[pos + 4]) <= MAX_RECORD_LENGTH
+  );
+}
+
+/**
+ * A header plausible where a TLS stream could begin: type 20–24, version 0x0300–0x0304, 1 ≤ length ≤ 2^14 + 2048.
+ * Needs 5 bytes at `pos`. `minLength` 0 admits the empty handshake record some clients send first.
+ */
+export function isLikelyRecordStart(buf: Buffer, pos: number, minLength = 1): boolean {
+  const type = buf[pos];
+  if (type < CONTENT_CHANGE_CIPHER_SPEC || type > LAST_STARTING_CONTENT_TYPE) return false;
+  if (buf[pos + 1] !== 3 || buf[pos + 2] > MAX_STARTING_MINOR_VERSION) return false;
+  const length = (buf[pos + 3] << 8) | buf[pos + 4];
+  return length >= minLength && length <= MAX_RECORD_LENGTH;
+}
+
+/**
+ * A likely header whose record is confirmed by what follows it in `buf[..end)`: either the record ends exactly at
+ * `end` (a sender's write ending a segment), or a second likely header starts exactly where it ends.
+ */
+function isConfirmedRecordStart(buf: Buffer, pos: number, end: number): boolean {
+  if (end - pos < RECORD_HEADER_BYTES || !isLikelyRecordStart(buf, pos)) return false;
+  const next = pos + RECORD_HEADER_BYTES + ((buf[pos + 3] << 8) | buf[pos + 4]);
+  if (next === end) return true;
+  return next + RECORD_HEADER_BYTES <= end && isLikelyRecordStart(buf, next);
+}
+
+/** How a stream's first bytes start; START_NEED_MORE until SSLV2_START_PROBE_BYTES have been seen at most. */
+function classifyStreamStart(buf: Buffer, end: number): number {
+  if (end === 0) return START_NEED_MORE;
+  const first = buf[0];
+  if (first >= CONTENT_CHANGE_CIPHER_SPEC && first <= LAST_STARTING_CONTENT_TYPE) {
+    if (end < RECORD_HEADER_BYTES) return START_NEED_MORE;
+    if (isLikelyRecordStart(buf, 0, 0)) return START_TLS;
+  }
+  const sslv2 = classifySslv2Start(buf, 0, end);
+  if (sslv2 === SSLV2_START_NEED_MORE) return START_NEED_MORE;
+  return sslv2 === SSLV2_START_YES ? START_SSLV2 : START_PLAINTEXT;
+}
+
+/**
+ * Is `body[0..length)` exactly a run of whole handshake messages of the types a peer sends in plaintext after its
+ * ChangeCipherSpec? An encrypted Finished virtually never reads as one: its first 4 bytes would have to name such a
+ * type and a length matching the record.
+ */
+function isPlaintextHandshakeRun(body: Buffer, length: number): boolean {
+  let pos = 0;
+  while (pos + HANDSHAKE_HEADER_BYTES <= length) {
+    if (!PLAINTEXT_AFTER_CCS_HANDSHAKE_TYPES.has(body[pos])) return false;
+    pos += HANDSHAKE_HEADER_BYTES + body.readUIntBE(pos + 1, 3);
+  }
+  return pos === length && length > 0;
+}
+
+/**
+ * Reassembles handshake messages (RFC 8446 §4: msg_type(1) | length(3) | body) from the fragments of consecutive
+ * handshake records. A message whose whole body is in one push is copied once at its exact size; one that spans
+ * pushes grows its buffer as bytes arrive, so a hostile 24-bit length allocates nothing it does not receive.
+ */
+class HandshakeAssembler {
+  private readonly header = Buffer.alloc(HANDSHAKE_HEADER_BYTES);
+  private headerHave = 0;
+  /** type of the message being collected, -1 at a message boundary */
+  private msgType = -1;
+  private msgLength = 0;
+  private body: Buffer = EMPTY;
+  private bodyHave = 0;
+  /** bytes still to pass of a message that is not collected (too large, or cut by a gap) */
+  private skipLeft = 0;
+  /** message boundaries are unknown until the current record ends (a gap swallowed a message header) */
+  private lostInRecord = false;
+
+  constructor(
+    private readonly listener: TlsDirectionListener,
+    private readonly maxMessage: number,
+  ) {}
+
+  feed(data: Buffer, pos: number, end: number, ts: number): void {
+    if (this.lostInRecord) return;
+    while (pos < end) {
+      if (this.skipLeft > 0) {
+        const take = Math.min(this.skipLeft, end - pos);
+        this.skipLeft -= take;
+        pos += take;
+        continue;
+      }
+      if (this.msgType < 0) {
+        let type: number;
+        let length: number;
+        if (this.headerHave === 0 && end - pos >= HANDSHAKE_HEADER_BYTES) {
+          type = data[pos];
+          length = data.readUIntBE(pos + 1, 3);
+          pos += HANDSHAKE_HEADER_BYTES;
+        } else {
+          const take = Math.min(HANDSHAKE_HEADER_BYTES - this.headerHave, end - pos);
+          data.copy(this.header, this.headerHave, pos, pos + take);
+          this.headerHave += take;
+          pos += take;
+          if (this.headerHave < HANDSHAKE_HEADER_BYTES) return;
+          this.headerHave = 0;
+          type = this.header[0];
+          length = this.header.readUIntBE(1, 3);
+        }
+        if (length > this.maxMessage) {
+          this.listener.malformed(
+            `handshake message type ${type} of ${length} bytes exceeds the ${this.maxMessage}-byte limit; skipped`,
+            ts,
+          );
+          this.skipLeft = length;
+          continue;
+        }
+        if (length === 0) {
+          this.listener.handshake(type, EMPTY, ts);
+          continue;
+        }
+        if (end - pos >= length) {
+          const body = Buffer.allocUnsafe(length);
+          data.copy(body, 0, pos, pos + length);
+          pos += length;
+          this.listener.handshake(type, body, ts);
+          continue;
+        }
+        this.msgType = type;
+        this.msgLength = length;
+        this.body = Buffer.allocUnsafe(Math.min(length, Math.max(INITIAL_MESSAGE_CAPACITY, end - pos)));
+        this.bodyHave = 0;
+      }
+      const take = Math.min(this.msgLength - this.bodyHave, end - pos);
+      const needed = this.bodyHave + take;
+      if (needed > this.body.length) {
+        const grown = Buffer.allocUnsafe(Math.min(this.msgLength, Math.max(needed, this.body.length * 2)));
+        this.body.copy(grown, 0, 0, this.bodyHave);
+        this.body = grown;
+      }
+      data.copy(this.body, this.bodyHave, pos, pos + take);
+      this.bodyHave = needed;
+      pos += take;
+      if (needed === this.msgLength) {
+        const body = this.body;
+        const type = this.msgType;
+        this.body = EMPTY;
+        this.msgType = -1;
+        this.listener.handshake(type, body, ts);
+      }
+    }
+  }
+
+  /** `bytes` of the current handshake record were never captured. */
+  gap(bytes: number, ts: number): void {
+    if (this.lostInRecord) return;
+    if (this.skipLeft > 0) {
+      if (bytes <= this.skipLeft) {
+        this.skipLeft -= bytes;
+        return;
+      }
+      this.skipLeft = 0;
+    } else if (this.msgType >= 0) {
+      const remaining = this.msgLength - this.bodyHave;
+      this.listener.malformed(
+        `handshake message type ${this.msgType} (${this.msgLength} bytes) cut by ${bytes} missing bytes; dropped`,
+        ts,
+      );
+      this.body = EMPTY;
+      this.msgType = -1;
+      if (bytes <= remaining) {
+        this.skipLeft = remaining - bytes;
+        return;
+      }
+    } else {
+      this.listener.malformed(`${bytes} missing bytes inside a handshake record; its messages are dropped`, ts);
+    }
+    this.headerHave = 0;
+    this.lostInRecord = true;
+  }
+
+  /** A handshake record ended: after a gap that lost message boundaries, the next record is trusted to start one. */
+  recordEnd(): void {
+    if (this.lostInRecord) {
+      this.lostInRecord = false;
+      this.headerHave = 0;
+      this.skipLeft = 0;
+    }
+  }
+
+  /** Drops whatever is partly collected. Returns whether something was. */
+  reset(): boolean {
+    const hadPartial = this.msgType >= 0 || this.headerHave > 0;
+    this.msgType = -1;
+    this.body = EMPTY;
+    this.headerHave = 0;
+    this.skipLeft = 0;
+    this.lostInRecord = false;
+    return hadPartial;
+  }
+
+  end(ts: number): void {
+    if (this.msgType >= 0) {
+      this.listener.malformed(
+        `stream ended inside handshake message type ${this.msgType} (${this.bodyHave} of ${this.msgLength} bytes)`,
+        ts,
+      );
+    } else if (this.headerHave > 0) {
+      this.listener.malformed('stream ended inside a handshake message header', ts);
+    }
+    this.reset();
+  }
+}
+
+/**
+ * One direction's TLS stream parser.
+ *
+ * Start of stream (mode 'detect'): a TLS record header (type 20–24, version 0x0300–0x0304, sane length) starts TLS
+ * framing, an SSLv2 CLIENT-HELLO / SERVER-HELLO starts SSLv2 framing (RFC 5246 E.2), anything else is plaintext.
+ *
+ * Plaintext (a STARTTLS preamble, or a peer that does not speak TLS): bytes go to `plaintext()`, and each push —
+ * where a new TCP segment's bytes begin — is checked again: a handshake record header there, or any record header
+ * confirmed by the record after it, starts TLS framing. After maxPlaintext bytes the direction is 'given-up'.
+ *
+ * Lost framing (a malformed header, or missing bytes outside the current record's body): the parser resyncs on a
+ * likely header at the start of a push, or inside a push on a header confirmed by the record after it.
+ */
+export class TlsStreamParser {
+  private currentMode: TlsStreamMode = 'detect';
+  private readonly maxPlaintext: number;
+  private readonly handshakes: HandshakeAssembler;
+  private sslv2Framer: Sslv2Framer | null = null;
+  /** stream bytes seen so far, pushed or missing */
+  private streamOffset = 0;
+  private plaintextBytes = 0;
+  private ended = false;
+  private lightened = false;
+
+  /** the first bytes of the stream, held while they are too few to tell TLS from SSLv2 from plaintext */
+  private readonly probe = Buffer.alloc(SSLV2_START_PROBE_BYTES);
+  private probeHave = 0;
+
+  private readonly header = Buffer.alloc(RECORD_HEADER_BYTES);
+  private headerHave = 0;
+  private contentType = 0;
+  private recordLength = 0;
+  /** body bytes of the current record not yet seen; 0 between records */
+  private recordLeft = 0;
+  private bodyMode = BODY_SKIP;
+  private collected: Buffer = EMPTY;
+  private collectedHave = 0;
+  private recordDamaged = false;
+  private afterChangeCipherSpec = false;
+  private resyncing = false;
+
+  constructor(
+    private readonly listener: TlsDirectionListener,
+    options: TlsStreamParserOptions = {},
+  ) {
+    this.maxPlaintext = options.maxPlaintext ?? DEFAULT_MAX_PLAINTEXT;
+    this.handshakes = new HandshakeAssembler(listener, options.maxHandshakeMessage ?? DEFAULT_MAX_HANDSHAKE_MESSAGE);
+  }
+
+  get mode(): TlsStreamMode {
+    return this.currentMode;
+  }
+
+  /** In-order stream bytes; `data` is a view valid only during the call. */
+  push(data: Buffer, ts: number): void {
+    const length = data.length;
+    if (length === 0 || this.ended) return;
+    const offset = this.streamOffset;
+    this.streamOffset = offset + length;
+    switch (this.currentMode) {
+      case 'tls':
+        if (this.bodyMode === BODY_SKIP && this.recordLeft >= length) {
+          // the hot path: a segment wholly inside an application-data (or other skipped) record
+          this.recordLeft -= length;
+          return;
+        }
+        if (this.resyncing && length >= RECORD_HEADER_BYTES && isLikelyRecordStart(data, 0)) this.resyncing = false;
+        this.consumeTls(data, 0, ts);
+        return;
+      case 'sslv2':
+        this.consumeSslv2(data, 0, ts);
+        return;
+      case 'plaintext':
+        this.pushPlaintext(data, offset, ts);
+        return;
+      case 'detect':
+        this.pushDetect(data, ts);
+        return;
+      case 'given-up':
+        return;
+    }
+  }
+
+  /** `bytes` of the stream were never captured; the stream continues after them. */
+  gap(bytes: number, ts: number): void {
+    if (bytes <= 0 || this.ended) return;
+    this.streamOffset += bytes;
+    switch (this.currentMode) {
+      case 'detect':
+        // the stream's first bytes are lost: what follows starts mid-stream, watched like a plaintext preamble
+        if (this.probeHave > 0) this.listener.plaintext(this.probe.subarray(0, this.probeHave), ts);
+        this.plaintextBytes += this.probeHave;
+        this.probeHave = 0;
+        this.currentMode = 'plaintext';
+        return;
+      case 'sslv2':
+        if (this.sslv2Framer!.gap(bytes, ts)) return;
+        this.sslv2Framer = null;
+        this.currentMode = 'tls';
+        this.loseFraming(`${bytes} bytes missing between SSLv2 records`, ts);
+        return;
+      case 'tls':
+        this.gapTls(bytes, ts);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** The stream is over; reports what was left incomplete. Later calls are ignored. */
+  end(ts: number): void {
+    if (this.ended) return;
+    this.ended = true;
+    switch (this.currentMode) {
+      case 'detect':
+        if (this.probeHave > 0) this.listener.plaintext(this.probe.subarray(0, this.probeHave), ts);
+        return;
+      case 'sslv2':
+        this.sslv2Framer!.end(ts);
+        return;
+      case 'tls':
+        if (this.resyncing) return;
+        if (this.headerHave > 0) this.listener.malformed('stream ended inside a record header', ts);
+        if (this.bodyMode === BODY_COLLECT && this.recordLeft > 0) {
+          this.bodyMode = BODY_SKIP;
+          this.collected = EMPTY;
+          // the header announced it: report the record as far as it can be read
+          if (this.contentType === CONTENT_ALERT) this.emitUnreadableAlert(ts);
+          else this.listener.encryptedHandshake(this.recordLength, ts);
+        }
+        this.handshakes.end(ts);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /**
+   * The connection is past its handshake: drop partial handshake buffers and stop reassembling. Handshake records are
+   * then reported from their header alone, as encryptedHandshake (all of them are, once both sides encrypt).
+   */
+  lighten(): void {
+    this.lightened = true;
+    this.handshakes.reset();
+    this.sslv2Framer?.lighten();
+  }
+
+  private pushDetect(data: Buffer, ts: number): void {
+    if (this.probeHave === 0) {
+      const verdict = classifyStreamStart(data, data.length);
+      if (verdict !== START_NEED_MORE) {
+        this.begin(verdict, data, 0, data, 0, ts);
+        return;
+      }
+      data.copy(this.probe, 0);
+      this.probeHave = data.length;
+      return;
+    }
+    const held = this.probeHave;
+    const take = Math.min(SSLV2_START_PROBE_BYTES - held, data.length);
+    data.copy(this.probe, held, 0, take);
+    this.probeHave = held + take;
+    const verdict = classifyStreamStart(this.probe, this.probeHave);
+    if (verdict === START_NEED_MORE) return;
+    if (verdict === START_PLAINTEXT) {
+      // only the held bytes are judged plaintext: this push starts a segment of its own and gets the plaintext check
+      this.probeHave = 0;
+      this.currentMode = 'plaintext';
+      this.emitPlaintext(this.probe.subarray(0, held), ts);
+      if (this.currentMode === 'plaintext') this.pushPlaintext(data, this.streamOffset - data.length, ts);
+      return;
+    }
+    this.begin(verdict, this.probe.subarray(0, this.probeHave), 0, data, take, ts);
+    this.probeHave = 0;
+  }
+
+  /**
+   * Starts the framing chosen at stream start over `first[firstFrom..]`, then `rest[restFrom..]` when the first
+   * bytes were held in the probe (`first` is then the probe and `rest` the push that completed it).
+   */
+  private begin(verdict: number, first: Buffer, firstFrom: number, rest: Buffer, restFrom: number, ts: number): void {
+    if (verdict === START_PLAINTEXT) {
+      this.currentMode = 'plaintext';
+      this.emitPlaintext(first, ts);
+      return;
+    }
+    if (verdict === START_SSLV2) {
+      this.currentMode = 'sslv2';
+      this.sslv2Framer = new Sslv2Framer(this.listener, isLikelyRecordStart);
+      this.listener.tlsStart('sslv2', 0, ts);
+      this.consumeSslv2(first, firstFrom, ts);
+    } else {
+      this.currentMode = 'tls';
+      this.listener.tlsStart('tls', 0, ts);
+      this.consumeTls(first, firstFrom, ts);
+    }
+    if (first !== rest && restFrom < rest.length) this.consumeFramed(rest, restFrom, ts);
+  }
+
+  private pushPlaintext(data: Buffer, offset: number, ts: number): void {
+    const startsTls =
+      data.length >= RECORD_HEADER_BYTES &&
+      ((data[0] === CONTENT_HANDSHAKE && isLikelyRecordStart(data, 0, 0)) ||
+        isConfirmedRecordStart(data, 0, data.length));
+    if (startsTls) {
+      this.currentMode = 'tls';
+      this.listener.tlsStart('tls', offset, ts);
+      this.consumeTls(data, 0, ts);
+      return;
+    }
+    this.emitPlaintext(data, ts);
+  }
+
+  private emitPlaintext(data: Buffer, ts: number): void {
+    if (data.length === 0) return;
+    this.listener.plaintext(data, ts);
+    this.plaintextBytes += data.length;
+    if (this.plaintextBytes >= this.maxPlaintext) this.currentMode = 'given-up';
+  }
+
+  private consumeFramed(data: Buffer, pos: number, ts: number): void {
+    if (this.currentMode === 'sslv2') this.consumeSslv2(data, pos, ts);
+    else this.consumeTls(data, pos, ts);
+  }
+
+  private consumeSslv2(data: Buffer, pos: number, ts: number): void {
+    const framer = this.sslv2Framer!;
+    const tlsAt = framer.consume(data, pos, ts);
+    if (tlsAt < 0) return;
+    // RFC 5246 E.2: an SSLv2-format ClientHello, then TLS records
+    this.currentMode = 'tls';
+    this.sslv2Framer = null;
+    if (framer.heldTlsHeaderBytes > 0) this.consumeTls(framer.heldTlsHeader(), 0, ts);
+    this.consumeTls(data, tlsAt, ts);
+  }
+
+  private consumeTls(data: Buffer, pos: number, ts: number): void {
+    const end = data.length;
+    while (pos < end) {
+      if (this.resyncing) {
+        pos = this.scanForRecord(data, pos);
+        if (this.resyncing) return;
+      }
+      if (this.recordLeft > 0) {
+        const take = Math.min(this.recordLeft, end - pos);
+        if (this.bodyMode === BODY_HANDSHAKE) {
+          this.handshakes.feed(data, pos, pos + take, ts);
+        } else if (this.bodyMode === BODY_COLLECT) {
+          data.copy(this.collected, this.collectedHave, pos, pos + take);
+          this.collectedHave += take;
+        }
+        pos += take;
+        this.recordLeft -= take;
+        if (this.recordLeft === 0) this.finishRecord(ts);
+        continue;
+      }
+      if (this.headerHave === 0 && end - pos >= RECORD_HEADER_BYTES) {
+        if (!isRecordHeader(data, pos)) {
+          this.loseFraming(describeBadHeader(data, pos), ts);
+          pos += 1;
+          continue;
+        }
+        this.startRecord(data, pos, ts);
+        pos += RECORD_HEADER_BYTES;
+        continue;
+      }
+      const headerStart = pos;
+      const take = Math.min(RECORD_HEADER_BYTES - this.headerHave, end - pos);
+      data.copy(this.header, this.headerHave, pos, pos + take);
+      this.headerHave += take;
+      pos += take;
+      if (this.headerHave < RECORD_HEADER_BYTES) return;
+      this.headerHave = 0;
+      if (!isRecordHeader(this.header, 0)) {
+        this.loseFraming(describeBadHeader(this.header, 0), ts);
+        pos = headerStart;
+        continue;
+      }
+      this.startRecord(this.header, 0, ts);
+    }
+  }
+
+  private startRecord(hdr: Buffer, at: number, ts: number): void {
+    const type = hdr[at];
+    const length = (hdr[at + 3] << 8) | hdr[at + 4];
+    this.listener.record(type, (hdr[at + 1] << 8) | hdr[at + 2], length, ts);
+    this.contentType = type;
+    this.recordLength = length;
+    this.recordLeft = length;
+    this.recordDamaged = false;
+    this.bodyMode = BODY_SKIP;
+    switch (type) {
+      case CONTENT_APPLICATION_DATA:
+        this.listener.applicationData(length, ts);
+        break;
+      case CONTENT_CHANGE_CIPHER_SPEC:
+        this.afterChangeCipherSpec = true;
+        this.listener.changeCipherSpec(ts);
+        break;
+      case CONTENT_ALERT:
+        if (this.afterChangeCipherSpec || length === 0 || length % 2 !== 0 || length > MAX_PLAINTEXT_ALERT_RECORD) {
+          this.emitUnreadableAlert(ts);
+        } else {
+          this.startCollecting(length);
+        }
+        break;
+      case CONTENT_HANDSHAKE:
+        if (this.lightened) this.listener.encryptedHandshake(length, ts);
+        else if (!this.afterChangeCipherSpec) this.bodyMode = BODY_HANDSHAKE;
+        else this.startCollecting(length);
+        break;
+      default:
+        break;
+    }
+    if (length === 0) this.finishRecord(ts);
+  }
+
+  private startCollecting(length: number): void {
+    this.bodyMode = BODY_COLLECT;
+    this.collected = Buffer.allocUnsafe(length);
+    this.collectedHave = 0;
+  }
+
+  private finishRecord(ts: number): void {
+    const mode = this.bodyMode;
+    this.bodyMode = BODY_SKIP;
+    if (mode === BODY_HANDSHAKE) {
+      this.handshakes.recordEnd();
+      return;
+    }
+    if (mode !== BODY_COLLECT) return;
+    const body = this.collected;
+    this.collected = EMPTY;
+    if (this.contentType === CONTENT_ALERT) {
+      if (this.recordDamaged) {
+        this.listener.malformed(`alert record of ${this.recordLength} bytes cut by missing bytes`, ts);
+        this.emitUnreadableAlert(ts);
+        return;
+      }
+      for (let i = 0; i < this.recordLength; i += 2) {
+        this.listener.alert(
+          {
+            level: body[i],
+            description: body[i + 1],
+            length: this.recordLength,
+            afterChangeCipherSpec: this.afterChangeCipherSpec,
+          },
+          ts,
+        );
+      }
+      return;
+    }
+    // a handshake record after this direction's ChangeCipherSpec
+    if (!this.recordDamaged && isPlaintextHandshakeRun(body, this.recordLength)) {
+      this.handshakes.feed(body, 0, this.recordLength, ts);
+      this.handshakes.recordEnd();
+    } else {
+      this.listener.encryptedHandshake(this.recordLength, ts);
+    }
+  }
+
+  private emitUnreadableAlert(ts: number): void {
+    this.listener.alert(
+      {
+        level: null,
+        description: null,
+        length: this.recordLength,
+        afterChangeCipherSpec: this.afterChangeCipherSpec,
+      },
+      ts,
+    );
+  }
+
+  private gapTls(bytes: number, ts: number): void {
+    if (this.resyncing) return;
+    if (this.headerHave === 0 && bytes <= this.recordLeft) {
+      // inside the current record's body: framing survives
+      if (this.bodyMode === BODY_HANDSHAKE) {
+        this.handshakes.gap(bytes, ts);
+      } else if (this.bodyMode === BODY_COLLECT) {
+        this.recordDamaged = true;
+        this.collectedHave += bytes;
+      }
+      this.recordLeft -= bytes;
+      if (this.recordLeft === 0) this.finishRecord(ts);
+      return;
+    }
+    if (this.bodyMode === BODY_COLLECT) {
+      this.recordDamaged = true;
+      this.finishRecord(ts);
+    }
+    this.loseFraming(`${bytes} bytes missing beyond the current record`, ts);
+  }
+
+  /** Framing can no longer be trusted: report why, drop partial state, and look for the next record header. */
+  private loseFraming(reason: string, ts: number): void {
+    const droppedMessage = this.handshakes.reset();
+    this.listener.malformed(
+      droppedMessage ? `${reason}; a partial handshake message was dropped; resyncing` : `${reason}; resyncing`,
+      ts,
+    );
+    this.headerHave = 0;
+    this.recordLeft = 0;
+    this.bodyMode = BODY_SKIP;
+    this.collected = EMPTY;
+    this.resyncing = true;
+  }
+
+  /** Inside a push, only a header confirmed by the record after it ends a resync. Returns where it stopped. */
+  private scanForRecord(data: Buffer, from: number): number {
+    const end = data.length;
+    const last = end - RECORD_HEADER_BYTES;
+    for (let i = from; i <= last; i++) {
+      const type = data[i];
+      if (type < CONTENT_CHANGE_CIPHER_SPEC || type > LAST_STARTING_CONTENT_TYPE || data[i + 1] !== 3) continue;
+      if (isConfirmedRecordStart(data, i, end)) {
+        this.resyncing = false;
+        return i;
+      }
+    }
+    return end;
+  }
+}
+
+function describeBadHeader(buf: Buffer, pos: number): string {
+  const hex = buf.toString('hex', pos, pos + RECORD_HEADER_BYTES);
+  return `invalid record header ${hex} (type ${buf[pos]}, length ${(buf[pos + 3] << 8) | buf[pos + 4]})`;
+}

@@ -37,9 +37,17 @@ export function ipv4Layer(buf: Buffer, cursor: Cursor, out: TcpSegment): number 
   } else {
     if (totalLength < headerLength) return DONE_MALFORMED;
     const datagramEnd = offset + totalLength;
-    cursor.declaredEnd = datagramEnd;
-    if (datagramEnd > end) out.truncated = true;
-    else cursor.end = datagramEnd;
+    // Beyond the captured bytes the snaplen cut the datagram; beyond an outer length field (PPPoE, UDP of a
+    // tunnel) the IP header is the one that lies (senders that count link padding do), so the outer length wins.
+    if (datagramEnd <= end) {
+      cursor.declaredEnd = datagramEnd;
+      cursor.end = datagramEnd;
+    } else if (end < buf.length) {
+      cursor.declaredEnd = end;
+    } else {
+      cursor.declaredEnd = datagramEnd;
+      out.truncated = true;
+    }
   }
 
   const fragmentField = (buf[offset + 6] << 8) | buf[offset + 7];

@@ -51,9 +51,16 @@ export function ipv6Layer(buf: Buffer, cursor: Cursor, out: TcpSegment): number 
     cursor.declaredEnd = cursor.end;
   } else {
     const datagramEnd = offset + FIXED_HEADER + payloadLength;
-    cursor.declaredEnd = datagramEnd;
-    if (datagramEnd > cursor.end) out.truncated = true;
-    else cursor.end = datagramEnd;
+    // As for IPv4: past the captured bytes is a snaplen cut, past an outer length field the outer length wins.
+    if (datagramEnd <= cursor.end) {
+      cursor.declaredEnd = datagramEnd;
+      cursor.end = datagramEnd;
+    } else if (cursor.end < buf.length) {
+      cursor.declaredEnd = cursor.end;
+    } else {
+      cursor.declaredEnd = datagramEnd;
+      out.truncated = true;
+    }
   }
   const end = cursor.end;
 

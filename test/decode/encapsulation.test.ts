@@ -70,6 +70,14 @@ describe('PPPoE', () => {
     expect(d.payload).toBe('hello TLS');
   });
 
+  it('an IP total length that counts link padding is cut to the PPPoE length, not taken for a snaplen cut', () => {
+    // Seen in zeek's pppoe-over-qinq trace: IP says 46 bytes, PPPoE carries 40; tshark takes the PPPoE length too.
+    const ipWithPadding = Buffer.from(v4Packet);
+    ipWithPadding.writeUInt16BE(v4Packet.length + 6, 2);
+    const d = decode(1, bytes(ethernet(0x8864, session(ipWithPadding, 2 + v4Packet.length)), Buffer.alloc(6)));
+    expect([d.result, d.payload, d.segment.truncated]).toEqual(['tcp', 'hello TLS', false]);
+  });
+
   it('non-session codes (PADI etc.) are other', () => {
     expect(decode(1, ethernet(0x8864, bytes([0x11, 0x09, 0, 0, 0, 0]))).result).toBe('other');
   });

@@ -1,7 +1,7 @@
 /**
  * The flow table: finds each segment's connection by its 4-tuple, follows the connection's life (SYN, SYN-ACK, FIN,
  * RST, port reuse, idleness) and feeds its handler, in capture order. Memory is bounded by the number of flows kept,
- * the out-of-order bytes buffered per direction and in all, and a short linger after a connection closes.
+ * the out-of-order bytes buffered per direction and in all, and how long a finished 4-tuple is remembered.
  */
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types.js';
 import { FLOW_CLOSING, FLOW_DEAD, FLOW_OPEN, Flow, NOTED_FRAGMENT, NOTED_TRUNCATED } from './flow.js';
@@ -18,11 +18,17 @@ const DEFAULT_MAX_BUFFERED_BYTES = 1 << 20;
 /** out-of-order bytes held by all flows together; each direction's own cap alone would allow maxFlows MiB */
 const TOTAL_BUFFERED_BYTES = 256 << 20;
 /**
- * Seconds of capture time a closed or reset 4-tuple stays known, so that a retransmitted FIN, the last ACK or
- * packets in flight when the RST was sent are not taken for a new connection. A few RTOs, far below TIME-WAIT.
+ * Seconds of capture time a connection closed by FINs from both sides still hears its packets (the last ACK, a
+ * retransmitted FIN) before it ends 'closed'.
  */
 const LINGER_SECONDS = 4;
-/** seconds of capture time between looks for idle and lingering flows */
+/**
+ * Seconds of capture time a finished 4-tuple stays known after its handler ended, so that stragglers (a FIN
+ * retransmitted with backoff, packets in flight when the RST was sent) are swallowed instead of opening a phantom
+ * connection. Of the order of TIME-WAIT (RFC 9293 §3.6.1: 2 × MSL).
+ */
+const TOMBSTONE_SECONDS = 60;
+/** seconds of capture time between looks for idle and finished flows */
 const SWEEP_INTERVAL = 1;
 /** SYN-ACKs with differing initial sequence numbers remembered for one connection */
 const MAX_SYN_ACK_CANDIDATES = 8;
@@ -38,15 +44,21 @@ export class FlowTable {
   private readonly v6 = new Map<string, Map<string, Flow>>();
   /** open flows, least recently active first */
   private readonly active = new FlowList<Flow>();
-  /** closing and dead flows, earliest to leave first (all linger equally long) */
-  private readonly lingering = new FlowList<Flow>();
+  /** flows closed by FINs both ways, still hearing their last packets; earliest to end first */
+  private readonly closing = new FlowList<Flow>();
+  /** ended flows whose 4-tuple is still remembered; earliest to be forgotten first */
+  private readonly tombstones = new FlowList<Flow>();
   private readonly budget = new BufferBudget(TOTAL_BUFFERED_BYTES);
   private readonly idleTimeout: number;
   private readonly maxFlows: number;
   private readonly maxBufferedBytes: number;
   private readonly linger: number;
+  private readonly tombstoneTime: number;
   private live = 0;
   private nextSweep = -Infinity;
+  /** timestamp of the previous segment, to tell a jump in capture time from a single damaged timestamp */
+  private previousTs = -Infinity;
+  private jumpSeen = false;
 
   constructor(
     private readonly factory: HandlerFactory,
@@ -56,6 +68,7 @@ export class FlowTable {
     this.maxFlows = Math.max(1, options.maxFlows ?? DEFAULT_MAX_FLOWS);
     this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
     this.linger = Math.min(LINGER_SECONDS, this.idleTimeout);
+    this.tombstoneTime = Math.min(TOMBSTONE_SECONDS, this.idleTimeout);
   }
 
   /** Connections whose handler has not been ended. */
@@ -68,7 +81,9 @@ export class FlowTable {
    * segment object is reused by the decoder: nothing of it is kept but copies of out-of-order payload.
    */
   segment(seg: TcpSegment, ts: number): void {
-    if (ts >= this.nextSweep) this.expire(ts);
+    if (ts >= this.nextSweep) this.sweepOnCaptureTime(ts);
+    else this.jumpSeen = false;
+    this.previousTs = ts;
     const buf = seg.buf;
     let flow: Flow | undefined;
     let dir: Direction = 0;
@@ -134,36 +149,50 @@ export class FlowTable {
   }
 
   /**
-   * Ends flows idle for the idle timeout ('idle', at `now`) and lets lingering ones go. Called from segment() about
-   * once a second of capture time; live capture calls it on the wall clock too.
+   * Ends flows idle for the idle timeout ('idle', at `now`), closed flows whose linger is over ('closed') and forgets
+   * finished 4-tuples. Called from segment() about once a second of capture time; live capture calls it on the wall
+   * clock too.
    */
   expire(now: number): void {
     this.nextSweep = now + SWEEP_INTERVAL;
-    let flow = this.lingering.head;
-    while (flow !== null && flow.lingerUntil <= now) {
+    for (let flow = this.closing.head; flow !== null && flow.lingerUntil <= now; flow = this.closing.head) {
+      this.bury(flow, now);
+      this.end(flow, 'closed', flow.lastTs);
+    }
+    for (let flow = this.tombstones.head; flow !== null && flow.lingerUntil <= now; flow = this.tombstones.head) {
       this.forget(flow);
-      if (flow.state === FLOW_CLOSING) this.end(flow, 'closed', flow.lastTs);
-      flow = this.lingering.head;
     }
     const idleSince = now - this.idleTimeout;
-    flow = this.active.head;
-    while (flow !== null && flow.lastTs <= idleSince) {
+    for (let flow = this.active.head; flow !== null && flow.lastTs <= idleSince; flow = this.active.head) {
       this.forget(flow);
       this.end(flow, 'idle', now);
-      flow = this.active.head;
     }
   }
 
   /** End of capture at `ts`: every flow still known ends, buffered bytes delivered after the gaps before them. */
   flush(ts: number): void {
-    for (let flow = this.lingering.head; flow !== null; flow = this.lingering.head) {
+    for (let flow = this.closing.head; flow !== null; flow = this.closing.head) {
       this.forget(flow);
-      if (flow.state === FLOW_CLOSING) this.end(flow, 'closed', flow.lastTs);
+      this.end(flow, 'closed', flow.lastTs);
     }
+    for (let flow = this.tombstones.head; flow !== null; flow = this.tombstones.head) this.forget(flow);
     for (let flow = this.active.head; flow !== null; flow = this.active.head) {
       this.forget(flow);
       this.end(flow, 'capture-end', ts);
     }
+  }
+
+  /**
+   * A single frame stamped far in the future (damaged or hand-edited captures have them) must not end every flow as
+   * idle: a jump longer than the idle timeout is believed only when the next frame confirms it.
+   */
+  private sweepOnCaptureTime(ts: number): void {
+    if (ts - this.previousTs > this.idleTimeout && this.previousTs !== -Infinity && !this.jumpSeen) {
+      this.jumpSeen = true;
+      return;
+    }
+    this.jumpSeen = false;
+    this.expire(ts);
   }
 
   /** Decides whether a packet on a known 4-tuple belongs to the flow there, starts a new one, or is a straggler. */
@@ -185,8 +214,15 @@ export class FlowTable {
     return undefined;
   }
 
+  /** Moves a flow whose handler is (about to be) ended to the tombstones, to swallow its stragglers a while. */
+  private bury(flow: Flow, now: number): void {
+    flow.list?.remove(flow);
+    flow.lingerUntil = now + this.tombstoneTime;
+    this.tombstones.append(flow);
+  }
+
   private open(seg: TcpSegment, ts: number): Flow {
-    if (this.active.count + this.lingering.count >= this.maxFlows) this.evictOne(ts);
+    if (this.active.count + this.closing.count + this.tombstones.count >= this.maxFlows) this.evictOne(ts);
     const buf = seg.buf;
     const endpoints: FlowEndpoints = {
       addr: [
@@ -207,12 +243,20 @@ export class FlowTable {
     return flow;
   }
 
-  /** Makes room for one flow: a lingering one goes first, else the least recently active open one is 'evicted'. */
+  /**
+   * Makes room for one flow: a remembered finished 4-tuple goes first, then a closing flow ('closed'), else the least
+   * recently active open one is 'evicted'.
+   */
   private evictOne(ts: number): void {
-    const lingering = this.lingering.head;
-    if (lingering !== null) {
-      this.forget(lingering);
-      if (lingering.state === FLOW_CLOSING) this.end(lingering, 'closed', lingering.lastTs);
+    const tombstone = this.tombstones.head;
+    if (tombstone !== null) {
+      this.forget(tombstone);
+      return;
+    }
+    const closing = this.closing.head;
+    if (closing !== null) {
+      this.forget(closing);
+      this.end(closing, 'closed', closing.lastTs);
       return;
     }
     const oldest = this.active.head;
@@ -234,6 +278,7 @@ export class FlowTable {
       // both sides are done: only a reset still matters
       if ((flags & TCP_RST) !== 0) {
         this.controlRst(flow, dir, ts, seg.ttl);
+        this.bury(flow, ts);
         flow.state = FLOW_DEAD;
         this.live--;
         handler.end('closed', ts);
@@ -256,7 +301,8 @@ export class FlowTable {
     if ((flags & TCP_SYN) !== 0) {
       if ((flags & TCP_ACK) !== 0) {
         handler.control(dir, 'syn-ack', ts, seg.ttl);
-        this.synAck(flow, dir, stream, seg.seq);
+        // a SYN-ACK that does not acknowledge the SYN seen (a mirrored copy of another connection) sets nothing
+        if (!peer.isnFromSyn || seg.ack === seqAdd(peer.isn, 1)) this.synAck(flow, dir, stream, seg.seq);
       } else {
         handler.control(dir, 'syn', ts, seg.ttl);
         stream.synchronize(seg.seq);
@@ -275,7 +321,7 @@ export class FlowTable {
         flow.state = FLOW_CLOSING;
         flow.lingerUntil = ts + this.linger;
         this.active.remove(flow);
-        this.lingering.append(flow);
+        this.closing.append(flow);
       }
     }
     if ((flags & TCP_RST) !== 0) {
@@ -283,9 +329,7 @@ export class FlowTable {
       flow.stream0.flushHoles(ts);
       flow.stream1.flushHoles(ts);
       this.controlRst(flow, dir, ts, seg.ttl);
-      this.active.remove(flow);
-      flow.lingerUntil = ts + this.linger;
-      this.lingering.append(flow);
+      this.bury(flow, ts);
       this.end(flow, 'reset', ts);
     }
   }

@@ -10,7 +10,7 @@ import type { StreamReassembler } from './reassembly.js';
 export const FLOW_OPEN = 0;
 /** Both sides sent FIN: packets are still told to the handler during a short linger, then the flow ends 'closed'. */
 export const FLOW_CLOSING = 1;
-/** The handler was ended (RST): the entry lingers only to swallow late packets of the 4-tuple. */
+/** The handler was ended (RST, or a closed flow's linger is over): the 4-tuple is remembered to swallow stragglers. */
 export const FLOW_DEAD = 2;
 
 // Bits of Flow.noted, shifted left by the direction: each fact about the packets is noted once per direction.

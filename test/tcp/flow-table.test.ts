@@ -31,6 +31,35 @@ describe('flow table: connection life', () => {
     expect(table.size).toBe(0);
   });
 
+  it('swallows a FIN retransmitted after the linger instead of opening a phantom connection', () => {
+    const { table, handlers } = recordingTable();
+    const talk = new Conversation(table);
+    talk.handshake(1);
+    talk.c(0, '', 2, FIN | ACK);
+    talk.s(0, '', 2.1, FIN | ACK);
+    talk.s(0, '', 9, FIN | ACK); // backoff: long after the 4 s linger
+    talk.s(0, '', 23, FIN | ACK);
+    expect(handlers).toHaveLength(1);
+    expect(handlers[0].ended).toBe('closed');
+    expect(handlers[0].endTs).toBe(2.1);
+    table.expire(200); // the 4-tuple is forgotten at last: a straggler now starts a flow of its own
+    talk.s(0, '', 201, FIN | ACK);
+    expect(handlers).toHaveLength(2);
+  });
+
+  it('does not end every flow as idle on one frame stamped far in the future', () => {
+    const { table, handlers } = recordingTable({ idleTimeout: 30 });
+    const talk = new Conversation(table);
+    talk.c(-1, '', 1000, SYN, { ack: 0 });
+    talk.s(-1, '', 2_900_000_000, SYN | ACK); // a damaged timestamp
+    talk.c(0, 'hello', 1000.2);
+    talk.s(0, 'hi', 1001.5);
+    expect(handlers).toHaveLength(1);
+    expect(handlers[0].ended).toBeNull();
+    expect(handlers[0].text(0)).toBe('hello');
+    expect(handlers[0].text(1)).toBe('hi');
+  });
+
   it('treats a new SYN on a closed 4-tuple as port reuse: the old flow ends, a fresh one starts', () => {
     const { table, handlers } = recordingTable();
     const talk = new Conversation(table);
@@ -103,6 +132,20 @@ describe('flow table: connection life', () => {
     talk.s(-1, '', 1.2, SYN | ACK);
     talk.serverIsn = 5000;
     talk.c(0, '', 1.3, ACK); // acknowledges 5001: the first SYN-ACK
+    talk.s(0, 'welcome', 1.4);
+    expect(handlers[0].text(1)).toBe('welcome');
+    expect(handlers[0].events.filter((e) => e.includes('syn-ack'))).toHaveLength(2);
+  });
+
+  it('takes no sequence number from a SYN-ACK that does not acknowledge the SYN', () => {
+    const { table, handlers } = recordingTable();
+    const talk = new Conversation(table);
+    talk.c(-1, '', 1, SYN, { ack: 0 });
+    talk.serverIsn = 5000;
+    talk.s(-1, '', 1.1, SYN | ACK);
+    talk.serverIsn = 9_000_000;
+    talk.s(-1, '', 1.2, SYN | ACK, { ack: 12345 }); // answers some other SYN
+    talk.serverIsn = 5000;
     talk.s(0, 'welcome', 1.4);
     expect(handlers[0].text(1)).toBe('welcome');
     expect(handlers[0].events.filter((e) => e.includes('syn-ack'))).toHaveLength(2);

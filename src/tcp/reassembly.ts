@@ -119,16 +119,15 @@ export class StreamReassembler {
   }
 
   /**
-   * The peer acknowledged up to `ack` (RFC 9293 §3.4: the next sequence number it expects). A buffered piece at or
-   * below that point proves the hole before it was received by the peer and only missed by the capture, so there is
-   * nothing to wait for: the hole becomes a gap.
+   * The peer acknowledged up to `ack` (RFC 9293 §3.4: the next sequence number it expects). Bytes below that point
+   * were received by the peer and only missed by the capture, so there is nothing to wait for: the holes become gaps
+   * and what was buffered beyond them is delivered. An ACK one past `next` is left alone: it acknowledges a FIN.
    */
   acknowledged(ack: number, ts: number): void {
-    let pending = this.pending;
-    while (pending !== null && seqDelta(ack, pending[0].seq) > 0) {
-      this.advanceTo(pending[0].seq, ts);
-      pending = this.pending;
-    }
+    if (!this.started || this.finished) return;
+    const missing = seqDelta(ack, this.next);
+    if (missing > 1 && missing <= MAX_PLAUSIBLE_JUMP) this.advanceTo(ack, ts);
+    else if (missing === 1 && this.pending !== null) this.advanceTo(ack, ts);
   }
 
   /**

@@ -135,6 +135,17 @@ describe('reassembly of one direction', () => {
     ]);
   });
 
+  it('reports acknowledged bytes the capture never saw as a gap, but not an acknowledged FIN', () => {
+    const { table, handlers } = recordingTable();
+    const talk = new Conversation(table);
+    talk.handshake(1);
+    talk.s(0, 'AB', 2);
+    talk.c(0, '', 3, ACK, { ack: talk.serverIsn + 1 + 5 }); // CDE went by uncaptured
+    talk.s(5, 'FG', 4);
+    talk.c(0, '', 5, ACK, { ack: talk.serverIsn + 1 + 8 }); // acknowledges a FIN after FG that was not captured
+    expect(handlers[0].text(1)).toBe('AB<gap 3>FG');
+  });
+
   it('starts mid-stream from the first segment of each direction', () => {
     const { table, handlers } = recordingTable();
     const seg = (src: string, dst: string, sport: number, dport: number, seq: number, payload: string) =>

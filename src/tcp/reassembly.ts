@@ -36,6 +36,14 @@ const MAX_PENDING_SEGMENTS = 1024;
  */
 const MAX_PLAUSIBLE_JUMP = 0x40000000;
 
+/**
+ * The most bytes one ACK may declare lost. Bytes in flight are bounded by the receive window, in practice a few MiB;
+ * an ACK from another sequence space (a mirrored copy of the flow behind a NAT that rewrites sequence numbers, as in
+ * mercury's capture2) claims hundreds of MB and is not believed. Data is never dropped for it: a real loss that large
+ * still becomes a gap when the bytes after it arrive and the buffer bound or a FIN settles the hole.
+ */
+const MAX_ACKED_UNSEEN = 16 * 1024 * 1024;
+
 export class StreamReassembler {
   /** sequence number of the next byte to deliver; meaningful once `started` */
   next = 0;
@@ -55,6 +63,9 @@ export class StreamReassembler {
   private pending: PendingSegment[] | null = null;
   private pendingBytes = 0;
   private notedOverlap = false;
+  /** end of the last segment set aside for starting far ahead; -1 when none is pending confirmation */
+  private farJumpEnd = -1;
+  private notedFarJump = false;
 
   constructor(
     private readonly handler: TcpConnectionHandler,
@@ -102,8 +113,11 @@ export class StreamReassembler {
         this.next = seq;
       }
     }
+    const ahead = seqDelta(seq, this.next);
+    if (ahead > MAX_ACKED_UNSEEN && !this.confirmFarJump(seq, sentLength, ts)) return;
+    this.farJumpEnd = -1;
     if (this.pending !== null && this.lightened) this.flushHoles(ts);
-    if (seqDelta(seq, this.next) > 0) {
+    if (ahead > 0) {
       if (!this.lightened) {
         if (captured > 0) this.buffer(seq, buf, start, end, ts);
         return;
@@ -119,6 +133,25 @@ export class StreamReassembler {
   }
 
   /**
+   * A segment starting more than MAX_ACKED_UNSEEN bytes ahead is believed only when the next segment of this direction
+   * continues it: a real loss that large is followed by more of the same stream, while a stray packet of another
+   * sequence space (a mirrored copy behind a sequence-rewriting NAT) alternates with the real ones.
+   */
+  private confirmFarJump(seq: number, sentLength: number, ts: number): boolean {
+    if (this.farJumpEnd >= 0 && seq === this.farJumpEnd) {
+      // confirmed: the loss is certain, and the segment set aside is part of it
+      this.advanceTo(seq, ts);
+      return true;
+    }
+    this.farJumpEnd = seqAdd(seq, sentLength);
+    if (!this.notedFarJump) {
+      this.notedFarJump = true;
+      this.handler.note(this.dir, ts, 'a segment far ahead of the stream was set aside until more of it followed (another sequence space?)');
+    }
+    return false;
+  }
+
+  /**
    * The peer acknowledged up to `ack` (RFC 9293 §3.4: the next sequence number it expects). Bytes below that point
    * were received by the peer and only missed by the capture, so there is nothing to wait for: the holes become gaps
    * and what was buffered beyond them is delivered. An ACK one past `next` is left alone: it acknowledges a FIN.
@@ -126,7 +159,7 @@ export class StreamReassembler {
   acknowledged(ack: number, ts: number): void {
     if (!this.started || this.finished) return;
     const missing = seqDelta(ack, this.next);
-    if (missing > 1 && missing <= MAX_PLAUSIBLE_JUMP) this.advanceTo(ack, ts);
+    if (missing > 1 && missing <= MAX_ACKED_UNSEEN) this.advanceTo(ack, ts);
     else if (missing === 1 && this.pending !== null) this.advanceTo(ack, ts);
   }
 

@@ -146,6 +146,33 @@ describe('reassembly of one direction', () => {
     expect(handlers[0].text(1)).toBe('AB<gap 3>FG');
   });
 
+  it('ignores a mirrored copy in another sequence space: its far-off ACKs and segments, alternating with the real ones', () => {
+    // mercury's capture2: a NAT rewrote sequence numbers and the capture holds both copies of each packet.
+    const { table, handlers } = recordingTable();
+    const talk = new Conversation(table);
+    talk.handshake(1);
+    const foreign = 0x7000_0000;
+    talk.c(0, 'hello', 2, ACK | PSH, { ack: talk.serverIsn + 1 + foreign }); // acknowledges nothing of this stream
+    talk.s(0, 'AB', 3);
+    talk.s(foreign, 'xx', 4);
+    talk.s(2, 'CD', 5);
+    talk.s(foreign + 2, 'yy', 6);
+    talk.s(4, 'EF', 7);
+    expect(handlers[0].text(0)).toBe('hello');
+    expect(handlers[0].text(1)).toBe('ABCDEF');
+  });
+
+  it('believes a loss of more than 16 MiB once the stream goes on from beyond it (the first segment past it is lost too)', () => {
+    const { table, handlers } = recordingTable();
+    const talk = new Conversation(table);
+    talk.handshake(1);
+    talk.s(0, 'AB', 2);
+    const lost = 20 * 1024 * 1024;
+    talk.s(2 + lost, 'CD', 3);
+    talk.s(4 + lost, 'EF', 4);
+    expect(handlers[0].text(1)).toBe(`AB<gap ${lost + 2}>EF`);
+  });
+
   it('starts mid-stream from the first segment of each direction', () => {
     const { table, handlers } = recordingTable();
     const seg = (src: string, dst: string, sport: number, dport: number, seq: number, payload: string) =>

@@ -113,9 +113,9 @@ export class StreamReassembler {
         this.next = seq;
       }
     }
-    const ahead = seqDelta(seq, this.next);
-    if (ahead > MAX_ACKED_UNSEEN && !this.confirmFarJump(seq, sentLength, ts)) return;
+    if (seqDelta(seq, this.next) > MAX_ACKED_UNSEEN && !this.confirmFarJump(seq, sentLength, ts)) return;
     this.farJumpEnd = -1;
+    const ahead = seqDelta(seq, this.next);
     if (this.pending !== null && this.lightened) this.flushHoles(ts);
     if (ahead > 0) {
       if (!this.lightened) {

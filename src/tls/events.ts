@@ -10,6 +10,11 @@ export interface AlertEvent {
   length: number;
   /** this direction had sent ChangeCipherSpec before the alert */
   afterChangeCipherSpec: boolean;
+  /**
+   * the record body of an unreadable alert when it is small (≤ 64 bytes), a copy: under a NULL cipher (RFC 5246
+   * appendix A.5) the alert is in clear before its MAC, which only the session knows to look for
+   */
+  body?: Buffer;
 }
 
 export interface TlsDirectionListener {

@@ -48,6 +48,8 @@ const MAX_STARTING_MINOR_VERSION = 4;
 const HANDSHAKE_HEADER_BYTES = 4;
 /** an alert is 2 bytes (RFC 8446 §6); a plaintext record may carry a few of them */
 const MAX_PLAINTEXT_ALERT_RECORD = 16;
+/** an encrypted alert record small enough to keep its body (2 bytes + MAC/tag/padding), for NULL-cipher sessions */
+const MAX_KEPT_ENCRYPTED_ALERT = 64;
 
 /**
  * Handshake types a peer sends in plaintext after its own ChangeCipherSpec (RFC 8446 appendix D.4, compatibility
@@ -587,7 +589,9 @@ export class TlsStreamParser {
         this.listener.changeCipherSpec(ts);
         break;
       case CONTENT_ALERT:
-        if (this.afterChangeCipherSpec || length === 0 || length % 2 !== 0 || length > MAX_PLAINTEXT_ALERT_RECORD) {
+        if (this.afterChangeCipherSpec && length >= 2 && length <= MAX_KEPT_ENCRYPTED_ALERT) {
+          this.startCollecting(length);
+        } else if (this.afterChangeCipherSpec || length === 0 || length % 2 !== 0 || length > MAX_PLAINTEXT_ALERT_RECORD) {
           this.emitUnreadableAlert(ts);
         } else {
           this.startCollecting(length);
@@ -626,6 +630,10 @@ export class TlsStreamParser {
         this.emitUnreadableAlert(ts);
         return;
       }
+      if (this.afterChangeCipherSpec) {
+        this.emitUnreadableAlert(ts, body);
+        return;
+      }
       for (let i = 0; i < this.recordLength; i += 2) {
         this.listener.alert(
           {
@@ -648,13 +656,14 @@ export class TlsStreamParser {
     }
   }
 
-  private emitUnreadableAlert(ts: number): void {
+  private emitUnreadableAlert(ts: number, body?: Buffer): void {
     this.listener.alert(
       {
         level: null,
         description: null,
         length: this.recordLength,
         afterChangeCipherSpec: this.afterChangeCipherSpec,
+        ...(body === undefined ? {} : { body }),
       },
       ts,
     );

@@ -1,0 +1,90 @@
+import type { ConnectionRecord, Role, TcpPacketFacts } from '../../model/record.js';
+import type { Direction } from '../../tcp/types.js';
+import { alertName } from '../registry/index.js';
+import { identifyUpgrade } from '../starttls.js';
+import { decideRoles } from './roles.js';
+import type { ConnectionTracker, TrackerContext } from './tracker.js';
+
+/** Turns a finished tracker into its connection record (outcome and diagnosis are decided later, in diagnose). */
+export function buildRecord(t: ConnectionTracker, context: TrackerContext, end: string, endTs: number): ConnectionRecord {
+  const roles = decideRoles({
+    synFrom: t.synFrom,
+    synAckFrom: t.synAckFrom,
+    clientHelloFrom: t.clientHelloFrom,
+    serverHelloFrom: t.serverHelloFrom,
+    ports: t.endpoints.port,
+  });
+  const clientDir = roles.client;
+  const serverDir = (1 - clientDir) as Direction;
+  const role = (dir: Direction): Role => (dir === clientDir ? 'client' : 'server');
+  const packetFacts = (p: { dir: Direction; ts: number; ttl: number }): TcpPacketFacts => ({ from: role(p.dir), ts: p.ts, ttl: p.ttl });
+  const client = t.sides[clientDir];
+  const server = t.sides[serverDir];
+
+  let history = '';
+  for (const [dir, letter] of t.history) history += dir === clientDir ? letter.toUpperCase() : letter.toLowerCase();
+
+  const startTls =
+    client.plaintextBytes > 0 || server.plaintextBytes > 0
+      ? client.tlsStarted || server.tlsStarted
+        ? identifyUpgrade(client.plaintextBuffer(), server.plaintextBuffer())
+        : null
+      : null;
+
+  const notes = [...t.notes];
+  if (t.timelineDropped > 0) notes.push(`timeline cut: ${t.timelineDropped} later events not kept`);
+  if (t.synFrom < 0 && t.synAckFrom < 0) notes.push('the capture starts after the TCP handshake of this connection');
+
+  return {
+    id: `${context.capture}#${context.nextId()}`,
+    capture: context.capture,
+    client: { ip: t.endpoints.addr[clientDir], port: t.endpoints.port[clientDir] },
+    server: { ip: t.endpoints.addr[serverDir], port: t.endpoints.port[serverDir] },
+    clientInferredBy: roles.by,
+    firstTs: t.firstTs,
+    lastTs: t.lastTs,
+    end,
+    observedUntil: Math.max(t.lastTs, endTs),
+    tcp: {
+      synTs: t.synTs,
+      synAckTs: t.synAckTs,
+      rst: t.rst === null ? null : packetFacts(t.rst),
+      fin: t.fins.map(packetFacts),
+      ttl: { client: client.firstTtl, server: server.firstTtl },
+      packets: { client: client.packets, server: server.packets },
+      payloadBytes: { client: client.payloadBytes, server: server.payloadBytes },
+      gapBytes: { client: client.gapBytes, server: server.gapBytes },
+      tunnel: t.endpoints.tunnel,
+    },
+    tls: {
+      startTls,
+      clientHello: t.clientHello,
+      serverHello: t.serverHello,
+      certificates: t.certificates,
+      certificatesTs: t.certificatesTs,
+      certificateCheck: t.certificateCheck,
+      certificateRequested: t.certificateRequestFrom === serverDir,
+      clientCertificates: t.certificateCounts[clientDir] < 0 ? null : t.certificateCounts[clientDir],
+      alerts: t.alerts.map((a) => ({
+        from: role(a.dir),
+        ts: a.ts,
+        level: a.level,
+        description: a.description,
+        name: a.description === null ? null : alertName(a.description),
+        encrypted: a.encrypted,
+      })),
+      changeCipherSpec: { client: client.ccsTs, server: server.ccsTs },
+      recordCounts: { client: client.recordCounts, server: server.recordCounts },
+      encryptedRecords: t.encryptedRecords.map((r) => ({ from: role(r.dir), ts: r.ts, contentType: r.contentType, length: r.length })),
+      nonTlsResponse: t.nonTls === null ? null : { from: role(t.nonTls.dir), ts: t.nonTls.ts, preview: t.nonTls.preview },
+      history,
+      established: t.established,
+      establishedTs: t.establishedTs,
+    },
+    outcome: 'incomplete',
+    diagnosis: null,
+    warnings: [],
+    timeline: t.timeline.map((e) => (e.detail === undefined ? { ts: e.ts, from: role(e.dir), event: e.event } : { ts: e.ts, from: role(e.dir), event: e.event, detail: e.detail })),
+    notes,
+  };
+}

@@ -1,0 +1,530 @@
+import type { CertificateCheck, CertificateFacts, ClientHelloFacts, ConnectionRecord, ServerHelloFacts } from '../../model/record.js';
+import type { Direction, FlowControl, FlowEndpoints, TcpConnectionHandler, TcpControl } from '../../tcp/types.js';
+import type { AlertEvent } from '../events.js';
+import { parseClientHello } from '../messages/client-hello.js';
+import { parseDraftHelloRetryRequest, parseServerHello, type ServerHello } from '../messages/server-hello.js';
+import { parseCertificateMessage } from '../messages/certificate.js';
+import { parseSslv2ClientHello, parseSslv2ClientMasterKey, parseSslv2ServerHello } from '../messages/sslv2-hello.js';
+import {
+  alertName,
+  cipherSuiteInfo,
+  cipherSuiteName,
+  contentTypeName,
+  hex24,
+  isTls13,
+  sslv2CipherKindName,
+  versionName,
+} from '../registry/index.js';
+import { describePlaintext } from '../starttls.js';
+import { clientHelloFacts, serverHelloFacts } from './facts.js';
+import {
+  HANDSHAKE_LETTERS,
+  LETTER_ALERT,
+  LETTER_APPLICATION_DATA,
+  LETTER_CHANGE_CIPHER_SPEC,
+  LETTER_ENCRYPTED_HANDSHAKE,
+  LETTER_HELLO_RETRY_REQUEST,
+  LETTER_SSLV2,
+  MAX_HISTORY,
+  UNKNOWN_HANDSHAKE_LETTER,
+} from './history.js';
+import { buildRecord } from './record-builder.js';
+import { Side, SideListener, type SideEvents } from './side.js';
+import { MESSAGE_NAMES, MAX_TIMELINE, MAX_ENCRYPTED_RECORDS_PER_SIDE } from './timeline.js';
+import type { CertificateJudge } from './certificates.js';
+
+const CONTENT_ALERT = 21;
+const CONTENT_APPLICATION_DATA = 23;
+const HS_CLIENT_HELLO = 1;
+const HS_SERVER_HELLO = 2;
+const HS_DRAFT_HELLO_RETRY_REQUEST = 6;
+const HS_CERTIFICATE = 11;
+const HS_CERTIFICATE_REQUEST = 13;
+const SSLV2_CLIENT_HELLO = 1;
+const SSLV2_CLIENT_MASTER_KEY = 2;
+const SSLV2_SERVER_HELLO = 4;
+const LEVEL_FATAL = 2;
+
+/** Shared by every connection of one analysis run. */
+export interface TrackerContext {
+  capture: string;
+  /** judges (and caches) server certificate chains */
+  certificates: CertificateJudge;
+  /** ports on which a connection with no payload at all is still reported (a TLS connect that failed) */
+  tlsPorts: ReadonlySet<number>;
+  /** a finished connection's record, before diagnosis */
+  emit(record: ConnectionRecord): void;
+  nextId(): number;
+}
+
+export interface DirEvent {
+  ts: number;
+  dir: Direction;
+  event: string;
+  detail?: string;
+}
+
+export interface DirAlert {
+  dir: Direction;
+  ts: number;
+  level: number | null;
+  description: number | null;
+  encrypted: boolean;
+  /** packet index at which it arrived */
+  packet: number;
+}
+
+export interface DirRecordHeader {
+  dir: Direction;
+  ts: number;
+  contentType: number;
+  length: number;
+}
+
+/**
+ * Follows one TCP connection through its TLS handshake: routes each direction's stream to a TLS parser, turns the
+ * parsers' events into facts, and builds the connection record when the connection ends.
+ */
+export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
+  readonly sides: [Side, Side];
+  packetIndex = 0;
+  firstTs: number;
+  lastTs: number;
+  synFrom = -1;
+  synAckFrom = -1;
+  synTs: number | null = null;
+  synAckTs: number | null = null;
+  rst: { dir: Direction; ts: number; ttl: number } | null = null;
+  fins: { dir: Direction; ts: number; ttl: number }[] = [];
+
+  clientHelloFrom = -1;
+  clientHello: ClientHelloFacts | null = null;
+  clientHelloPacket = -1;
+  clientHelloCount = 0;
+  helloRetry: ServerHello | null = null;
+  serverHelloFrom = -1;
+  serverHello: ServerHelloFacts | null = null;
+  serverHelloPacket = -1;
+  tls13 = false;
+  sslv2Session = false;
+
+  certificates: CertificateFacts[] = [];
+  certificatesTs: number | null = null;
+  certificateCheck: CertificateCheck | null = null;
+  private pendingCertificates: { dir: Direction; body: Buffer; ts: number } | null = null;
+  certificateRequestFrom = -1;
+  /** per direction: the number of certificates in its Certificate message, -1 when it sent none */
+  certificateCounts: [number, number] = [-1, -1];
+
+  alerts: DirAlert[] = [];
+  encryptedRecords: DirRecordHeader[] = [];
+  history: [Direction, string][] = [];
+  timeline: DirEvent[] = [];
+  timelineDropped = 0;
+  notes: string[] = [];
+  established = false;
+  establishedTs: number | null = null;
+  nonTls: { dir: Direction; ts: number; preview: string } | null = null;
+  finished = false;
+
+  constructor(
+    readonly endpoints: FlowEndpoints,
+    firstTs: number,
+    private readonly flow: FlowControl,
+    private readonly context: TrackerContext,
+  ) {
+    this.firstTs = firstTs;
+    this.lastTs = firstTs;
+    this.sides = [new Side(new SideListener(this, 0)), new Side(new SideListener(this, 1))];
+  }
+
+  // ---- TCP events -------------------------------------------------------------------------------------------
+
+  packet(dir: Direction, ts: number, _flags: number, payloadLength: number, ttl: number): void {
+    const side = this.sides[dir];
+    this.packetIndex++;
+    side.packets++;
+    side.payloadBytes += payloadLength;
+    if (side.firstTtl === null) side.firstTtl = ttl;
+    this.lastTs = ts;
+  }
+
+  control(dir: Direction, kind: TcpControl, ts: number, ttl: number): void {
+    switch (kind) {
+      case 'syn':
+        if (this.synFrom < 0) {
+          this.synFrom = dir;
+          this.synTs = ts;
+        }
+        this.event(ts, dir, 'SYN', `ttl ${ttl}`);
+        break;
+      case 'syn-ack':
+        if (this.synAckFrom < 0) {
+          this.synAckFrom = dir;
+          this.synAckTs = ts;
+        }
+        this.event(ts, dir, 'SYN-ACK', `ttl ${ttl}`);
+        break;
+      case 'fin':
+        this.fins.push({ dir, ts, ttl });
+        this.event(ts, dir, 'FIN', `ttl ${ttl}`);
+        break;
+      case 'rst':
+        if (this.rst === null) this.rst = { dir, ts, ttl };
+        this.event(ts, dir, 'RST', `ttl ${ttl}`);
+        break;
+    }
+  }
+
+  data(dir: Direction, data: Buffer, ts: number): void {
+    this.sides[dir].parser.push(data, ts);
+  }
+
+  gap(dir: Direction, bytes: number, ts: number): void {
+    this.sides[dir].gapBytes += bytes;
+    this.event(ts, dir, 'gap', `${bytes} bytes not captured`);
+    this.sides[dir].parser.gap(bytes, ts);
+  }
+
+  note(_dir: Direction, _ts: number, message: string): void {
+    this.addNote(message);
+  }
+
+  end(reason: 'closed' | 'reset' | 'idle' | 'capture-end' | 'evicted', ts: number): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.sides[0].parser.end(ts);
+    this.sides[1].parser.end(ts);
+    if (!this.isReportable()) return;
+    this.context.emit(buildRecord(this, this.context, reason, ts));
+  }
+
+  // ---- TLS events -------------------------------------------------------------------------------------------
+
+  onTlsStart(dir: Direction, kind: 'tls' | 'sslv2', streamOffset: number, ts: number): void {
+    const side = this.sides[dir];
+    side.tlsStarted = true;
+    side.tlsStartTs = ts;
+    if (streamOffset > 0) this.event(ts, dir, 'TLS starts', `after ${streamOffset} bytes of plaintext`);
+    if (kind === 'sslv2') this.sslv2Session = true;
+  }
+
+  onRecord(dir: Direction, contentType: number, _version: number, length: number, ts: number): void {
+    const side = this.sides[dir];
+    const name = contentTypeName(contentType);
+    side.recordCounts[name] = (side.recordCounts[name] ?? 0) + 1;
+    const encryptedPhase =
+      contentType === CONTENT_APPLICATION_DATA || (side.ccsTs !== null && contentType !== 20);
+    if (encryptedPhase && side.encryptedRecordsKept < MAX_ENCRYPTED_RECORDS_PER_SIDE) {
+      side.encryptedRecordsKept++;
+      this.encryptedRecords.push({ dir, ts, contentType, length });
+    }
+  }
+
+  onHandshake(dir: Direction, msgType: number, body: Buffer, ts: number): void {
+    this.letter(dir, HANDSHAKE_LETTERS.get(msgType) ?? UNKNOWN_HANDSHAKE_LETTER);
+    switch (msgType) {
+      case HS_CLIENT_HELLO:
+        return this.onClientHello(dir, body, ts, false);
+      case HS_SERVER_HELLO:
+        return this.onServerHello(dir, body, ts);
+      case HS_DRAFT_HELLO_RETRY_REQUEST: {
+        const hrr = parseDraftHelloRetryRequest(body);
+        if ('error' in hrr) this.addNote(`unreadable HelloRetryRequest: ${hrr.error}`);
+        else this.helloRetry = hrr;
+        this.event(ts, dir, 'HelloRetryRequest');
+        return;
+      }
+      case HS_CERTIFICATE:
+        return this.onCertificate(dir, body, ts);
+      case HS_CERTIFICATE_REQUEST:
+        this.certificateRequestFrom = dir;
+        this.event(ts, dir, 'CertificateRequest');
+        return;
+      default:
+        this.event(ts, dir, MESSAGE_NAMES.get(msgType) ?? `handshake type ${msgType}`);
+    }
+  }
+
+  private onClientHello(dir: Direction, body: Buffer, ts: number, sslv2: boolean): void {
+    this.clientHelloCount++;
+    if (this.clientHelloFrom < 0) this.clientHelloFrom = dir;
+    const parsed = sslv2 ? parseSslv2ClientHello(body) : parseClientHello(body);
+    if ('error' in parsed) {
+      this.addNote(`unreadable ClientHello: ${parsed.error}`);
+      this.event(ts, dir, 'ClientHello', 'unreadable');
+      return;
+    }
+    if (this.clientHello === null) {
+      this.clientHello = clientHelloFacts(parsed, ts, sslv2);
+      this.clientHelloPacket = this.packetIndex;
+    }
+    const ch = this.clientHello;
+    const offered = ch.supportedVersionNames.length > 0 ? ch.supportedVersionNames.join(', ') : ch.legacyVersionName;
+    const sni = parsed.sni === null ? 'no SNI' : `SNI ${parsed.sni}`;
+    const label = this.clientHelloCount > 1 ? 'ClientHello (again)' : sslv2 ? 'ClientHello (SSLv2 format)' : 'ClientHello';
+    this.event(ts, dir, label, `offers ${offered}; ${parsed.cipherSuites.length} suites; ${sni}`);
+  }
+
+  private onServerHello(dir: Direction, body: Buffer, ts: number): void {
+    const parsed = parseServerHello(body);
+    if ('error' in parsed) {
+      this.addNote(`unreadable ServerHello: ${parsed.error}`);
+      this.event(ts, dir, 'ServerHello', 'unreadable');
+      return;
+    }
+    if (parsed.helloRetryRequest) {
+      this.helloRetry = parsed;
+      this.history[this.history.length - 1] = [dir, LETTER_HELLO_RETRY_REQUEST];
+      this.event(ts, dir, 'HelloRetryRequest', parsed.keyShareGroup === null ? undefined : `asks for group 0x${parsed.keyShareGroup.toString(16).padStart(4, '0')}`);
+      return;
+    }
+    if (this.serverHello !== null) {
+      this.event(ts, dir, 'ServerHello (again)');
+      return;
+    }
+    this.serverHelloFrom = dir;
+    this.serverHelloPacket = this.packetIndex;
+    this.serverHello = serverHelloFacts(parsed, ts, this.helloRetry);
+    const version = parsed.selectedVersion ?? parsed.legacyVersion;
+    this.tls13 = isTls13(version);
+    this.event(ts, dir, 'ServerHello', `${versionName(version)}, ${cipherSuiteName(parsed.cipherSuite)}`);
+    if (this.pendingCertificates !== null) {
+      const pending = this.pendingCertificates;
+      this.pendingCertificates = null;
+      this.onCertificate(pending.dir, pending.body, pending.ts);
+    }
+  }
+
+  /** The direction that is the server, as far as the messages tell so far; -1 while unknown. */
+  private serverDir(): number {
+    if (this.serverHelloFrom >= 0) return this.serverHelloFrom;
+    if (this.clientHelloFrom >= 0) return 1 - this.clientHelloFrom;
+    return -1;
+  }
+
+  private onCertificate(dir: Direction, body: Buffer, ts: number): void {
+    const server = this.serverDir();
+    if (server < 0) {
+      this.pendingCertificates = { dir, body, ts };
+      return;
+    }
+    const ders = parseCertificateMessage(body, this.tls13);
+    if ('error' in ders) {
+      this.addNote(`unreadable Certificate message: ${ders.error}`);
+      this.event(ts, dir, 'Certificate', 'unreadable');
+      return;
+    }
+    this.certificateCounts[dir] = ders.length;
+    if (dir !== server) {
+      this.event(ts, dir, 'Certificate', ders.length === 0 ? 'empty: the client has no certificate to send' : `${ders.length} certificate(s)`);
+      return;
+    }
+    if (this.certificatesTs !== null) return;
+    const judged = this.context.certificates.judge(ders, ts, this.clientHello?.sni ?? null);
+    this.certificates = judged.facts;
+    this.certificateCheck = judged.check;
+    this.certificatesTs = ts;
+    const leaf = judged.facts[0];
+    this.event(ts, dir, 'Certificate', leaf ? `${ders.length} certificate(s); leaf ${leaf.subject}` : 'empty');
+  }
+
+  onEncryptedHandshake(dir: Direction, length: number, ts: number): void {
+    const side = this.sides[dir];
+    this.letter(dir, LETTER_ENCRYPTED_HANDSHAKE);
+    this.event(ts, dir, 'encrypted handshake', `${length} bytes (Finished)`);
+    if (side.ccsTs !== null) side.finishedAfterCcs = true;
+    this.checkEstablished(ts);
+  }
+
+  onAlert(dir: Direction, alert: AlertEvent, ts: number): void {
+    let { level, description } = alert;
+    if (level === null && alert.body !== undefined && this.nullCipher() && alert.body[0] >= 1 && alert.body[0] <= 2) {
+      // NULL cipher (RFC 5246 appendix A.5): "encrypted" records are the plaintext followed by the MAC.
+      level = alert.body[0];
+      description = alert.body[1];
+    }
+    alert = { ...alert, level, description };
+    const encrypted = level === null || description === null;
+    this.alerts.push({ dir, ts, level, description, encrypted, packet: this.packetIndex });
+    this.letter(dir, LETTER_ALERT);
+    if (encrypted) this.event(ts, dir, 'Alert', `encrypted (${alert.length} bytes)`);
+    else {
+      const level = alert.level === LEVEL_FATAL ? 'fatal' : alert.level === 1 ? 'warning' : `level ${alert.level}`;
+      this.event(ts, dir, 'Alert', `${level} ${alertName(alert.description!)} (${alert.description})`);
+    }
+  }
+
+  /** the session's suite encrypts nothing (TLS_RSA_WITH_NULL_SHA and kin): its records are readable */
+  private nullCipher(): boolean {
+    const suite = this.serverHello?.cipherSuite;
+    return suite !== undefined && suite !== '' && cipherSuiteInfo(Number.parseInt(suite, 16))?.cipher === 'NULL';
+  }
+
+  onChangeCipherSpec(dir: Direction, ts: number): void {
+    const side = this.sides[dir];
+    if (side.ccsTs === null) side.ccsTs = ts;
+    this.letter(dir, LETTER_CHANGE_CIPHER_SPEC);
+    this.event(ts, dir, 'ChangeCipherSpec');
+  }
+
+  onApplicationData(dir: Direction, length: number, ts: number): void {
+    const side = this.sides[dir];
+    side.appDataRecords++;
+    if (this.serverHello !== null) {
+      side.appDataAfterServerHello++;
+      if (side.firstAppDataPacket < 0) {
+        side.firstAppDataPacket = this.packetIndex;
+        side.firstAppDataTs = ts;
+      }
+      side.lastAppDataPacket = this.packetIndex;
+    }
+    if (!this.established) {
+      if (side.appDataAfterServerHello <= 3) this.letter(dir, LETTER_APPLICATION_DATA);
+      if (side.encryptedRecordsKept < MAX_ENCRYPTED_RECORDS_PER_SIDE) this.event(ts, dir, 'encrypted record', `${length} bytes`);
+      this.checkEstablished(ts);
+    }
+  }
+
+  onSslv2(dir: Direction, msgType: number, body: Buffer, ts: number): void {
+    const side = this.sides[dir];
+    this.sslv2Session = true;
+    switch (msgType) {
+      case SSLV2_CLIENT_HELLO:
+        this.letter(dir, 'C');
+        return this.onClientHello(dir, body, ts, true);
+      case SSLV2_SERVER_HELLO: {
+        this.letter(dir, 'S');
+        this.serverHelloFrom = dir;
+        const parsed = parseSslv2ServerHello(body);
+        if ('error' in parsed) {
+          this.addNote(`unreadable SSLv2 SERVER-HELLO: ${parsed.error}`);
+          this.event(ts, dir, 'ServerHello (SSLv2)', 'unreadable');
+          return;
+        }
+        this.serverHelloPacket = this.packetIndex;
+        this.serverHello = {
+          ts,
+          version: '0x0002',
+          versionName: versionName(2),
+          legacyVersion: '0x0002',
+          cipherSuite: '',
+          cipherSuiteName: '',
+          alpn: null,
+          group: null,
+          groupName: null,
+          extensions: [],
+          helloRetryRequest: false,
+          retryGroup: null,
+          sessionResumed: parsed.sessionIdHit,
+          ja4s: '',
+        };
+        this.event(ts, dir, 'ServerHello (SSLv2)');
+        if (parsed.certificate !== null && this.certificatesTs === null) {
+          const judged = this.context.certificates.judge([parsed.certificate], ts, null);
+          this.certificates = judged.facts;
+          this.certificateCheck = judged.check;
+          this.certificatesTs = ts;
+        }
+        return;
+      }
+      case SSLV2_CLIENT_MASTER_KEY: {
+        this.letter(dir, 'G');
+        side.sslv2MasterKey = true;
+        const masterKey = parseSslv2ClientMasterKey(body);
+        // SSLv2 has the client choose: the cipher kind of CLIENT-MASTER-KEY is the session's cipher
+        if (!('error' in masterKey) && this.serverHello !== null && this.serverHello.cipherSuite === '') {
+          this.serverHello.cipherSuite = hex24(masterKey.cipherKind);
+          this.serverHello.cipherSuiteName = sslv2CipherKindName(masterKey.cipherKind);
+        }
+        this.event(ts, dir, 'ClientMasterKey (SSLv2)', this.serverHello?.cipherSuiteName || undefined);
+        return;
+      }
+      case -1:
+        side.sslv2Encrypted++;
+        if (side.sslv2Encrypted === 1) this.letter(dir, LETTER_SSLV2);
+        this.checkEstablished(ts);
+        return;
+      default:
+        this.event(ts, dir, `SSLv2 message ${msgType}`);
+    }
+  }
+
+  onPlaintext(dir: Direction, data: Buffer, ts: number): void {
+    const side = this.sides[dir];
+    side.keepPlaintext(data, ts);
+    // A peer answering a ClientHello with bytes that are not TLS: remember what it said.
+    if (this.nonTls === null && this.clientHelloFrom >= 0 && this.clientHelloFrom !== dir && !side.tlsStarted) {
+      this.nonTls = { dir, ts, preview: describePlaintext(data) };
+      this.event(ts, dir, 'non-TLS data', this.nonTls.preview);
+    }
+  }
+
+  onMalformed(dir: Direction, reason: string, ts: number): void {
+    this.addNote(`${dir === this.clientHelloFrom ? 'client' : 'peer'} stream: ${reason}`);
+    this.event(ts, dir, 'malformed', reason);
+  }
+
+  // ---- handshake completion -----------------------------------------------------------------------------------
+
+  /**
+   * TLS ≤ 1.2: both sides sent ChangeCipherSpec and then an encrypted handshake record (their Finished).
+   * TLS 1.3: after the ServerHello the client sent an encrypted record, and then either a second one or the server
+   * answered in a later packet, with no plaintext fatal alert before the client's first one.
+   * SSLv2: CLIENT-MASTER-KEY, then encrypted records from both sides.
+   */
+  private checkEstablished(ts: number): void {
+    if (this.established || this.serverHelloFrom < 0) return;
+    const server = this.sides[this.serverHelloFrom];
+    const client = this.sides[1 - this.serverHelloFrom];
+    let done = false;
+    if (this.sslv2Session && this.serverHello?.version === '0x0002') {
+      done = client.sslv2MasterKey && client.sslv2Encrypted > 0 && server.sslv2Encrypted > 0;
+    } else if (this.tls13) {
+      if (client.firstAppDataPacket >= 0) {
+        const serverLater = server.lastAppDataPacket > client.firstAppDataPacket;
+        const fatalBefore = this.alerts.some(
+          (a) => !a.encrypted && a.level === LEVEL_FATAL && a.packet <= client.firstAppDataPacket,
+        );
+        done = !fatalBefore && (client.appDataAfterServerHello >= 2 || serverLater);
+      }
+    } else {
+      done = client.finishedAfterCcs && server.finishedAfterCcs;
+    }
+    if (done) {
+      this.established = true;
+      this.establishedTs = ts;
+      this.event(ts, this.serverHelloFrom as Direction, 'handshake complete');
+      // Past the handshake: keep counting records and watching for alerts, FIN and RST, but buffer nothing.
+      this.flow.lighten();
+      this.sides[0].parser.lighten();
+      this.sides[1].parser.lighten();
+    }
+  }
+
+  // ---- bookkeeping ------------------------------------------------------------------------------------------
+
+  private isReportable(): boolean {
+    if (this.sides[0].tlsStarted || this.sides[1].tlsStarted) return true;
+    const noPayload = this.sides[0].payloadBytes === 0 && this.sides[1].payloadBytes === 0;
+    if (!noPayload) return false;
+    const serverPort = this.endpoints.port[this.synFrom === 1 || this.synAckFrom === 0 ? 0 : 1];
+    return this.context.tlsPorts.has(serverPort);
+  }
+
+  private letter(dir: Direction, letter: string): void {
+    if (this.history.length < MAX_HISTORY) this.history.push([dir, letter]);
+  }
+
+  event(ts: number, dir: Direction, event: string, detail?: string): void {
+    if (this.timeline.length >= MAX_TIMELINE) {
+      this.timelineDropped++;
+      return;
+    }
+    this.timeline.push(detail === undefined ? { ts, dir, event } : { ts, dir, event, detail });
+  }
+
+  addNote(message: string): void {
+    if (this.notes.length < 32 && !this.notes.includes(message)) this.notes.push(message);
+  }
+}

@@ -1,0 +1,80 @@
+import { readFile } from 'node:fs/promises';
+import type { ConnectionRecord } from '../../model/record.js';
+import { sanitizeForTerminal } from '../../model/sanitize.js';
+import { analyzeFile, type FileSummary } from '../../pipeline/analyze-file.js';
+import { createTrustStore } from '../../tls/trust-store.js';
+import { describeFsError, expandInputs } from '../inputs.js';
+import { recordToNdjson } from '../output/ndjson.js';
+import { diagnosisLines, recordToTextLine, TEXT_HEADER } from '../output/text.js';
+
+export interface AnalyzeCommandOptions {
+  format: 'text' | 'ndjson';
+  handshakeTimeout: number;
+  caFiles: string[];
+  failedOnly: boolean;
+}
+
+/** Exit codes: 0 all files read, 2 some file could not be read (the others were still analyzed). */
+export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions): Promise<number> {
+  let exitCode = 0;
+  const fail = (path: string, reason: string) => {
+    process.stderr.write(`tlsdiag: ${sanitizeForTerminal(path)}: ${reason}\n`);
+    exitCode = 2;
+  };
+
+  const caPems: string[] = [];
+  for (const file of options.caFiles) {
+    try {
+      caPems.push(await readFile(file, 'utf8'));
+    } catch (error) {
+      fail(file, `cannot read CA file: ${describeFsError(error)}`);
+    }
+  }
+  const trustStore = createTrustStore(caPems);
+  const { files, missing } = await expandInputs(paths);
+  for (const m of missing) fail(m.path, m.reason);
+  if (files.length === 0 && missing.length === 0) {
+    process.stderr.write('tlsdiag: no capture files found\n');
+    return 2;
+  }
+
+  const out = process.stdout;
+  const counts = { established: 0, failed: 0, incomplete: 0 };
+  const causes = new Map<string, number>();
+  if (options.format === 'text') out.write(TEXT_HEADER + '\n');
+
+  for (const file of files) {
+    const records: ConnectionRecord[] = [];
+    const onRecord = (record: ConnectionRecord) => {
+      counts[record.outcome]++;
+      if (record.diagnosis) causes.set(record.diagnosis.code, (causes.get(record.diagnosis.code) ?? 0) + 1);
+      if (options.failedOnly && record.outcome !== 'failed') return;
+      if (options.format === 'ndjson') out.write(recordToNdjson(record) + '\n');
+      else records.push(record);
+    };
+    let summary: FileSummary;
+    try {
+      summary = await analyzeFile(file, { handshakeTimeout: options.handshakeTimeout, trustStore }, onRecord);
+    } catch (error) {
+      fail(file, (error as Error).message.replace(/^.*?:\s*/, '') || String(error));
+      continue;
+    }
+    for (const note of summary.notes) process.stderr.write(`tlsdiag: ${sanitizeForTerminal(file)}: ${sanitizeForTerminal(note, 300)}\n`);
+    if (options.format === 'text') {
+      // Connections are decided as they end; a reader wants them in the order they began.
+      records.sort((a, b) => a.firstTs - b.firstTs);
+      out.write(`\n${sanitizeForTerminal(file)} (${summary.format}${summary.gzip ? ', gzip' : ''}, ${summary.frames} frames)\n`);
+      for (const r of records) {
+        out.write(recordToTextLine(r) + '\n');
+        for (const line of diagnosisLines(r)) out.write(line + '\n');
+      }
+    }
+  }
+
+  if (options.format === 'text') {
+    const total = counts.established + counts.failed + counts.incomplete;
+    out.write(`\n${total} TLS connection(s): ${counts.established} established, ${counts.failed} failed, ${counts.incomplete} incomplete\n`);
+    for (const [code, n] of [...causes].sort((a, b) => b[1] - a[1])) out.write(`  ${String(n).padStart(5)}  ${code}\n`);
+  }
+  return exitCode;
+}

@@ -1,0 +1,46 @@
+import type { ConnectionRecord } from '../../model/record.js';
+import { sanitizeForTerminal } from '../../model/sanitize.js';
+
+/** A fixed-width cell: cut with an ellipsis, padded to `width`. */
+function cell(text: string, width: number): string {
+  return text.length > width ? text.slice(0, width - 1) + '…' : text.padEnd(width);
+}
+
+function endpoint(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+function clock(ts: number): string {
+  return new Date(ts * 1000).toISOString().slice(11, 23);
+}
+
+export const TEXT_HEADER =
+  `${cell('time (UTC)', 12)}  ${cell('client', 22)}    ${cell('server', 22)}  ${cell('SNI', 24)}  ${cell('version', 9)}  ${cell('outcome', 11)}  cause`;
+
+/** One connection as one line of the compact table; wire text is sanitised. */
+export function recordToTextLine(r: ConnectionRecord): string {
+  const sni = r.tls.clientHello?.sni ?? '';
+  const version = r.tls.serverHello?.versionName ?? (r.tls.clientHello ? '-' : '');
+  const cause = r.diagnosis?.code ?? (r.warnings.length > 0 ? `(${r.warnings.length} warning${r.warnings.length > 1 ? 's' : ''})` : '');
+  return [
+    cell(clock(r.firstTs), 12),
+    cell(endpoint(r.client.ip, r.client.port), 22),
+    '→ ',
+    cell(endpoint(r.server.ip, r.server.port), 22),
+    cell(sanitizeForTerminal(sni, 64), 24),
+    cell(version.replace('TLS ', 'TLS'), 9),
+    cell(r.outcome, 11),
+    cause,
+  ].join('  ');
+}
+
+/** The lines under a failed connection: its diagnosis in plain words. */
+export function diagnosisLines(r: ConnectionRecord): string[] {
+  if (r.diagnosis === null) return [];
+  const d = r.diagnosis;
+  return [
+    `    ${sanitizeForTerminal(d.title, 200)}`,
+    ...d.evidence.map((e) => `      - ${sanitizeForTerminal(e, 300)}`),
+    `      fix: ${sanitizeForTerminal(d.fix, 400)}`,
+  ];
+}

@@ -1,0 +1,43 @@
+import { basename } from 'node:path';
+import { readCaptureFile } from '../capture/file.js';
+import type { ConnectionRecord } from '../model/record.js';
+import { Analyzer, type AnalyzeOptions, type AnalyzerStats } from './analyzer.js';
+
+export interface FileSummary extends AnalyzerStats {
+  capture: string;
+  path: string;
+  format: string;
+  gzip: boolean;
+  bytes: number;
+  /** damage, truncation and skipped link types, in plain words */
+  notes: string[];
+}
+
+export interface AnalyzeFileOptions extends AnalyzeOptions {
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+}
+
+/**
+ * Analyzes one capture file, calling `onRecord` for every connection as soon as it is decided (so memory holds only
+ * the connections still open). Rejects with a CaptureError when the file cannot be read as a capture at all; a file
+ * cut short resolves with what it held and a note.
+ */
+export async function analyzeFile(
+  path: string,
+  options: AnalyzeFileOptions,
+  onRecord: (record: ConnectionRecord) => void,
+): Promise<FileSummary> {
+  const capture = basename(path);
+  const analyzer = new Analyzer(capture, options, onRecord);
+  const read = await readCaptureFile(path, analyzer, { onProgress: options.onProgress });
+  analyzer.finish();
+  return {
+    ...analyzer.stats,
+    capture,
+    path,
+    format: read.format,
+    gzip: read.gzip,
+    bytes: read.bytes,
+    notes: [...read.notes.map((n) => n.message), ...analyzer.notes],
+  };
+}

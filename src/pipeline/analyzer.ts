@@ -1,0 +1,108 @@
+import type { FrameSink } from '../capture/types.js';
+import { decodeFrame } from '../decode/frame.js';
+import { newTcpSegment } from '../decode/frame.js';
+import { linkTypeName } from '../decode/link.js';
+import { diagnose } from '../diagnose/index.js';
+import type { ConnectionRecord } from '../model/record.js';
+import { FlowTable } from '../tcp/flow-table.js';
+import type { FlowTableOptions } from '../tcp/types.js';
+import { CertificateJudge } from '../tls/session/certificates.js';
+import { ConnectionTracker, type TrackerContext } from '../tls/session/tracker.js';
+import { createTrustStore, type TrustStore } from '../tls/trust-store.js';
+
+/** Ports where a connection that never carried a byte is still reported: a TLS connect that failed. */
+export const DEFAULT_TLS_PORTS: readonly number[] = [
+  443, 465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 2376, 3269, 4433, 4443, 5061, 5223, 5671, 6443, 6697, 8443, 8883, 9443,
+];
+
+export interface AnalyzeOptions {
+  /** seconds a ClientHello may wait for an answer before the server is called unresponsive (default 10) */
+  handshakeTimeout?: number;
+  trustStore?: TrustStore;
+  tlsPorts?: readonly number[];
+  flows?: FlowTableOptions;
+}
+
+/** Frame counts of one analysis, for summaries and the bench. */
+export interface AnalyzerStats {
+  frames: number;
+  tcpSegments: number;
+  otherFrames: number;
+  fragments: number;
+  malformedFrames: number;
+  connections: number;
+  lastTs: number;
+}
+
+/**
+ * The pipeline for one capture: frames in (push, synchronous), diagnosed connection records out.
+ * capture → decode → tcp → tls → record → diagnose. A live source and a file source drive the same object.
+ */
+export class Analyzer implements FrameSink {
+  readonly stats: AnalyzerStats = { frames: 0, tcpSegments: 0, otherFrames: 0, fragments: 0, malformedFrames: 0, connections: 0, lastTs: 0 };
+  readonly notes: string[] = [];
+  private readonly segment = newTcpSegment();
+  private readonly flows: FlowTable;
+  private readonly unsupportedLinks = new Set<number>();
+  private readonly handshakeTimeout: number;
+
+  constructor(
+    readonly capture: string,
+    options: AnalyzeOptions,
+    private readonly onRecord: (record: ConnectionRecord) => void,
+  ) {
+    this.handshakeTimeout = options.handshakeTimeout ?? 10;
+    const judge = new CertificateJudge(options.trustStore ?? createTrustStore());
+    let id = 0;
+    const context: TrackerContext = {
+      capture,
+      certificates: judge,
+      tlsPorts: new Set(options.tlsPorts ?? DEFAULT_TLS_PORTS),
+      emit: (record) => this.finishRecord(record),
+      nextId: () => ++id,
+    };
+    this.flows = new FlowTable((endpoints, firstTs, flow) => new ConnectionTracker(endpoints, firstTs, flow, context), options.flows);
+  }
+
+  frame(data: Buffer, ts: number, linkType: number, _origLen: number): void {
+    const stats = this.stats;
+    stats.frames++;
+    stats.lastTs = ts;
+    const result = decodeFrame(linkType, data, this.segment);
+    if (result === 'tcp') {
+      stats.tcpSegments++;
+      try {
+        this.flows.segment(this.segment, ts);
+      } catch (error) {
+        // A fault of ours on one packet must not lose the rest of the capture: say so and go on.
+        this.internalError(error);
+      }
+    } else if (result === 'other') stats.otherFrames++;
+    else if (result === 'fragment') stats.fragments++;
+    else if (result === 'malformed') stats.malformedFrames++;
+    else if (!this.unsupportedLinks.has(linkType)) {
+      this.unsupportedLinks.add(linkType);
+      this.notes.push(`link type ${linkType} (${linkTypeName(linkType)}) is not supported: its frames were skipped`);
+    }
+  }
+
+  /** The capture is over: every connection still open is ended and reported. */
+  finish(): void {
+    this.flows.flush(this.stats.lastTs);
+    if (this.stats.malformedFrames > 0) this.notes.push(`${this.stats.malformedFrames} malformed frame(s) skipped`);
+  }
+
+  private internalError(error: unknown): void {
+    this.stats.malformedFrames++;
+    if (this.notes.length < 20) this.notes.push(`internal error on frame ${this.stats.frames}, skipped: ${(error as Error)?.message ?? error}`);
+  }
+
+  private finishRecord(record: ConnectionRecord): void {
+    this.stats.connections++;
+    const verdict = diagnose(record, { handshakeTimeout: this.handshakeTimeout });
+    record.outcome = verdict.outcome;
+    record.diagnosis = verdict.diagnosis;
+    record.warnings = verdict.warnings;
+    this.onRecord(record);
+  }
+}

@@ -21,6 +21,7 @@
  * a handshake record sent after ChangeCipherSpec (judged whole: encrypted Finished or TLS 1.3 compatibility-mode hello).
  */
 import type { TlsDirectionListener, TlsStreamParserOptions } from './events.js';
+import { embeddedTlsCandidates } from './preamble.js';
 import {
   SSLV2_START_NEED_MORE,
   SSLV2_START_PROBE_BYTES,
@@ -472,7 +473,8 @@ export class TlsStreamParser {
   private begin(verdict: number, first: Buffer, firstFrom: number, rest: Buffer, restFrom: number, ts: number): void {
     if (verdict === START_PLAINTEXT) {
       this.currentMode = 'plaintext';
-      this.emitPlaintext(first, ts);
+      if (first === rest) this.pushPlaintext(first, 0, ts);
+      else this.emitPlaintext(first, ts);
       return;
     }
     if (verdict === START_SSLV2) {
@@ -498,6 +500,17 @@ export class TlsStreamParser {
       this.listener.tlsStart('tls', offset, ts);
       this.consumeTls(data, 0, ts);
       return;
+    }
+    // a PROXY protocol header or a plaintext line sent in the same segment as the ClientHello
+    for (const at of embeddedTlsCandidates(data)) {
+      if (at < data.length && data[at] === CONTENT_HANDSHAKE && isConfirmedRecordStart(data, at, data.length)) {
+        this.emitPlaintext(data.subarray(0, at), ts);
+        if (this.currentMode !== 'plaintext') return;
+        this.currentMode = 'tls';
+        this.listener.tlsStart('tls', offset + at, ts);
+        this.consumeTls(data, at, ts);
+        return;
+      }
     }
     this.emitPlaintext(data, ts);
   }

@@ -316,6 +316,32 @@ describe('stream start: plaintext, STARTTLS, SSLv2, mid-stream', () => {
     expect(rec.events[1]).toEqual(['tlsStart', 'tls', 56]);
   });
 
+  it('finds the ClientHello behind a PROXY protocol v1 line in the same segment (HAProxy in front of a server)', () => {
+    const rec = new Recorder();
+    const parser = new TlsStreamParser(rec);
+    const line = Buffer.from('PROXY TCP4 192.0.2.1 198.51.100.7 52176 443\r\n');
+    parser.push(Buffer.concat([line, tlsRecord(22, clientHello)]), 0);
+    expect(rec.kinds()).toEqual(['plaintext', 'tlsStart', 'record', 'handshake']);
+    expect(rec.events[1]).toEqual(['tlsStart', 'tls', line.length]);
+  });
+
+  it('finds the ClientHello behind a binary PROXY protocol v2 header', () => {
+    const rec = new Recorder();
+    const parser = new TlsStreamParser(rec);
+    const addresses = [192, 0, 2, 1, 198, 51, 100, 7, 0xcb, 0xd0, 0x01, 0xbb];
+    const v2 = Buffer.from([0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a, 0x21, 0x11, 0x00, addresses.length, ...addresses]);
+    parser.push(Buffer.concat([v2, tlsRecord(22, clientHello)]), 0);
+    expect(rec.kinds()).toEqual(['plaintext', 'tlsStart', 'record', 'handshake']);
+    expect(rec.events[1]).toEqual(['tlsStart', 'tls', v2.length]);
+  });
+
+  it('does not take a line feed followed by 0x16 for TLS unless the record framing confirms it', () => {
+    const rec = new Recorder();
+    const parser = new TlsStreamParser(rec);
+    parser.push(Buffer.from('HELLO\n\x16\x03\x01\x40\x00garbage', 'latin1'), 0);
+    expect(parser.mode).toBe('plaintext');
+  });
+
   it('holds a one-byte first push (PostgreSQL "S") without mistaking the next push for its continuation', () => {
     const rec = new Recorder();
     const parser = new TlsStreamParser(rec);

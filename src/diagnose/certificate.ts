@@ -3,9 +3,9 @@
  * in evidence. The record's certificate check (made at capture time, against the SNI and the trust store) decides
  * what was wrong; the client's alert only corroborates, because stacks often send a vaguer one.
  */
-import type { CertificateCheck, CertificateFacts } from '../model/record.js';
+import type { CertificateCheck, CertificateFacts, ConnectionRecord } from '../model/record.js';
 import type { RuleContext } from './context.js';
-import { isoTime, quoted, summarizeList } from './describe.js';
+import { humanDuration, isoDate, isoTime, quoted, summarizeList } from './describe.js';
 import { actSentence } from './evidence.js';
 
 /**
@@ -52,3 +52,32 @@ export function otherProblems(check: CertificateCheck, shown: (problem: string) 
 }
 
 export const TLS13_HIDDEN = 'the certificate itself was encrypted (TLS 1.3), so only the alert tells';
+
+/**
+ * The check's findings about the server chain as evidence phrases with their values (names quoted, dates ISO), most
+ * specific first; [] when the check found nothing or there was none.
+ */
+export function certificateFindings(record: ConnectionRecord): string[] {
+  const { certificateCheck: check, certificates, clientHello } = record.tls;
+  if (!check) return [];
+  const leaf = certificates[0];
+  const findings: string[] = [];
+  if (check.expiredFor !== null) {
+    findings.push(`${leafPhrase(leaf)} expired on ${leaf ? isoDate(leaf.notAfter) : 'its notAfter date'}, ${humanDuration(check.expiredFor)} before the capture`);
+  }
+  if (check.notYetValidFor !== null) {
+    findings.push(`${leafPhrase(leaf)} becomes valid on ${leaf ? isoDate(leaf.notBefore) : 'its notBefore date'}, ${humanDuration(check.notYetValidFor)} after the capture`);
+  }
+  for (const problem of check.chainDateProblems) findings.push(`in the chain: ${quoted(problem, 160)}`);
+  if (check.hostnameMatches === false && clientHello?.sni) {
+    findings.push(`the client asked for ${quoted(clientHello.sni)} but ${leafPhrase(leaf)} carries ${leaf ? sanPhrase(leaf) : 'other names'}`);
+  }
+  if (!check.chainComplete) {
+    findings.push(`the chain stops at issuer ${quoted(check.missingIssuer ?? leaf?.issuer ?? 'unknown')}, which was neither sent nor is a known root`);
+  } else if (check.selfSigned) {
+    findings.push(`${leafPhrase(leaf)} is self-signed`);
+  } else if (!check.trusted) {
+    findings.push(`${leafPhrase(leaf)} does not chain to a root of the trust store`);
+  }
+  return findings;
+}

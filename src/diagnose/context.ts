@@ -51,6 +51,8 @@ export interface RuleContext {
   lastStep: HandshakeStep | null;
   /** the alert that ended the handshake: the first fatal one, or an unreadable one before the handshake completed */
   decisiveAlert: AlertFacts | null;
+  /** a HelloRetryRequest (RFC 8446 §4.1.4), with the group it asked for; found even when no real ServerHello followed */
+  helloRetry: { ts: number | null; group: string | null } | null;
   /** the first RST or FIN */
   firstEnd: ConnectionEnd | null;
   failureAct: FailureAct | null;
@@ -96,6 +98,7 @@ export function buildContext(record: ConnectionRecord, options: DiagnoseOptions)
   const decisiveAlert = findDecisiveAlert(record);
   const firstEnd = findFirstEnd(record);
   const failureAct = findFailureAct(record, decisiveAlert, firstEnd, steps);
+  const helloRetry = findHelloRetry(record);
 
   // a silence lasts as long as the watch that saw it: to the capture's end or the eviction, not the last packet
   const waitEnd = Math.max(record.lastTs, record.observedUntil ?? record.lastTs);
@@ -148,6 +151,7 @@ export function buildContext(record: ConnectionRecord, options: DiagnoseOptions)
     steps,
     lastStep,
     decisiveAlert,
+    helloRetry,
     firstEnd,
     failureAct,
     serverAnswered,
@@ -184,6 +188,15 @@ function findDecisiveAlert(record: ConnectionRecord): AlertFacts | null {
     if (alert.level === 1 && alert.description !== null && !BENIGN_WARNINGS.has(alert.description)) return alert;
   }
   return null;
+}
+
+/** HelloRetryRequest as the ServerHello facts give it, else as the timeline dated it (no real ServerHello came). */
+function findHelloRetry(record: ConnectionRecord): RuleContext['helloRetry'] {
+  const serverHello = record.tls.serverHello;
+  const event = record.timeline.find((e) => e.event === 'HelloRetryRequest');
+  if (!serverHello?.helloRetryRequest && !event) return null;
+  const fromTimeline = event?.detail?.match(/0x[0-9a-f]{4}/)?.[0] ?? null;
+  return { ts: event?.ts ?? null, group: serverHello?.retryGroup ?? fromTimeline };
 }
 
 function findFirstEnd(record: ConnectionRecord): ConnectionEnd | null {

@@ -1,12 +1,15 @@
 /**
  * Whether a TCP reset came from the endpoint it claims or was forged on the path. Two tells, both measured on the
- * record: the RST's TTL / hop limit against that side's first packet (a box nearer the capture point starts from a
- * different initial TTL or sits fewer hops away), and a "server" RST that arrives sooner than the server could have
+ * record: the RST's TTL / hop limit against that side's first packet (a box nearer the capture point sits fewer hops
+ * away, or starts from a different initial TTL), and a "server" RST that arrives sooner than the server could have
  * answered, given the SYN → SYN-ACK round trip seen from the same capture point.
  */
 import type { ConnectionRecord, Role } from '../model/record.js';
 
-/** Hops a genuine reset may differ by: routes change and some stacks reset from another path. */
+/**
+ * Hops fewer a genuine reset may have come (a route that changed). None more: a stack sends its resets with the
+ * same initial TTL as its other packets, so a RST with more TTL left than the endpoint's packets came from nearer.
+ */
 export const TTL_TOLERANCE = 2;
 /** Below this round trip the capture sits next to the server and timing tells nothing. */
 export const MIN_ROUND_TRIP = 0.002;
@@ -41,7 +44,13 @@ export function analyzeReset(
   const roundTrip = synTs !== null && synAckTs !== null && synAckTs >= synTs ? synAckTs - synTs : null;
   const afterPeer = peerLastStep ? rst.ts - peerLastStep.ts : null;
   const forgedBecause: string[] = [];
-  if (usualTtl !== null && Math.abs(rst.ttl - usualTtl) > TTL_TOLERANCE) {
+  if (usualTtl !== null && rst.ttl > usualTtl) {
+    // more TTL left than the endpoint's own packets: it was sent from fewer hops away than the endpoint sits
+    forgedBecause.push(
+      `the RST arrived with TTL ${rst.ttl}, higher than the ${rst.from}'s own packets (TTL ${usualTtl}): ` +
+        `it was sent from fewer hops away than the ${rst.from}`,
+    );
+  } else if (usualTtl !== null && usualTtl - rst.ttl > TTL_TOLERANCE) {
     forgedBecause.push(`the RST arrived with TTL ${rst.ttl} while the ${rst.from}'s packets had TTL ${usualTtl}`);
   }
   if (

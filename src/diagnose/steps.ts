@@ -38,9 +38,16 @@ export function handshakeSteps(record: ConnectionRecord): HandshakeStep[] {
     steps.push({ name: `encrypted record (${encrypted.length} bytes)`, from: encrypted.from, ts: encrypted.ts });
   }
   if (tls.nonTlsResponse) steps.push({ name: 'non-TLS data', from: tls.nonTlsResponse.from, ts: tls.nonTlsResponse.ts });
+  // the facts keep one ClientHello and the real ServerHello; a retried handshake is dated by the timeline only
+  for (const event of record.timeline) {
+    if (TIMELINE_ONLY_STEPS.has(event.event)) steps.push({ name: event.event, from: event.from, ts: event.ts });
+  }
   steps.sort((a, b) => a.ts - b.ts);
   return steps;
 }
+
+/** Timeline events that are handshake steps the record's facts do not date. */
+const TIMELINE_ONLY_STEPS: ReadonlySet<string> = new Set(['HelloRetryRequest', 'ClientHello (again)']);
 
 /** ChangeCipherSpec content type (RFC 8446 §5.1): sent in clear, even among the encrypted records in TLS 1.3. */
 export const CHANGE_CIPHER_SPEC = 20;

@@ -4,6 +4,7 @@
  */
 import type { ConnectionRecord } from '../model/record.js';
 import { humanDuration, isoDate, namedCode, quoted, versionLabel } from './describe.js';
+import { droppedAfterHandshakeWarning } from './post-handshake.js';
 import { insecureSuiteReason } from './suites.js';
 
 /** A certificate expiring within this many seconds of the capture gets a warning. */
@@ -69,6 +70,7 @@ const untrustedChain: WarningCheck = ({ tls }) => {
 };
 
 export const WARNING_CHECKS: readonly WarningCheck[] = [
+  droppedAfterHandshakeWarning,
   deprecatedVersion,
   insecureSuite,
   expiringSoon,

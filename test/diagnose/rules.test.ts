@@ -206,6 +206,28 @@ describe('key-exchange-mismatch', () => {
     expect(evidenceOf(record)).toContain('secp521r1 (0x0019)');
     expect(evidenceOf(record)).toContain('the client never listed that group as supported');
   });
+  it('fires when the HelloRetryRequest is known only from the timeline (no real ServerHello followed)', () => {
+    const record = tls13Record((r) => {
+      afterClientHelloOnly(r);
+      r.tls.recordCounts.server = { handshake: 1, alert: 1 };
+      r.timeline = [
+        { ts: at(0.021), from: 'client', event: 'ClientHello' },
+        { ts: at(0.041), from: 'server', event: 'HelloRetryRequest', detail: 'asks for group 0x0018' },
+        { ts: at(0.042), from: 'client', event: 'ClientHello (again)' },
+      ];
+      r.tls.alerts = [alert('server', 0.062, 40)];
+      r.tcp.fin = [{ from: 'server', ts: at(0.0621), ttl: 52 }];
+    });
+    expect(codeOf(record)).toBe('key-exchange-mismatch');
+    const evidence = evidenceOf(record);
+    expect(evidence).toContain('HelloRetryRequest asking for key share group secp384r1 (0x0018)');
+    expect(evidence).toContain("in answer to the client's ClientHello (again)");
+  });
+  it('fires on handshake_failure right after a TLS 1.3-only ClientHello: the suites cannot be the cause', () => {
+    const record = serverRefusesHello(40, (r) => void (r.tls.clientHello!.supportedVersions = ['0x0304']));
+    expect(codeOf(record)).toBe('key-exchange-mismatch');
+    expect(evidenceOf(record)).toContain('x25519 (0x001d)');
+  });
   it('fires on handshake_failure after a ClientHello with modern suites but only unusual groups', () => {
     const record = serverRefusesHello(40, (r) => {
       r.tls.clientHello!.groups = ['0x0100'];
@@ -311,6 +333,37 @@ describe('certificate-expired', () => {
   });
 });
 
+describe('a client that completes TLS 1.2 and drops the session at once (Node.js)', () => {
+  const abandoned = (mutate?: (r: ConnectionRecord) => void) =>
+    tls12Record((r) => {
+      r.tls.alerts = [];
+      r.tls.recordCounts.client = { handshake: 2, change_cipher_spec: 1 };
+      r.tls.recordCounts.server = { handshake: 5, change_cipher_spec: 1 };
+      r.tls.encryptedRecords = [encrypted('client', 0.043, 40, 22), encrypted('server', 0.062, 40, 22)];
+      r.tcp.fin = [
+        { from: 'client', ts: at(0.0625), ttl: 64 },
+        { from: 'server', ts: at(0.083), ttl: 52 },
+      ];
+      mutate?.(r);
+    });
+  it('stays established (the handshake did complete) with a warning naming the certificate problem', () => {
+    const record = abandoned((r) => {
+      r.tls.clientHello!.sni = 'www.tlsdiag.test';
+      r.tls.certificateCheck = cleanCheck({ hostnameMatches: false });
+    });
+    const result = judge(record);
+    expect(result.outcome).toBe('established');
+    expect(result.diagnosis).toBeNull();
+    expect(result.warnings).toHaveLength(1);
+    expect(result.warnings[0]).toContain('closed the connection 0.5 ms after the handshake completed');
+    expect(result.warnings[0]).toContain('the client asked for "www.tlsdiag.test" but');
+    expect(result.warnings[0]).toContain('"DNS:www.example.com"');
+  });
+  it('gives no warning when the certificate is fine (a client that only probed the handshake)', () => {
+    expect(judge(abandoned())).toEqual({ outcome: 'established', diagnosis: null, warnings: [] });
+  });
+});
+
 describe('certificate-not-yet-valid', () => {
   it('fires when the leaf becomes valid after the capture time', () => {
     const record = clientRejectsTls12(42, (r) => {
@@ -369,13 +422,14 @@ describe('certificate-untrusted', () => {
     expect(codeOf(record)).toBe('certificate-untrusted');
     expect(evidenceOf(record)).toContain('is self-signed');
   });
-  it('fires on a plaintext unknown_ca in TLS 1.3, saying the chain was not visible', () => {
+  it('fires on a plaintext unknown_ca in TLS 1.3 (sent before the keys switched), saying the chain was not visible', () => {
     const record = tls13Record((r) => {
       unestablished(r);
       r.tls.alerts = [alert('client', 0.042, 48)];
       r.tcp.fin = [{ from: 'client', ts: at(0.043), ttl: 64 }];
     });
     expect(codeOf(record)).toBe('certificate-untrusted');
+    expect(evidenceOf(record)).toContain('unknown_ca (48)');
     expect(evidenceOf(record)).toContain('encrypted (TLS 1.3)');
   });
   it('does not fire when the server, not the client, failed the handshake', () => {
@@ -428,6 +482,26 @@ describe('client-rejected-certificate (TLS 1.3, inferred from record sizes)', ()
     expect(evidenceOf(record)).toContain('inferred from record sizes');
     expect(evidenceOf(record)).toContain('was 19 bytes');
   });
+  it('leaves a plaintext certificate_expired in TLS 1.3 to certificate-expired', () => {
+    const record = tls13Record((r) => {
+      unestablished(r);
+      r.tls.alerts = [alert('client', 0.042, 45)];
+    });
+    expect(codeOf(record)).toBe('certificate-expired');
+  });
+  it('fires when the client answers the server flight with nothing and an orderly close (FIN)', () => {
+    const record = rejected(19);
+    record.tls.encryptedRecords = record.tls.encryptedRecords.filter((r) => r.from === 'server');
+    expect(codeOf(record)).toBe('client-rejected-certificate');
+    expect(evidenceOf(record)).toContain('neither its Finished nor an alert');
+  });
+  it('leaves a RST right after the server flight to reset-by-client', () => {
+    const record = rejected(19);
+    record.tls.encryptedRecords = record.tls.encryptedRecords.filter((r) => r.from === 'server');
+    record.tcp.fin = [];
+    record.tcp.rst = { from: 'client', ts: at(0.0431), ttl: 64 };
+    expect(codeOf(record)).toBe('reset-by-client');
+  });
   it('does not fire when the client record is Finished-sized', () => {
     expect(codeOf(rejected(53))).toBe('peer-closed');
   });
@@ -479,18 +553,23 @@ describe('resets', () => {
     expect(codeOf(record)).toBe('reset-by-server');
     expect(evidenceOf(record)).toContain('TTL 52 matches');
   });
-  it('reset-by-middlebox: the RST\'s TTL differs from the server\'s by more than a couple of hops', () => {
-    const record = resetAfterHello('server', 60);
+  it('reset-by-middlebox: the RST has more TTL left than the server\'s packets (sent from nearer)', () => {
+    const record = resetAfterHello('server', 53);
     expect(codeOf(record)).toBe('reset-by-middlebox');
-    expect(evidenceOf(record)).toContain('TTL 60 while the server\'s packets had TTL 52');
+    expect(evidenceOf(record)).toContain('TTL 53, higher than the server\'s own packets (TTL 52)');
+  });
+  it('reset-by-middlebox: the RST\'s TTL is lower than the server\'s by more than a couple of hops', () => {
+    const record = resetAfterHello('server', 40);
+    expect(codeOf(record)).toBe('reset-by-middlebox');
+    expect(evidenceOf(record)).toContain('TTL 40 while the server\'s packets had TTL 52');
   });
   it('reset-by-middlebox: the RST came far sooner than the server\'s round trip', () => {
     const record = resetAfterHello('server', 52, 0.0212);
     expect(codeOf(record)).toBe('reset-by-middlebox');
     expect(evidenceOf(record)).toContain('sooner than the server\'s measured round trip of 20.0 ms');
   });
-  it('a TTL within two hops is not a middlebox', () => {
-    expect(codeOf(resetAfterHello('server', 54))).toBe('reset-by-server');
+  it('a RST one or two hops further away than the server is not a middlebox (routes change)', () => {
+    expect(codeOf(resetAfterHello('server', 50))).toBe('reset-by-server');
   });
   it('reset-by-client', () => {
     expect(codeOf(resetAfterHello('client', 64))).toBe('reset-by-client');

@@ -8,8 +8,8 @@ const UNKNOWN_CA = 48;
 
 /**
  * The chain ends in a certificate the client does not trust: self-signed, or issued by a private CA (RFC 5280 §6).
- * Decided by the record's check against the trust store, or — when the chain was encrypted or the check found
- * nothing — by the client's certificate alert.
+ * Decided by the record's check against the trust store, or — when the chain was encrypted (TLS 1.3) or the check
+ * found nothing — by the client's certificate alert.
  */
 export function certificateUntrusted(facts: RuleContext): Diagnosis | null {
   const { tls } = facts.record;
@@ -32,7 +32,14 @@ export function certificateUntrusted(facts: RuleContext): Diagnosis | null {
       ...otherProblems(check, (p) => /trust|self|issuer/i.test(p)),
     );
   } else {
-    evidence.push(rejection, check ? 'tlsdiag\'s own check found the chain trusted: the client\'s trust store differs' : TLS13_HIDDEN);
+    evidence.push(
+      rejection,
+      check
+        ? 'tlsdiag\'s own check found the chain trusted: the client\'s trust store differs'
+        : facts.tls13
+          ? TLS13_HIDDEN
+          : 'the record holds no certificate check to confirm it',
+    );
   }
   return {
     code: 'certificate-untrusted',

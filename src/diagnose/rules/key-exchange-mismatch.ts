@@ -1,7 +1,8 @@
-import type { Diagnosis } from '../../model/record.js';
+import type { ClientHelloFacts, Diagnosis } from '../../model/record.js';
 import type { RuleContext } from '../context.js';
+import { isTls13Version } from '../context.js';
 import { groupLabel, namedCode, summarizeList } from '../describe.js';
-import { actSentence, realSuites } from '../evidence.js';
+import { actSentence, offeredVersions, realSuites } from '../evidence.js';
 import { isModernSuite, WIDELY_SUPPORTED_GROUPS } from '../suites.js';
 
 /** handshake_failure (40), illegal_parameter (47), insufficient_security (71): what servers send on no common group. */
@@ -9,8 +10,9 @@ const NO_COMMON_PARAMETERS: ReadonlySet<number> = new Set([40, 47, 71]);
 
 /**
  * No common key exchange group or signature algorithm (RFC 8446 §4.1.1, §4.2.7, §4.2.3). Told by a HelloRetryRequest
- * (the server found no usable key share and named the group it wants, §4.1.4) followed by failure, or by a server
- * refusing a ClientHello whose suites are fine but whose groups are none that servers commonly support.
+ * (the server found no usable key share and named the group it wants, §4.1.4) followed by failure; or by a server
+ * refusing, right after the ClientHello, a client whose suites cannot be the problem — it offers only TLS 1.3, whose
+ * suites every server shares (§9.1), or modern suites with groups no common server supports.
  */
 export function keyExchangeMismatch(facts: RuleContext): Diagnosis | null {
   const hello = facts.clientHello;
@@ -19,27 +21,23 @@ export function keyExchangeMismatch(facts: RuleContext): Diagnosis | null {
   const serverHello = facts.serverHello;
   // a real ServerHello is followed by the server's encrypted flight: without one the failure answered the retry
   const afterRetry =
-    serverHello !== null &&
-    serverHello.helloRetryRequest &&
-    facts.postHelloRecords.server.length === 0 &&
-    facts.record.tls.certificatesTs === null;
-  const groups = hello.groups.map((g, i) => namedCode(hello.groupNames[i], g));
-  const offersCommonGroup = hello.groups.some((g) => WIDELY_SUPPORTED_GROUPS.has(g));
-  const suites = realSuites(hello);
-  const suitesFine = suites.codes.some((code, i) => isModernSuite(code, suites.names[i]));
-  const byGroups =
+    facts.helloRetry !== null &&
+    (serverHello === null ||
+      (facts.postHelloRecords.server.length === 0 && facts.record.tls.certificatesTs === null));
+  const refusedHello =
     facts.serverFailedClientHello &&
     act.alert !== null &&
     act.alert.description !== null &&
-    NO_COMMON_PARAMETERS.has(act.alert.description) &&
-    suitesFine &&
-    hello.groups.length > 0 &&
-    !offersCommonGroup;
-  if (!afterRetry && !byGroups) return null;
+    NO_COMMON_PARAMETERS.has(act.alert.description);
+  const suites = realSuites(hello);
+  const suitesFine = suites.codes.some((code, i) => isModernSuite(code, suites.names[i]));
+  const unusualGroups = hello.groups.length > 0 && !hello.groups.some((g) => WIDELY_SUPPORTED_GROUPS.has(g));
+  const tls13Only = offersOnlyTls13(hello) && suitesFine;
+  if (!afterRetry && !(refusedHello && (tls13Only || (suitesFine && unusualGroups)))) return null;
 
   const evidence: string[] = [];
-  if (afterRetry && serverHello) {
-    const wanted = serverHello.retryGroup;
+  if (afterRetry && facts.helloRetry) {
+    const wanted = facts.helloRetry.group;
     evidence.push(
       wanted
         ? `the server sent a HelloRetryRequest asking for key share group ${groupLabel(wanted)}`
@@ -47,11 +45,16 @@ export function keyExchangeMismatch(facts: RuleContext): Diagnosis | null {
     );
     if (wanted && !hello.groups.includes(wanted)) evidence.push('the client never listed that group as supported');
   }
+  const groups = hello.groups.map((g, i) => namedCode(hello.groupNames[i], g));
   evidence.push(
-    `the client offered groups ${summarizeList(groups)}`,
-    `key shares for ${summarizeList(hello.keyShareGroups.map((g) => groupLabel(g)))}`,
+    `the client offered groups ${summarizeList(groups)}, with key shares for ${summarizeList(hello.keyShareGroups.map(groupLabel))}`,
   );
-  if (byGroups) evidence.push('none of them is x25519 (0x001d), secp256r1 (0x0017) or secp384r1 (0x0018), the groups servers commonly support');
+  if (!afterRetry && unusualGroups) {
+    evidence.push('none of them is x25519 (0x001d), secp256r1 (0x0017) or secp384r1 (0x0018), the groups servers commonly support');
+  }
+  if (!afterRetry && tls13Only) {
+    evidence.push('the client offered only TLS 1.3, whose TLS_AES_128_GCM_SHA256 every server must support (RFC 8446 §9.1): the cipher suites cannot be what failed');
+  }
   if (hello.signatureAlgorithms.length > 0) {
     const algorithms = hello.signatureAlgorithms.map((a, i) => namedCode(hello.signatureAlgorithmNames[i], a));
     evidence.push(`the client accepts signature algorithms ${summarizeList(algorithms)}`);
@@ -62,8 +65,13 @@ export function keyExchangeMismatch(facts: RuleContext): Diagnosis | null {
     title: 'Client and server have no key exchange group or signature algorithm in common',
     evidence,
     fix:
-      'Make the client offer a group the server supports (x25519 or secp256r1 work everywhere) and a matching key ' +
-      'share, or enable the client\'s groups on the server; check the signature algorithms too if the server\'s ' +
-      'certificate key type (RSA, ECDSA, Ed25519) is not among those the client accepts.',
+      'Make the client offer a group the server supports (x25519 or secp256r1 work almost everywhere), or enable the ' +
+      'client\'s groups on the server; if the groups match, compare the signature algorithms the client accepts ' +
+      'with the server certificate\'s key type (RSA, ECDSA, Ed25519).',
   };
+}
+
+function offersOnlyTls13(hello: ClientHelloFacts): boolean {
+  const { versions, fromExtension } = offeredVersions(hello);
+  return fromExtension && versions.length > 0 && versions.every(isTls13Version);
 }

@@ -1,14 +1,15 @@
 import type { Diagnosis } from '../../model/record.js';
 import type { RuleContext } from '../context.js';
-import { seconds } from '../describe.js';
+import { quoted, seconds } from '../describe.js';
 import { when } from '../evidence.js';
 
 /** The ClientHello went unanswered for longer than the handshake timeout (`--handshake-timeout`, default 10 s). */
 export function serverTimeout(facts: RuleContext): Diagnosis | null {
   if (!facts.helloTimedOut || facts.helloWait === null || !facts.clientHello) return null;
   const end = facts.firstEnd;
+  const sni = facts.clientHello.sni;
   const evidence = [
-    `the client sent a ClientHello${facts.clientHello.sni ? '' : ' (without SNI)'} and the server sent nothing back for ${seconds(facts.helloWait)}`,
+    `the client sent a ClientHello ${sni === null ? 'without SNI' : `for ${quoted(sni)}`} and the server sent nothing back for ${seconds(facts.helloWait)}`,
     `the handshake timeout is ${seconds(facts.options.handshakeTimeout)}`,
   ];
   if (end) evidence.push(`the ${end.from} then ${end.kind === 'RST' ? 'reset' : 'closed'} the connection (${end.kind}) ${when(facts, end.ts)}`);

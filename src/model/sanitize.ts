@@ -9,17 +9,17 @@ export const DEFAULT_SANITIZE_LIMIT = 256;
 
 /**
  * Characters that must not reach a terminal as themselves: C0 controls, DEL, C1 controls (U+0080–U+009F, which
- * include the 8-bit CSI some terminals honour), the backslash (so that escapes stay unambiguous), the bidi marks,
- * embeddings, overrides and isolates (U+061C, U+200E–U+200F, U+202A–U+202E, U+2066–U+2069), and lone surrogates.
+ * include the 8-bit CSI some terminals honour), the bidi marks, embeddings, overrides and isolates (U+061C,
+ * U+200E–U+200F, U+202A–U+202E, U+2066–U+2069), and lone surrogates. Backslashes pass: they are harmless, and text
+ * a lower stage already escaped stays readable.
  * ANSI escape sequences are defused by escaping their ESC (or C1 CSI) introducer: the rest is printable text.
  */
-const UNSAFE_TEST = /[\x00-\x1f\x7f-\x9f\\\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]/;
+const UNSAFE_TEST = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]/;
 
 function isUnsafe(code: number): boolean {
   return (
     code <= 0x1f ||
     (code >= 0x7f && code <= 0x9f) ||
-    code === 0x5c ||
     code === 0x061c ||
     code === 0x200e ||
     code === 0x200f ||
@@ -31,13 +31,12 @@ function isUnsafe(code: number): boolean {
 }
 
 function escapeOf(code: number): string {
-  if (code === 0x5c) return '\\\\';
   if (code <= 0xff) return '\\x' + code.toString(16).padStart(2, '0');
   return '\\u{' + code.toString(16) + '}';
 }
 
 /**
- * `text` with every unsafe character escaped (`\x1b`, `\x7f`, `\u{202e}`, `\\`) and cut to at most `limit`
+ * `text` with every unsafe character escaped (`\x1b`, `\x7f`, `\u{202e}`) and cut to at most `limit`
  * characters, an ellipsis marking the cut (an escape or a surrogate pair is never split). Text that needs neither is
  * returned as is.
  */

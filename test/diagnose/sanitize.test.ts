@@ -23,8 +23,8 @@ describe('sanitizeForTerminal', () => {
     );
   });
 
-  it('escapes the backslash so that an escape in the output is never ambiguous', () => {
-    expect(sanitizeForTerminal('a\\x1b')).toBe('a\\\\x1b');
+  it('leaves backslashes alone: they are harmless, and text escaped upstream stays readable', () => {
+    expect(sanitizeForTerminal('HTTP/1.1 400\\x0d\\x0a')).toBe('HTTP/1.1 400\\x0d\\x0a');
   });
 
   it('escapes lone surrogates but keeps pairs', () => {

@@ -35,7 +35,10 @@ export function handshakeSteps(record: ConnectionRecord): HandshakeStep[] {
   for (const encrypted of tls.encryptedRecords) {
     // alerts are what steps are measured against, not steps themselves
     if (encrypted.contentType === CHANGE_CIPHER_SPEC || encrypted.contentType === ALERT) continue;
-    steps.push({ name: `encrypted record (${encrypted.length} bytes)`, from: encrypted.from, ts: encrypted.ts });
+    // TLS ≤ 1.2 keeps the outer type: a handshake record after ChangeCipherSpec is the sender's Finished
+    const name =
+      encrypted.contentType === HANDSHAKE ? 'encrypted Finished' : `encrypted record (${encrypted.length} bytes)`;
+    steps.push({ name, from: encrypted.from, ts: encrypted.ts });
   }
   if (tls.nonTlsResponse) steps.push({ name: 'non-TLS data', from: tls.nonTlsResponse.from, ts: tls.nonTlsResponse.ts });
   // the facts keep one ClientHello and the real ServerHello; a retried handshake is dated by the timeline only
@@ -51,6 +54,8 @@ const TIMELINE_ONLY_STEPS: ReadonlySet<string> = new Set(['HelloRetryRequest', '
 
 /** ChangeCipherSpec content type (RFC 8446 §5.1): sent in clear, even among the encrypted records in TLS 1.3. */
 export const CHANGE_CIPHER_SPEC = 20;
+/** Handshake content type (RFC 8446 §5.1). */
+export const HANDSHAKE = 22;
 /** Alert content type (RFC 8446 §5.1). */
 export const ALERT = 21;
 

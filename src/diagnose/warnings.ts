@@ -14,7 +14,8 @@ export const MIN_RSA_BITS = 2048;
 /** Versions deprecated by RFC 8996 (TLS 1.0, 1.1), RFC 7568 (SSL 3.0) and RFC 6176 (SSL 2.0). */
 export const DEPRECATED_VERSIONS: ReadonlySet<string> = new Set(['0x0002', '0x0300', '0x0301', '0x0302']);
 
-type WarningCheck = (record: ConnectionRecord) => string | null;
+/** One warning check; `dropped` says the client dropped the session at once (so it did not accept the certificate). */
+type WarningCheck = (record: ConnectionRecord, dropped: boolean) => string | null;
 
 const deprecatedVersion: WarningCheck = ({ tls }) => {
   const version = tls.serverHello?.version;
@@ -30,11 +31,12 @@ const insecureSuite: WarningCheck = ({ tls }) => {
   return `negotiated an insecure cipher suite ${namedCode(hello.cipherSuiteName, hello.cipherSuite)}: ${reason}`;
 };
 
-const expiringSoon: WarningCheck = ({ tls }) => {
+const expiringSoon: WarningCheck = ({ tls }, dropped) => {
   const leaf = tls.certificates[0];
   const check = tls.certificateCheck;
   if (!leaf || leaf.error || !check) return null;
   if (check.expiredFor !== null) {
+    if (dropped) return null;
     return `the server's certificate ${quoted(leaf.subject)} had expired ${humanDuration(check.expiredFor)} before the capture, yet the client accepted it: it may not verify certificates`;
   }
   const notAfter = new Date(leaf.notAfter).getTime() / 1000;
@@ -62,15 +64,14 @@ const sha1Signature: WarningCheck = ({ tls }) => {
   return `the certificate ${quoted(signed.subject)} is signed with SHA-1 (${quoted(signed.signatureAlgorithm ?? '', 60)}), which is no longer collision-resistant`;
 };
 
-const untrustedChain: WarningCheck = ({ tls }) => {
+const untrustedChain: WarningCheck = ({ tls }, dropped) => {
   const check = tls.certificateCheck;
-  if (!check || (check.trusted && !check.selfSigned)) return null;
+  if (dropped || !check || (check.trusted && !check.selfSigned)) return null;
   const why = check.selfSigned ? 'is self-signed' : 'does not chain to a trusted root';
   return `the server's certificate ${why}, yet the handshake completed: the client may be configured to skip verification (or trusts a private CA)`;
 };
 
 export const WARNING_CHECKS: readonly WarningCheck[] = [
-  droppedAfterHandshakeWarning,
   deprecatedVersion,
   insecureSuite,
   expiringSoon,
@@ -81,9 +82,10 @@ export const WARNING_CHECKS: readonly WarningCheck[] = [
 
 /** The warnings of an established connection, in a stable order. */
 export function establishedWarnings(record: ConnectionRecord): string[] {
-  const warnings: string[] = [];
+  const dropped = droppedAfterHandshakeWarning(record);
+  const warnings: string[] = dropped === null ? [] : [dropped];
   for (const check of WARNING_CHECKS) {
-    const warning = check(record);
+    const warning = check(record, dropped !== null);
     if (warning !== null) warnings.push(warning);
   }
   return warnings;

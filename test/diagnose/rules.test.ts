@@ -359,6 +359,15 @@ describe('a client that completes TLS 1.2 and drops the session at once (Node.js
     expect(result.warnings[0]).toContain('the client asked for "www.tlsdiag.test" but');
     expect(result.warnings[0]).toContain('"DNS:www.example.com"');
   });
+  it('does not also claim the client accepted an expired certificate it dropped', () => {
+    const record = abandoned((r) => {
+      r.tls.certificates[0] = leafCertificate({ notAfter: '2023-11-01T00:00:00.000Z' });
+      r.tls.certificateCheck = cleanCheck({ expiredFor: 13 * 86400, trusted: false });
+    });
+    const warnings = judge(record).warnings;
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('expired on 2023-11-01T00:00:00.000Z');
+  });
   it('gives no warning when the certificate is fine (a client that only probed the handshake)', () => {
     expect(judge(abandoned())).toEqual({ outcome: 'established', diagnosis: null, warnings: [] });
   });

@@ -1,6 +1,7 @@
 import type { Diagnosis } from '../../model/record.js';
 import type { RuleContext } from '../context.js';
-import { checkedAt, clientCertificateAlert, clientRejection, leafPhrase, sanPhrase } from '../certificate.js';
+import { checkedAt, clientCertificateAlert, clientRejection, sanPhrase } from '../certificate.js';
+import { quoted } from '../describe.js';
 import { actSentence } from '../evidence.js';
 
 /** unknown_ca (48) names a trust problem, not a name problem. */
@@ -31,7 +32,9 @@ export function sniMissing(facts: RuleContext): Diagnosis | null {
   if (defaultCertificateRejected && check) {
     const leaf = facts.record.tls.certificates[0];
     evidence.push(
-      `the server sent ${leafPhrase(leaf)}${leaf ? ` with ${sanPhrase(leaf)}` : ''}, trusted and in date`,
+      leaf && !leaf.error
+        ? `the server sent its default certificate ${quoted(leaf.subject)} with ${sanPhrase(leaf)}, trusted and in date`
+        : 'the server sent its default certificate, trusted and in date',
       checkedAt(check),
       rejection,
       'without SNI the server could only send its default certificate, which the client did not accept',

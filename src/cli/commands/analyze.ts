@@ -6,6 +6,34 @@ import { createTrustStore } from '../../tls/trust-store.js';
 import { describeFsError, expandInputs } from '../inputs.js';
 import { recordToNdjson } from '../output/ndjson.js';
 import { diagnosisLines, recordToTextLine, TEXT_HEADER } from '../output/text.js';
+import { positiveSeconds, type CommandContext } from '../program.js';
+
+/** `tlsdiag analyze <captures...>` — the default command. */
+export function registerAnalyze({ program, setExitCode }: CommandContext): void {
+  program
+    .command('analyze', { isDefault: true })
+    .description('analyze capture files (pcap, pcapng, gzip) or folders of them')
+    .argument('<captures...>', 'capture files or folders')
+    .option('--format <format>', 'output: text or ndjson', 'text')
+    .option('--handshake-timeout <seconds>', 'a ClientHello unanswered this long is a server timeout', positiveSeconds, 10)
+    .option('--ca <file...>', 'extra trusted CA certificates (PEM), e.g. a private CA')
+    .option('--failed', 'only failed connections')
+    .action(async (captures, options) => {
+      if (options.format !== 'text' && options.format !== 'ndjson') {
+        process.stderr.write(`tlsdiag: unknown format '${options.format}' (text, ndjson)\n`);
+        setExitCode(2);
+        return;
+      }
+      setExitCode(
+        await runAnalyze(captures, {
+          format: options.format,
+          handshakeTimeout: options.handshakeTimeout,
+          caFiles: options.ca ?? [],
+          failedOnly: options.failed === true,
+        }),
+      );
+    });
+}
 
 export interface AnalyzeCommandOptions {
   format: 'text' | 'ndjson';

@@ -7,7 +7,7 @@ import {
   signatureSchemeName,
   versionName,
 } from '../registry/index.js';
-import type { ClientHello } from '../messages/client-hello.js';
+import { emptyClientHello, type ClientHello } from '../messages/client-hello.js';
 import type { ServerHello } from '../messages/server-hello.js';
 import { ja4, ja4s } from '../ja4.js';
 
@@ -69,4 +69,17 @@ export function serverHelloFacts(sh: ServerHello, ts: number, retry: ServerHello
     sessionResumed: false,
     ja4s: ja4s(sh),
   };
+}
+
+/**
+ * A ClientHello whose fixed fields could not all be read (a hostile or corrupt vector length): its legacy_version,
+ * the first two bytes of the body (RFC 8446 §4.1.2), is still a fact worth keeping; the rest stays empty.
+ */
+export function damagedClientHelloFacts(body: Buffer, ts: number, sslv2: boolean): ClientHelloFacts | null {
+  const versionOffset = sslv2 ? 1 : 0;
+  if (body.length < versionOffset + 2) return null;
+  const legacyVersion = body.readUInt16BE(versionOffset);
+  const facts = clientHelloFacts({ ...emptyClientHello(), legacyVersion }, ts, sslv2);
+  facts.ja4 = ''; // a fingerprint of fields that could not be read would be a fingerprint of nothing
+  return facts;
 }

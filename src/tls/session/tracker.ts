@@ -16,7 +16,7 @@ import {
   versionName,
 } from '../registry/index.js';
 import { describePlaintext } from '../starttls.js';
-import { clientHelloFacts, serverHelloFacts } from './facts.js';
+import { clientHelloFacts, damagedClientHelloFacts, serverHelloFacts } from './facts.js';
 import {
   HANDSHAKE_LETTERS,
   LETTER_ALERT,
@@ -181,7 +181,15 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
   }
 
   gap(dir: Direction, bytes: number, ts: number): void {
-    this.sides[dir].gapBytes += bytes;
+    const side = this.sides[dir];
+    side.gapBytes += bytes;
+    // TLS 1.3: bytes the client sent after the ServerHello are its encrypted flight even when the capture missed them
+    if (this.tls13 && !this.established && dir !== this.serverHelloFrom && this.serverHelloFrom >= 0 && side.firstAppDataPacket < 0) {
+      side.appDataAfterServerHello++;
+      side.firstAppDataPacket = this.packetIndex;
+      side.firstAppDataTs = ts;
+      side.lastAppDataPacket = this.packetIndex;
+    }
     this.event(ts, dir, 'gap', `${bytes} bytes not captured`);
     this.sides[dir].parser.gap(bytes, ts);
   }
@@ -253,6 +261,10 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
     if ('error' in parsed) {
       this.addNote(`unreadable ClientHello: ${parsed.error}`);
       this.event(ts, dir, 'ClientHello', 'unreadable');
+      if (this.clientHello === null) {
+        this.clientHello = damagedClientHelloFacts(body, ts, sslv2);
+        this.clientHelloPacket = this.packetIndex;
+      }
       return;
     }
     if (this.clientHello === null) {

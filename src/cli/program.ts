@@ -1,0 +1,14 @@
+import { Command, InvalidArgumentError } from '@commander-js/extra-typings';
+
+/** What every command file gets: the program to add itself to, and how to set the process exit code. */
+export interface CommandContext {
+  program: Command;
+  setExitCode(code: number): void;
+}
+
+/** A commander argument parser for a positive number of seconds. */
+export function positiveSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds');
+  return n;
+}

@@ -23,10 +23,9 @@ export interface DiagnoseResult {
  * the handshake ended is 'incomplete' and never diagnosed. Pure: the record is not modified.
  */
 export function diagnose(record: ConnectionRecord, options: DiagnoseOptions = DEFAULT_DIAGNOSE_OPTIONS): DiagnoseResult {
+  // most connections are healthy: they need the warnings only, not the facts the failure rules share
+  if (record.tls.established) return { outcome: 'established', diagnosis: null, warnings: establishedWarnings(record) };
   const facts = buildContext(record, options);
-  if (facts.outcome === 'established') {
-    return { outcome: 'established', diagnosis: null, warnings: establishedWarnings(record) };
-  }
   if (facts.outcome === 'incomplete') return { outcome: 'incomplete', diagnosis: null, warnings: [] };
   for (const [, rule] of RULES) {
     const diagnosis = rule(facts);

@@ -170,6 +170,8 @@ export class StreamReassembler {
    */
   finish(finSeq: number, ts: number): boolean {
     if (this.finished) return false;
+    // a FIN from another sequence space (see MAX_ACKED_UNSEEN) would end the stream before its real last bytes
+    if (this.started && seqDelta(finSeq, this.next) > MAX_ACKED_UNSEEN) return false;
     if (!this.started) {
       this.started = true;
       this.next = finSeq;

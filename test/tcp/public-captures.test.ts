@@ -30,9 +30,6 @@ interface TruthConnection {
 /** Where this layer knowingly parts from tshark, and why. */
 const KNOWN: Record<string, string> = {
   'ndpi__capwap_data.pcapng': 'CAPWAP data tunnels are not decoded by src/decode',
-  'mercury__capture2.pcap':
-    'stream 106 carries a second server sequence space (a mirrored copy); the one the client ACKs is followed and ' +
-    'the other FIN makes a gap, where tshark sees none',
 };
 
 async function flowsOf(file: string): Promise<RecordingHandler[]> {

@@ -160,6 +160,9 @@ describe('reassembly of one direction', () => {
     talk.s(4, 'EF', 7);
     expect(handlers[0].text(0)).toBe('hello');
     expect(handlers[0].text(1)).toBe('ABCDEF');
+    talk.s(foreign + 4, 'zz', 8, ACK | FIN); // the mirrored copy's FIN must not end the real stream
+    talk.s(6, 'GH', 9, ACK | FIN);
+    expect(handlers[0].text(1)).toBe('ABCDEFGH');
   });
 
   it('believes a loss of more than 16 MiB once the stream goes on from beyond it (the first segment past it is lost too)', () => {

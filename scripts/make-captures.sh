@@ -142,8 +142,8 @@ write_expect() { # file code connections stack scenario evidence...
   ' "$@"
 }
 
-# capture NAME CODE CONNECTIONS STACK SCENARIO [EVIDENCE...]: runs scenario_<NAME without variant> ... see below
-# The scenario function is named after NAME with '-' turned to '_' (the variant included).
+# capture NAME CODE CONNECTIONS STACK SCENARIO [EVIDENCE...]: records NAME.pcap around its scenario, checks the
+# connection count and writes NAME.expect.json. The scenario function is scenario_<NAME with - as _>.
 capture() {
   local name=$1 code=$2 connections=$3 stack=$4 scenario=$5
   shift 5

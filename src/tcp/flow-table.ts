@@ -10,11 +10,21 @@ import { ipv4Address, ipv4FlowHash, ipv6Endpoint } from './flow-key.js';
 import { FlowList } from './flow-list.js';
 import { BufferBudget, StreamReassembler } from './reassembly.js';
 import { seqAdd } from './sequence.js';
-import type { Direction, FlowEndpoints, FlowTableOptions, HandlerFactory, TcpConnectionHandler } from './types.js';
+import type { Direction, FlowControl, FlowEndpoints, FlowTableOptions, HandlerFactory, TcpConnectionHandler } from './types.js';
 
 const DEFAULT_IDLE_TIMEOUT = 300;
 const DEFAULT_MAX_FLOWS = 100_000;
 const DEFAULT_MAX_BUFFERED_BYTES = 1 << 20;
+
+/** What a dead flow's stragglers are told: nothing. */
+const SILENT_HANDLER: TcpConnectionHandler = {
+  packet() {},
+  control() {},
+  data() {},
+  gap() {},
+  note() {},
+  end() {},
+};
 /** out-of-order bytes held by all flows together; each direction's own cap alone would allow maxFlows MiB */
 const TOTAL_BUFFERED_BYTES = 256 << 20;
 /**
@@ -167,6 +177,18 @@ export class FlowTable {
       this.forget(flow);
       this.end(flow, 'idle', now);
     }
+  }
+
+  /**
+   * Ends one open flow at `now` as 'idle', before its idle timeout: live capture decides a handshake that waited past
+   * its timeout while the user watches. Its 4-tuple is remembered a while (stragglers are swallowed); a new SYN on it
+   * opens a new flow. `handle` is the FlowControl this table gave the flow's handler.
+   */
+  endNow(handle: FlowControl, now: number): void {
+    const flow = handle as Flow;
+    if (flow.state === FLOW_DEAD || flow.handler === undefined) return;
+    this.bury(flow, now);
+    this.end(flow, 'idle', now);
   }
 
   /** End of capture at `ts`: every flow still known ends, buffered bytes delivered after the gaps before them. */
@@ -378,6 +400,10 @@ export class FlowTable {
     flow.state = FLOW_DEAD;
     this.live--;
     flow.handler.end(reason, ts);
+    // Dead flows stay in the table a while to swallow stragglers: they must not keep the connection's state alive.
+    flow.handler = SILENT_HANDLER;
+    flow.stream0.detach(SILENT_HANDLER);
+    flow.stream1.detach(SILENT_HANDLER);
   }
 
   /** Takes a flow out of its list and the index; its 4-tuple is unknown afterwards. */

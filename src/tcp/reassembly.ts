@@ -68,7 +68,7 @@ export class StreamReassembler {
   private notedFarJump = false;
 
   constructor(
-    private readonly handler: TcpConnectionHandler,
+    private handler: TcpConnectionHandler,
     private readonly dir: Direction,
     private readonly maxBufferedBytes: number,
     private readonly budget: BufferBudget,
@@ -181,6 +181,15 @@ export class StreamReassembler {
     this.discardPending();
     this.finished = true;
     return true;
+  }
+
+  /**
+   * The flow is over: let go of its handler (and all the connection state it holds) so that a dead flow remembered to
+   * swallow stragglers costs a few numbers, not a whole connection's analysis.
+   */
+  detach(silent: TcpConnectionHandler): void {
+    this.handler = silent;
+    this.discardPending();
   }
 
   /** Delivers everything buffered, each hole before it reported as a gap (RST, idle, eviction, end of capture). */

@@ -82,7 +82,6 @@ export interface ServerHelloFacts {
   /** group asked for by the HelloRetryRequest */
   retryGroup: string | null;
   sessionResumed: boolean;
-  ja4s: string;
 }
 
 export interface CertificateFacts {

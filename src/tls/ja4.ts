@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
-import { isGrease } from './registry/index.js';
+import { hex16, isGrease } from './registry/index.js';
 import type { ClientHello } from './messages/client-hello.js';
-import type { ServerHello } from './messages/server-hello.js';
 
 /*
- * JA4 and JA4S fingerprints, per FoxIO's specification (github.com/FoxIO-LLC/ja4, technical_details/JA4.md and
- * JA4S.md). JA4 is BSD-3-Clause; JA4S is under the FoxIO License 1.1.
+ * The JA4 client fingerprint, per FoxIO's specification (github.com/FoxIO-LLC/ja4, technical_details/JA4.md),
+ * which is BSD-3-Clause. JA4S and the other JA4+ methods are under the FoxIO License 1.1, which restricts use; they
+ * are deliberately not implemented.
  *
- *   JA4  = t13d1516h2 _ sha256(sorted suites)[:12] _ sha256(sorted extensions '_' signature algorithms)[:12]
- *   JA4S = t130200    _ chosen suite                _ sha256(extensions as sent)[:12]
+ *   JA4 = t13d1516h2 _ sha256(sorted suites)[:12] _ sha256(sorted extensions '_' signature algorithms)[:12]
  */
 
 /** Two-character version codes of the spec; anything else (drafts, experiments) is '00'. */
@@ -30,11 +29,26 @@ const EMPTY_HASH = '000000000000';
 const MAX_COUNT = 99;
 
 function hex4(value: number): string {
-  return value.toString(16).padStart(4, '0');
+  return hex16(value).slice(2);
 }
 
+/** Clients of one build send the same lists: their hashes are remembered (a bounded map, oldest forgotten first). */
+const hashes = new Map<string, string>();
+const MAX_REMEMBERED_HASHES = 4096;
+
 function truncatedSha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+  let hash = hashes.get(text);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(text).digest('hex').slice(0, 12);
+    if (hashes.size >= MAX_REMEMBERED_HASHES) hashes.delete(hashes.keys().next().value as string);
+    hashes.set(text, hash);
+  }
+  return hash;
+}
+
+/** Fixed-width lower-case hex sorts like the numbers it spells, so sorting numbers first is the same and cheaper. */
+function sortedHexList(values: readonly number[]): string {
+  return Array.from(Uint16Array.from(values).sort(), hex4).join(',');
 }
 
 function twoDigits(count: number): string {
@@ -79,18 +93,9 @@ export function ja4(ch: ClientHello, transport: 't' | 'q' = 't'): string {
     twoDigits(suites.length) +
     twoDigits(extensions.length) +
     alpnCode(ch.alpn[0]);
-  const suiteHash = suites.length === 0 ? EMPTY_HASH : truncatedSha256(suites.map(hex4).sort().join(','));
-  let extensionText = hashedExtensions.map(hex4).sort().join(',');
+  const suiteHash = suites.length === 0 ? EMPTY_HASH : truncatedSha256(sortedHexList(suites));
+  let extensionText = sortedHexList(hashedExtensions);
   if (signatureAlgorithms.length > 0) extensionText += '_' + signatureAlgorithms.map(hex4).join(',');
   const extensionHash = hashedExtensions.length === 0 ? EMPTY_HASH : truncatedSha256(extensionText);
   return `${header}_${suiteHash}_${extensionHash}`;
-}
-
-/** JA4S of a ServerHello; `transport` 't' for TLS over TCP, 'q' for QUIC. */
-export function ja4s(sh: ServerHello, transport: 't' | 'q' = 't'): string {
-  const extensions = sh.extensions.filter((type) => !isGrease(type));
-  const version = VERSION_CODES.get(sh.selectedVersion ?? sh.legacyVersion) ?? '00';
-  const header = transport + version + twoDigits(extensions.length) + alpnCode(sh.alpn);
-  const extensionHash = extensions.length === 0 ? EMPTY_HASH : truncatedSha256(extensions.map(hex4).join(','));
-  return `${header}_${hex4(sh.cipherSuite)}_${extensionHash}`;
 }

@@ -167,7 +167,6 @@ export function tls12Record(mutate?: (record: ConnectionRecord) => void): Connec
         helloRetryRequest: false,
         retryGroup: null,
         sessionResumed: false,
-        ja4s: 't120500h2_c02f_000000000000',
       },
       certificates: [leafCertificate(), intermediateCertificate()],
       certificatesTs: at(0.041),

@@ -10,9 +10,18 @@ export function hex8(value: number): string {
   return '0x' + HEX_DIGITS[(value >>> 4) & 0xf] + HEX_DIGITS[value & 0xf];
 }
 
+/** Spellings made so far: every ClientHello lists dozens of code points, and they are the same few hundred. */
+const HEX16_SPELLINGS: (string | undefined)[] = new Array(0x10000);
+
 /** A 16-bit code point as '0x' + 4 hex digits: 0x0303 → '0x0303'. */
 export function hex16(value: number): string {
-  return '0x' + (value & 0xffff).toString(16).padStart(4, '0');
+  const code = value & 0xffff;
+  let text = HEX16_SPELLINGS[code];
+  if (text === undefined) {
+    text = '0x' + HEX_DIGITS[code >>> 12] + HEX_DIGITS[(code >>> 8) & 0xf] + HEX_DIGITS[(code >>> 4) & 0xf] + HEX_DIGITS[code & 0xf];
+    HEX16_SPELLINGS[code] = text;
+  }
+  return text;
 }
 
 /** A 24-bit SSLv2 cipher kind (RFC 6101 appendix E) as '0x' + 6 hex digits: 0x010080 → '0x010080'. */

@@ -9,7 +9,7 @@ import {
 } from '../registry/index.js';
 import { emptyClientHello, type ClientHello } from '../messages/client-hello.js';
 import type { ServerHello } from '../messages/server-hello.js';
-import { ja4, ja4s } from '../ja4.js';
+import { ja4 } from '../ja4.js';
 
 const TLS_FALLBACK_SCSV = 0x5600;
 const EXT_ENCRYPTED_CLIENT_HELLO = 0xfe0d;
@@ -67,7 +67,6 @@ export function serverHelloFacts(sh: ServerHello, ts: number, retry: ServerHello
     helloRetryRequest: retry !== null,
     retryGroup: retry?.keyShareGroup == null ? null : hex16(retry.keyShareGroup),
     sessionResumed: false,
-    ja4s: ja4s(sh),
   };
 }
 

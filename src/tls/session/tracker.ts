@@ -55,6 +55,11 @@ export interface TrackerContext {
   /** a finished connection's record, before diagnosis */
   emit(record: ConnectionRecord): void;
   nextId(): number;
+  /**
+   * Set when time passing decides connections (live capture): told when a connection starts waiting for the server
+   * (its SYN, its ClientHello), so the connection can be ended once the wait outlasts the handshake timeout.
+   */
+  awaitAnswer?(tracker: ConnectionTracker, since: number): void;
 }
 
 export interface DirEvent {
@@ -126,11 +131,13 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
   establishedTs: number | null = null;
   nonTls: { dir: Direction; ts: number; preview: string } | null = null;
   finished = false;
+  /** the server side's payload bytes when the ClientHello came: more than these answer it */
+  private serverBytesAtHello = 0;
 
   constructor(
     readonly endpoints: FlowEndpoints,
     firstTs: number,
-    private readonly flow: FlowControl,
+    readonly flow: FlowControl,
     private readonly context: TrackerContext,
   ) {
     this.firstTs = firstTs;
@@ -155,6 +162,7 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
         if (this.synFrom < 0) {
           this.synFrom = dir;
           this.synTs = ts;
+          this.context.awaitAnswer?.(this, ts);
         }
         this.event(ts, dir, 'SYN', `ttl ${ttl}`);
         break;
@@ -256,7 +264,11 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
 
   private onClientHello(dir: Direction, body: Buffer, ts: number, sslv2: boolean): void {
     this.clientHelloCount++;
-    if (this.clientHelloFrom < 0) this.clientHelloFrom = dir;
+    if (this.clientHelloFrom < 0) {
+      this.clientHelloFrom = dir;
+      this.serverBytesAtHello = this.sides[1 - dir].payloadBytes;
+      this.context.awaitAnswer?.(this, ts);
+    }
     const parsed = sslv2 ? parseSslv2ClientHello(body) : parseClientHello(body);
     if ('error' in parsed) {
       this.addNote(`unreadable ClientHello: ${parsed.error}`);
@@ -429,7 +441,6 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
           helloRetryRequest: false,
           retryGroup: null,
           sessionResumed: parsed.sessionIdHit,
-          ja4s: '',
         };
         this.event(ts, dir, 'ServerHello (SSLv2)');
         if (parsed.certificate !== null && this.certificatesTs === null) {
@@ -512,6 +523,22 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
       this.sides[0].parser.lighten();
       this.sides[1].parser.lighten();
     }
+  }
+
+  /**
+   * Since when the connection has waited for the server with no answer: its ClientHello (no byte, FIN or RST from
+   * the server after it), else its SYN (nothing at all from the other side); -1 when it waits for nothing.
+   */
+  awaitingSince(): number {
+    if (this.finished || this.rst !== null) return -1;
+    if (this.clientHelloFrom >= 0) {
+      const server = 1 - this.clientHelloFrom;
+      if (this.sides[server].payloadBytes > this.serverBytesAtHello) return -1;
+      for (const fin of this.fins) if (fin.dir === server) return -1;
+      return this.clientHello?.ts ?? -1;
+    }
+    if (this.synFrom >= 0 && this.synAckFrom < 0 && this.sides[1 - this.synFrom].packets === 0) return this.synTs ?? -1;
+    return -1;
   }
 
   // ---- bookkeeping ------------------------------------------------------------------------------------------

@@ -190,13 +190,10 @@ function findDecisiveAlert(record: ConnectionRecord): AlertFacts | null {
   return null;
 }
 
-/** HelloRetryRequest as the ServerHello facts give it, else as the timeline dated it (no real ServerHello came). */
+/** The HelloRetryRequest the record kept (found even when no real ServerHello followed). */
 function findHelloRetry(record: ConnectionRecord): RuleContext['helloRetry'] {
-  const serverHello = record.tls.serverHello;
-  const event = record.timeline.find((e) => e.event === 'HelloRetryRequest');
-  if (!serverHello?.helloRetryRequest && !event) return null;
-  const fromTimeline = event?.detail?.match(/0x[0-9a-f]{4}/)?.[0] ?? null;
-  return { ts: event?.ts ?? null, group: serverHello?.retryGroup ?? fromTimeline };
+  const retry = record.tls.helloRetryRequest;
+  return retry === null ? null : { ts: retry.ts, group: retry.group };
 }
 
 function findFirstEnd(record: ConnectionRecord): ConnectionEnd | null {

@@ -150,6 +150,11 @@ export interface TlsFacts {
   /** the plaintext protocol the connection started in before upgrading ('smtp', 'imap', 'pop3', 'ftp', 'ldap', 'xmpp', 'irc', 'postgres', 'mysql', 'rdp', ...) */
   startTls: string | null;
   clientHello: ClientHelloFacts | null;
+  /**
+   * a HelloRetryRequest (RFC 8446 §4.1.4) and the key-share group it asked for; kept apart from serverHello because a
+   * handshake can fail between the two
+   */
+  helloRetryRequest: { ts: number; group: string | null; groupName: string | null } | null;
   serverHello: ServerHelloFacts | null;
   /** the server's plaintext chain, leaf first (TLS ≤ 1.2) */
   certificates: CertificateFacts[];

@@ -46,7 +46,7 @@ export function comparableFields(r: ConnectionRecord | null, t: TruthConnection)
     ['server_version', JSON.stringify(sh?.version ?? null), JSON.stringify(t.server_version)],
     ['cipher_suite', JSON.stringify(sh?.cipherSuite || null), JSON.stringify(t.cipher_suite)],
     ['alerts', alertsText(r?.tls.alerts ?? []), alertsText(t.alerts)],
-    ['hello_retry_request', String(sh?.helloRetryRequest ?? (r !== null && r.tls.history.includes('j'))), String(t.hello_retry_request)],
+    ['hello_retry_request', String(r !== null && r.tls.helloRetryRequest !== null), String(t.hello_retry_request)],
     ['handshake_complete', String(r?.tls.established ?? false), String(t.handshake_complete)],
   ];
 }

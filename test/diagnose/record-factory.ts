@@ -121,6 +121,7 @@ export function tls12Record(mutate?: (record: ConnectionRecord) => void): Connec
     },
     tls: {
       startTls: null,
+      helloRetryRequest: null,
       clientHello: {
         ts: at(0.021),
         sslv2: false,

@@ -199,6 +199,7 @@ describe('key-exchange-mismatch', () => {
       unestablished(r);
       r.tls.serverHello!.helloRetryRequest = true;
       r.tls.serverHello!.retryGroup = '0x0019';
+      r.tls.helloRetryRequest = { ts: at(0.03), group: '0x0019', groupName: 'secp521r1' };
       r.tls.alerts = [alert('client', 0.042, 47)];
       r.tcp.fin = [{ from: 'client', ts: at(0.043), ttl: 64 }];
     });
@@ -206,9 +207,10 @@ describe('key-exchange-mismatch', () => {
     expect(evidenceOf(record)).toContain('secp521r1 (0x0019)');
     expect(evidenceOf(record)).toContain('the client never listed that group as supported');
   });
-  it('fires when the HelloRetryRequest is known only from the timeline (no real ServerHello followed)', () => {
+  it('fires when a HelloRetryRequest came and no real ServerHello followed', () => {
     const record = tls13Record((r) => {
       afterClientHelloOnly(r);
+      r.tls.helloRetryRequest = { ts: at(0.041), group: '0x0018', groupName: 'secp384r1' };
       r.tls.recordCounts.server = { handshake: 1, alert: 1 };
       r.timeline = [
         { ts: at(0.021), from: 'client', event: 'ClientHello' },

@@ -1,6 +1,6 @@
 import type { ConnectionRecord, Role, TcpPacketFacts } from '../../model/record.js';
 import type { Direction } from '../../tcp/types.js';
-import { alertName } from '../registry/index.js';
+import { alertName, groupName, hex16 } from '../registry/index.js';
 import { identifyUpgrade } from '../starttls.js';
 import { decideRoles } from './roles.js';
 import type { ConnectionTracker, TrackerContext } from './tracker.js';
@@ -59,6 +59,14 @@ export function buildRecord(t: ConnectionTracker, context: TrackerContext, end: 
     tls: {
       startTls,
       clientHello: t.clientHello,
+      helloRetryRequest:
+        t.helloRetry === null
+          ? null
+          : {
+              ts: t.helloRetryTs,
+              group: t.helloRetry.keyShareGroup === null ? null : hex16(t.helloRetry.keyShareGroup),
+              groupName: t.helloRetry.keyShareGroup === null ? null : groupName(t.helloRetry.keyShareGroup),
+            },
       serverHello: t.serverHello,
       certificates: t.certificates,
       certificatesTs: t.certificatesTs,

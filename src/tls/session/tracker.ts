@@ -107,6 +107,7 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
   clientHelloPacket = -1;
   clientHelloCount = 0;
   helloRetry: ServerHello | null = null;
+  helloRetryTs = 0;
   serverHelloFrom = -1;
   serverHello: ServerHelloFacts | null = null;
   serverHelloPacket = -1;
@@ -247,7 +248,10 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
       case HS_DRAFT_HELLO_RETRY_REQUEST: {
         const hrr = parseDraftHelloRetryRequest(body);
         if ('error' in hrr) this.addNote(`unreadable HelloRetryRequest: ${hrr.error}`);
-        else this.helloRetry = hrr;
+        else {
+          this.helloRetry = hrr;
+          this.helloRetryTs = ts;
+        }
         this.event(ts, dir, 'HelloRetryRequest');
         return;
       }
@@ -299,6 +303,7 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
     }
     if (parsed.helloRetryRequest) {
       this.helloRetry = parsed;
+      this.helloRetryTs = ts;
       this.history[this.history.length - 1] = [dir, LETTER_HELLO_RETRY_REQUEST];
       this.event(ts, dir, 'HelloRetryRequest', parsed.keyShareGroup === null ? undefined : `asks for group 0x${parsed.keyShareGroup.toString(16).padStart(4, '0')}`);
       return;

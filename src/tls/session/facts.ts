@@ -4,6 +4,7 @@ import {
   groupName,
   hex16,
   isGrease,
+  isTls13,
   signatureSchemeName,
   versionName,
 } from '../registry/index.js';
@@ -51,7 +52,12 @@ export function clientHelloFacts(ch: ClientHello, ts: number, sslv2: boolean): C
 }
 
 /** The record's view of the ServerHello that settled the session (not a HelloRetryRequest). */
-export function serverHelloFacts(sh: ServerHello, ts: number, retry: ServerHello | null): ServerHelloFacts {
+export function serverHelloFacts(
+  sh: ServerHello,
+  ts: number,
+  retry: ServerHello | null,
+  clientSessionId: Buffer | null,
+): ServerHelloFacts {
   const version = sh.selectedVersion ?? sh.legacyVersion;
   return {
     ts,
@@ -66,7 +72,12 @@ export function serverHelloFacts(sh: ServerHello, ts: number, retry: ServerHello
     extensions: sh.extensions,
     helloRetryRequest: retry !== null,
     retryGroup: retry?.keyShareGroup == null ? null : hex16(retry.keyShareGroup),
-    sessionResumed: false,
+    // TLS 1.3: the server accepted a pre-shared key (RFC 8446 §4.2.11) — its echo of the session id means nothing
+    // (compatibility mode, appendix D.4). Before: it echoed the client's session id (RFC 5246 §7.4.1.3); a ticket-based
+    // TLS 1.2 resumption echoes an id the client made up, so it counts too.
+    sessionResumed: isTls13(version)
+      ? sh.pskSelected
+      : sh.sessionIdLength > 0 && clientSessionId !== null && sh.sessionId.equals(clientSessionId),
   };
 }
 

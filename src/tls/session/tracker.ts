@@ -106,6 +106,8 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
   clientHello: ClientHelloFacts | null = null;
   clientHelloPacket = -1;
   clientHelloCount = 0;
+  /** the first ClientHello's session id, to tell a resumed session by its echo */
+  clientSessionId: Buffer | null = null;
   helloRetry: ServerHello | null = null;
   helloRetryTs = 0;
   serverHelloFrom = -1;
@@ -285,6 +287,7 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
     }
     if (this.clientHello === null) {
       this.clientHello = clientHelloFacts(parsed, ts, sslv2);
+      this.clientSessionId = sslv2 || parsed.sessionId.length === 0 ? null : Buffer.from(parsed.sessionId);
       this.clientHelloPacket = this.packetIndex;
     }
     const ch = this.clientHello;
@@ -314,7 +317,7 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
     }
     this.serverHelloFrom = dir;
     this.serverHelloPacket = this.packetIndex;
-    this.serverHello = serverHelloFacts(parsed, ts, this.helloRetry);
+    this.serverHello = serverHelloFacts(parsed, ts, this.helloRetry, this.clientSessionId);
     const version = parsed.selectedVersion ?? parsed.legacyVersion;
     this.tls13 = isTls13(version);
     this.event(ts, dir, 'ServerHello', `${versionName(version)}, ${cipherSuiteName(parsed.cipherSuite)}`);

@@ -14,9 +14,10 @@ export const ENCAP_VXLAN = 6;
 export const ENCAP_GENEVE = 7;
 export const ENCAP_GTPU = 8;
 export const ENCAP_ERSPAN = 9;
+export const ENCAP_CAPWAP = 10;
 
 /** indexed by ENCAP_* code */
-const ENCAP_NAMES: readonly string[] = ['', 'vlan', 'mpls', 'pppoe', 'ip-in-ip', 'gre', 'vxlan', 'geneve', 'gtp-u', 'erspan'];
+const ENCAP_NAMES: readonly string[] = ['', 'vlan', 'mpls', 'pppoe', 'ip-in-ip', 'gre', 'vxlan', 'geneve', 'gtp-u', 'erspan', 'capwap'];
 
 /** Tunnels nested deeper than this are hostile or broken: the frame is reported malformed. */
 export const MAX_NESTING = 8;

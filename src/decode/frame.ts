@@ -5,8 +5,10 @@
  * Per frame nothing is allocated: the cursor and the caller's `out` are reused, the tunnel string is built only when
  * a tunnel was crossed, and cached.
  */
+import { capwapLayer } from './capwap.js';
 import { MAX_NESTING, trailName } from './encapsulation.js';
 import { erspan2Layer, erspan3Layer, greLayer } from './gre.js';
+import { capwapIeee80211Layer, ieee80211Layer, ieee80211PaddedLayer } from './ieee80211.js';
 import { ipv4Layer } from './ipv4.js';
 import { ipv6Layer } from './ipv6.js';
 import {
@@ -14,6 +16,8 @@ import {
   DONE_MALFORMED,
   DONE_OTHER,
   DONE_TCP,
+  LAYER_AVS,
+  LAYER_CAPWAP,
   LAYER_CISCO_HDLC,
   LAYER_COUNT,
   LAYER_ERSPAN2,
@@ -22,13 +26,19 @@ import {
   LAYER_GENEVE,
   LAYER_GRE,
   LAYER_GTPU,
+  LAYER_IEEE80211,
+  LAYER_IEEE80211_CAPWAP,
+  LAYER_IEEE80211_PADDED,
   LAYER_IP_BY_VERSION,
   LAYER_IPV4,
   LAYER_IPV6,
   LAYER_LOOPBACK,
   LAYER_MPLS,
+  LAYER_PPI,
   LAYER_PPP,
   LAYER_PPPOE,
+  LAYER_PRISM,
+  LAYER_RADIOTAP,
   LAYER_SLL,
   LAYER_SLL2,
   LAYER_TCP,
@@ -44,6 +54,7 @@ import { firstLayerOf } from './link.js';
 import { loopbackLayer } from './loopback.js';
 import { mplsLayer } from './mpls.js';
 import { ciscoHdlcLayer, pppLayer, pppoeLayer } from './ppp.js';
+import { avsLayer, ppiLayer, prismLayer, radiotapLayer } from './radio-headers.js';
 import { ipByVersionLayer } from './raw-ip.js';
 import { sll2Layer, sllLayer } from './sll.js';
 import { tcpLayer } from './tcp.js';
@@ -75,6 +86,14 @@ const STEP_BY_LAYER: ReadonlyArray<readonly [number, LayerStep]> = [
   [LAYER_GTPU, gtpuLayer],
   [LAYER_ERSPAN2, erspan2Layer],
   [LAYER_ERSPAN3, erspan3Layer],
+  [LAYER_IEEE80211, ieee80211Layer],
+  [LAYER_IEEE80211_PADDED, ieee80211PaddedLayer],
+  [LAYER_IEEE80211_CAPWAP, capwapIeee80211Layer],
+  [LAYER_RADIOTAP, radiotapLayer],
+  [LAYER_PPI, ppiLayer],
+  [LAYER_PRISM, prismLayer],
+  [LAYER_AVS, avsLayer],
+  [LAYER_CAPWAP, capwapLayer],
 ];
 const steps: LayerStep[] = new Array(LAYER_COUNT).fill(malformedStep);
 for (const [layer, step] of STEP_BY_LAYER) steps[layer] = step;

@@ -43,8 +43,18 @@ export const LAYER_GTPU = 17;
 export const LAYER_ERSPAN2 = 18;
 export const LAYER_ERSPAN3 = 19;
 export const LAYER_CISCO_HDLC = 20;
+export const LAYER_IEEE80211 = 21;
+/** an 802.11 frame whose header is padded to a 4-byte boundary (radiotap's data-pad flag) */
+export const LAYER_IEEE80211_PADDED = 22;
+/** an 802.11 frame from a CAPWAP tunnel, whose frame control may be byte-swapped */
+export const LAYER_IEEE80211_CAPWAP = 23;
+export const LAYER_RADIOTAP = 24;
+export const LAYER_PPI = 25;
+export const LAYER_PRISM = 26;
+export const LAYER_AVS = 27;
+export const LAYER_CAPWAP = 28;
 /** one past the highest layer id */
-export const LAYER_COUNT = 21;
+export const LAYER_COUNT = 29;
 
 // Outcomes: negative, so one number carries either the next layer or the end of the walk.
 export const DONE_TCP = -1;

@@ -3,12 +3,17 @@
  * starts each frame of that type.
  */
 import {
+  LAYER_AVS,
   LAYER_CISCO_HDLC,
   LAYER_ETHERNET,
+  LAYER_IEEE80211,
   LAYER_IP_BY_VERSION,
   LAYER_LOOPBACK,
+  LAYER_PPI,
   LAYER_PPP,
   LAYER_PPPOE,
+  LAYER_PRISM,
+  LAYER_RADIOTAP,
   LAYER_SLL,
   LAYER_SLL2,
   NO_LAYER,
@@ -26,8 +31,13 @@ const LINK_LAYERS: ReadonlyArray<readonly [number, number]> = [
   [51, LAYER_PPPOE], // PPP_ETHER: a PPPoE header without Ethernet
   [101, LAYER_IP_BY_VERSION], // RAW
   [104, LAYER_CISCO_HDLC], // C_HDLC
+  [105, LAYER_IEEE80211], // IEEE802_11: the 802.11 frame alone
   [108, LAYER_LOOPBACK], // LOOP: OpenBSD loopback, family in network byte order
   [113, LAYER_SLL], // LINUX_SLL
+  [119, LAYER_PRISM], // IEEE802_11_PRISM
+  [127, LAYER_RADIOTAP], // IEEE802_11_RADIOTAP
+  [163, LAYER_AVS], // IEEE802_11_AVS
+  [192, LAYER_PPI], // PPI
   [228, LAYER_IP_BY_VERSION], // IPV4
   [229, LAYER_IP_BY_VERSION], // IPV6
   [276, LAYER_SLL2], // LINUX_SLL2

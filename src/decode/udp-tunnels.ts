@@ -1,11 +1,13 @@
 /**
- * UDP (RFC 768), followed only when its destination port is a tunnel's: VXLAN, Geneve, GTP-U.
+ * UDP (RFC 768), followed only when its destination port is a tunnel's: VXLAN, Geneve, GTP-U, CAPWAP data (whose
+ * source port may be the tunnel's instead).
  */
 import { ENCAP_GENEVE, ENCAP_GTPU, ENCAP_VXLAN, enterEncapsulation } from './encapsulation.js';
 import { layerForEtherType } from './ethertype.js';
 import {
   DONE_MALFORMED,
   DONE_OTHER,
+  LAYER_CAPWAP,
   LAYER_ETHERNET,
   LAYER_GENEVE,
   LAYER_GTPU,
@@ -27,9 +29,18 @@ const PORT_LAYERS: ReadonlyArray<readonly [number, number]> = [
   [4789, LAYER_VXLAN], // RFC 7348
   [6081, LAYER_GENEVE], // RFC 8926
   [2152, LAYER_GTPU], // 3GPP TS 29.281
+  [5247, LAYER_CAPWAP], // RFC 5415 data channel (5246, the control channel, is DTLS)
 ];
 const layerByPort = new Uint8Array(0x10000);
 for (const [port, layer] of PORT_LAYERS) layerByPort[port] = layer;
+
+/**
+ * Tunnels also recognised by their source port: a CAPWAP controller sends data from 5247 to the port the access point
+ * sent from, which is any port. VXLAN and Geneve pick source ports for flow entropy, so theirs say nothing.
+ */
+const SOURCE_PORT_LAYERS: ReadonlyArray<readonly [number, number]> = [[5247, LAYER_CAPWAP]];
+const layerBySourcePort = new Uint8Array(0x10000);
+for (const [port, layer] of SOURCE_PORT_LAYERS) layerBySourcePort[port] = layer;
 
 /**
  *   0               16              32
@@ -41,7 +52,8 @@ for (const [port, layer] of PORT_LAYERS) layerByPort[port] = layer;
 export function udpLayer(buf: Buffer, cursor: Cursor): number {
   const offset = cursor.offset;
   if (offset + UDP_HEADER > cursor.end) return DONE_MALFORMED;
-  const next = layerByPort[(buf[offset + 2] << 8) | buf[offset + 3]];
+  let next = layerByPort[(buf[offset + 2] << 8) | buf[offset + 3]];
+  if (next === NO_LAYER) next = layerBySourcePort[(buf[offset] << 8) | buf[offset + 1]];
   if (next === NO_LAYER) return DONE_OTHER;
   const length = (buf[offset + 4] << 8) | buf[offset + 5];
   if (length !== 0) {

@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { readCaptureFile } from '../../src/capture/file.js';
 import { decodeFrame, formatAddress, newTcpSegment } from '../../src/decode/frame.js';
-import { readClassicPcap } from './helpers/classic-pcap.js';
 
 const CAPTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/captures/public');
 const available = existsSync(CAPTURES);
@@ -31,6 +31,8 @@ const EXPECTED: Expectation[] = [
   { file: 'mercury__sll2_tls.pcap', tlsPort: 443, tcpSegments: 1, towardsTlsPort: 1, tunnel: '' },
   { file: 'zeek__ml-dsa-44-cert.pcap', tlsPort: 443, tcpSegments: 5, towardsTlsPort: 3, tunnel: '' },
   { file: 'arkime__ssl-selfsign.pcap', tlsPort: 4443, tcpSegments: 20, towardsTlsPort: 10, tunnel: '' },
+  // pcapng; 802.11 frames with a byte-swapped frame control in CAPWAP data, both directions (to and from port 5247)
+  { file: 'ndpi__capwap_data.pcapng', tlsPort: 443, tcpSegments: 14, towardsTlsPort: 9, tunnel: 'vlan/capwap' },
 ];
 
 function endpoint(ip: string, port: number): string {
@@ -39,7 +41,7 @@ function endpoint(ip: string, port: number): string {
 
 describe.skipIf(!available)('real captures: decoded segments match tshark', () => {
   for (const expected of EXPECTED) {
-    it(expected.file, () => {
+    it(expected.file, async () => {
       const file = path.join(CAPTURES, expected.file);
       const truth = JSON.parse(readFileSync(`${file}.truth.json`, 'utf8')) as { connections: Array<{ client: string; server: string }> };
       const out = newTcpSegment();
@@ -47,16 +49,18 @@ describe.skipIf(!available)('real captures: decoded segments match tshark', () =
       let towardsTlsPort = 0;
       const tlsTunnels = new Set<string>();
       const seen = new Set<string>();
-      for (const frame of readClassicPcap(file)) {
-        if (decodeFrame(frame.linkType, frame.data, out) !== 'tcp') continue;
-        tcpSegments++;
-        if (out.dstPort !== expected.tlsPort) continue;
-        towardsTlsPort++;
-        tlsTunnels.add(out.tunnel);
-        const src = endpoint(formatAddress(out.buf, out.srcAddrOffset, out.addrLength), out.srcPort);
-        const dst = endpoint(formatAddress(out.buf, out.dstAddrOffset, out.addrLength), out.dstPort);
-        seen.add(`${src} > ${dst}`);
-      }
+      await readCaptureFile(file, {
+        frame(data: Buffer, _ts: number, linkType: number) {
+          if (decodeFrame(linkType, data, out) !== 'tcp') return;
+          tcpSegments++;
+          if (out.dstPort !== expected.tlsPort) return;
+          towardsTlsPort++;
+          tlsTunnels.add(out.tunnel);
+          const src = endpoint(formatAddress(out.buf, out.srcAddrOffset, out.addrLength), out.srcPort);
+          const dst = endpoint(formatAddress(out.buf, out.dstAddrOffset, out.addrLength), out.dstPort);
+          seen.add(`${src} > ${dst}`);
+        },
+      });
       expect(tcpSegments).toBe(expected.tcpSegments);
       expect(towardsTlsPort).toBe(expected.towardsTlsPort);
       expect([...tlsTunnels]).toEqual([expected.tunnel]);

@@ -76,7 +76,7 @@ describe('link layers', () => {
   });
 
   it('an unknown link type is unsupported-link, and named for the message', () => {
-    expect(decode(105, v4Packet).result).toBe('unsupported-link');
+    expect(decode(147, v4Packet).result).toBe('unsupported-link'); // USER0: private, meaning unknown
     expect(decode(-1, v4Packet).result).toBe('unsupported-link');
     expect(decode(100000, v4Packet).result).toBe('unsupported-link');
     expect(decode(1.5, v4Packet).result).toBe('unsupported-link');

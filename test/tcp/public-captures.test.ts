@@ -28,9 +28,7 @@ interface TruthConnection {
 }
 
 /** Where this layer knowingly parts from tshark, and why. */
-const KNOWN: Record<string, string> = {
-  'ndpi__capwap_data.pcapng': 'CAPWAP data tunnels are not decoded by src/decode',
-};
+const KNOWN: Record<string, string> = {};
 
 async function flowsOf(file: string): Promise<RecordingHandler[]> {
   const { table, handlers } = recordingTable();

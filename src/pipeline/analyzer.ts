@@ -64,6 +64,11 @@ export class Analyzer implements FrameSink {
     this.flows = new FlowTable((endpoints, firstTs, flow) => new ConnectionTracker(endpoints, firstTs, flow, context), options.flows);
   }
 
+  /** Connections being tracked right now (not yet ended and reported): what the analysis's memory grows with. */
+  get openConnections(): number {
+    return this.flows.size;
+  }
+
   frame(data: Buffer, ts: number, linkType: number, _origLen: number): void {
     const stats = this.stats;
     stats.frames++;

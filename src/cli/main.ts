@@ -11,7 +11,9 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .name('tlsdiag')
     .description('Passive TLS handshake analyzer: tells why each TLS handshake in a capture failed.')
     .version('0.1.0')
-    .showHelpAfterError('(run tlsdiag --help for usage)');
+    .showHelpAfterError('(run tlsdiag --help for usage)')
+    // before the commands are added: they copy it, so their usage errors exit 2 through main() rather than 1
+    .exitOverride();
   for (const register of COMMANDS) register({ program, setExitCode });
   return program;
 }
@@ -22,7 +24,6 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram((code) => {
     exitCode = code;
   });
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -84,7 +84,7 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
     try {
       summary = await analyzeFile(file, { handshakeTimeout: options.handshakeTimeout, trustStore }, onRecord);
     } catch (error) {
-      fail(file, (error as Error).message.replace(/^.*?:\s*/, '') || String(error));
+      fail(file, failureReason(file, error));
       continue;
     }
     for (const note of summary.notes) process.stderr.write(`tlsdiag: ${sanitizeForTerminal(file)}: ${sanitizeForTerminal(note, 300)}\n`);
@@ -105,4 +105,11 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
     for (const [code, n] of [...causes].sort((a, b) => b[1] - a[1])) out.write(`  ${String(n).padStart(5)}  ${code}\n`);
   }
   return exitCode;
+}
+
+/** A CaptureError's message starts with the path (which may hold ': ' itself): the line printed names the file once. */
+function failureReason(file: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const reason = message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;
+  return sanitizeForTerminal(reason || 'cannot be read', 300);
 }

@@ -1,0 +1,186 @@
+/**
+ * The built CLI as a user runs it: `node bin/tlsdiag.js ...` in a child process, checking stdout, stderr and the exit
+ * code. CI builds before it tests; locally run `npm run build` first (the suite skips, loudly, without dist/).
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/shared.js';
+import { RECORD_KEYS } from '../fuzz/record-shape.js';
+
+const BIN = resolve(ROOT, 'bin/tlsdiag.js');
+const BUILT = existsSync(resolve(ROOT, 'dist/cli/main.js'));
+const CAPTURES = resolve(ROOT, 'captures');
+const HEALTHY = join(CAPTURES, 'healthy-tls12.pcap');
+const SNI = 'www.tlsdiag.test';
+
+interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function tlsdiag(...args: string[]): CliRun {
+  const run = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+function stderrLines(run: CliRun): string[] {
+  return run.stderr.split('\n').filter((line) => line.length > 0);
+}
+
+function ndjsonRecords(run: CliRun): Record<string, unknown>[] {
+  return run.stdout
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+if (!BUILT) console.warn(`SKIPPED cli: ${resolve(ROOT, 'dist')} is missing; run \`npm run build\` first`);
+
+describe.skipIf(!BUILT)('tlsdiag CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tlsdiag-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a missing file beside a good one: the good one is analyzed, one line names the missing one, exit 2', () => {
+    const missing = join(dir, 'no-such.pcap');
+    const run = tlsdiag('analyze', '--format', 'ndjson', missing, HEALTHY);
+    expect(run.status).toBe(2);
+    const records = ndjsonRecords(run);
+    expect(records.map((r) => r.capture)).toEqual(['healthy-tls12.pcap']);
+    expect(stderrLines(run)).toEqual([`tlsdiag: ${missing}: no such file or folder`]);
+  });
+
+  it('the same in text: the good file is listed with its connection', () => {
+    const run = tlsdiag('analyze', join(dir, 'no-such.pcap'), HEALTHY);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toContain(HEALTHY);
+    expect(run.stdout).toContain(SNI);
+    expect(run.stdout).toMatch(/1 TLS connection\(s\): 1 established/);
+  });
+
+  it('a folder is searched recursively for capture names; other files in it are left alone', () => {
+    const folder = join(dir, 'folder');
+    mkdirSync(join(folder, 'deeper', 'deepest'), { recursive: true });
+    copyFileSync(HEALTHY, join(folder, 'a.pcap'));
+    copyFileSync(join(CAPTURES, 'healthy-tls13.pcap'), join(folder, 'deeper', 'deepest', 'b.pcap'));
+    writeFileSync(join(folder, 'deeper', 'README.txt'), 'not a capture, and not named like one\n');
+    const run = tlsdiag('analyze', '--format', 'ndjson', folder);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(ndjsonRecords(run).map((r) => r.capture)).toEqual(['a.pcap', 'b.pcap']);
+  });
+
+  it('a text file named as a capture: "not a capture" naming it, exit 2', () => {
+    const text = join(dir, 'notes.pcap');
+    writeFileSync(text, 'hello, this is text\n');
+    const run = tlsdiag('analyze', text);
+    expect(run.status).toBe(2);
+    const lines = stderrLines(run);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^tlsdiag: ${escapeRegExp(text)}: not a capture file`));
+  });
+
+  it('a path holding ": " is named whole, once, in the error', () => {
+    const odd = join(dir, 'odd: name.pcap');
+    writeFileSync(odd, 'plain text\n');
+    const run = tlsdiag('analyze', odd);
+    expect(run.status).toBe(2);
+    expect(stderrLines(run)).toEqual([expect.stringMatching(new RegExp(`^tlsdiag: ${escapeRegExp(odd)}: not a capture file \\(`))]);
+  });
+
+  it('control characters in a file name never reach the terminal raw', () => {
+    const evil = join(dir, 'evil\x1b[31m\x07.pcap');
+    const run = tlsdiag('analyze', evil);
+    expect(run.status).toBe(2);
+    expect(run.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/);
+    expect(run.stderr).toContain('evil');
+  });
+
+  it('a capture cut short: every connection up to the cut, a note about the cut, exit 0', () => {
+    const whole = readFileSync(HEALTHY);
+    const cut = join(dir, 'cut.pcap');
+    // 10 bytes into the last packet record (a pcap record header is 16 bytes): the last packet is lost
+    writeFileSync(cut, whole.subarray(0, lastRecordOffset(whole) + 10));
+    const run = tlsdiag('analyze', '--format', 'ndjson', cut);
+    expect(run.status).toBe(0);
+    const records = ndjsonRecords(run);
+    expect(records).toHaveLength(1);
+    expect((records[0].tls as { clientHello: { sni: string } }).clientHello.sni).toBe(SNI);
+    expect(stderrLines(run)).toEqual([expect.stringMatching(/^tlsdiag: .*cut\.pcap: file ends 10 bytes into a packet record/)]);
+  });
+
+  it('--format ndjson: one JSON record per line, with exactly the ConnectionRecord keys', () => {
+    const run = tlsdiag('analyze', '--format', 'ndjson', CAPTURES);
+    expect(run.status).toBe(0);
+    const records = ndjsonRecords(run);
+    expect(records.length).toBeGreaterThan(20);
+    for (const record of records) expect(Object.keys(record).sort()).toEqual(RECORD_KEYS);
+  });
+
+  it('--failed keeps only failed connections', () => {
+    const all = ndjsonRecords(tlsdiag('analyze', '--format', 'ndjson', CAPTURES));
+    const failedRun = tlsdiag('analyze', '--format', 'ndjson', '--failed', CAPTURES);
+    expect(failedRun.status).toBe(0);
+    const failed = ndjsonRecords(failedRun);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.every((r) => r.outcome === 'failed')).toBe(true);
+    expect(failed.map((r) => r.id)).toEqual(all.filter((r) => r.outcome === 'failed').map((r) => r.id));
+    expect(failed.length).toBeLessThan(all.length);
+  });
+
+  it('--failed in text leaves established connections out of the listing but in the totals', () => {
+    const run = tlsdiag('analyze', '--failed', HEALTHY);
+    expect(run.status).toBe(0);
+    expect(run.stdout).not.toContain(SNI);
+    expect(run.stdout).toMatch(/1 TLS connection\(s\): 1 established/);
+  });
+
+  it('--format bogus: exit 2 and the accepted formats named', () => {
+    const run = tlsdiag('analyze', '--format', 'bogus', HEALTHY);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain("unknown format 'bogus'");
+  });
+
+  it('--help: usage on stdout, exit 0', () => {
+    const run = tlsdiag('--help');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: tlsdiag/);
+    expect(run.stdout).toContain('analyze');
+    const sub = tlsdiag('analyze', '--help');
+    expect(sub.status).toBe(0);
+    expect(sub.stdout).toContain('--format');
+  });
+
+  it('an unknown option: commander\'s message, exit 2', () => {
+    const run = tlsdiag('analyze', '--bogus', HEALTHY);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("unknown option '--bogus'");
+  });
+
+  it('no capture named: commander\'s message, exit 2', () => {
+    const run = tlsdiag('analyze');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("missing required argument 'captures'");
+  });
+
+  it('an unknown command is taken as a capture path (analyze is the default command): named, exit 2', () => {
+    const run = tlsdiag('frobnicate');
+    expect(run.status).toBe(2);
+    expect(stderrLines(run)).toEqual(['tlsdiag: frobnicate: no such file or folder']);
+  });
+});
+
+/** Byte offset of the last record of a classic little-endian pcap (16-byte record headers). */
+function lastRecordOffset(pcap: Buffer): number {
+  let last = 24;
+  for (let at = 24; at + 16 <= pcap.length; at += 16 + pcap.readUInt32LE(at + 8)) last = at;
+  return last;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -21,6 +21,11 @@ export interface AnalyzeOptions {
   trustStore?: TrustStore;
   tlsPorts?: readonly number[];
   flows?: FlowTableOptions;
+  /**
+   * Time passing decides handshakes too (live capture): the caller calls tick(now) every fraction of a second, and a
+   * SYN or ClientHello unanswered for the handshake timeout ends its connection then, not when a packet comes.
+   */
+  wallClock?: boolean;
 }
 
 /** Frame counts of one analysis, for summaries and the bench. */
@@ -45,6 +50,10 @@ export class Analyzer implements FrameSink {
   private readonly flows: FlowTable;
   private readonly unsupportedLinks = new Set<number>();
   private readonly handshakeTimeout: number;
+  // wall-clock mode: connections that began to wait for the server, in that order (so their deadlines are in order)
+  private readonly waiting: (ConnectionTracker | null)[] = [];
+  private readonly waitDeadlines: number[] = [];
+  private waitHead = 0;
 
   constructor(
     readonly capture: string,
@@ -61,6 +70,12 @@ export class Analyzer implements FrameSink {
       emit: (record) => this.finishRecord(record),
       nextId: () => ++id,
     };
+    if (options.wallClock === true) {
+      context.awaitAnswer = (tracker, since) => {
+        this.waiting.push(tracker);
+        this.waitDeadlines.push(since + this.handshakeTimeout);
+      };
+    }
     this.flows = new FlowTable((endpoints, firstTs, flow) => new ConnectionTracker(endpoints, firstTs, flow, context), options.flows);
   }
 
@@ -91,9 +106,38 @@ export class Analyzer implements FrameSink {
     }
   }
 
-  /** The capture is over: every connection still open is ended and reported. */
-  finish(): void {
-    this.flows.flush(this.stats.lastTs);
+  /**
+   * Wall-clock mode: time is `now` (epoch seconds, the clock the frames are stamped with). Ends idle flows, and
+   * connections whose SYN or ClientHello has waited longer than the handshake timeout with no answer, so that they
+   * are reported (and diagnosed from `observedUntil`) while the capture goes on.
+   */
+  tick(now: number): void {
+    try {
+      this.flows.expire(now);
+      const waiting = this.waiting;
+      const deadlines = this.waitDeadlines;
+      let head = this.waitHead;
+      while (head < waiting.length && deadlines[head] < now) {
+        const tracker = waiting[head]!;
+        waiting[head++] = null;
+        // the deadline is that of the wait it was queued for; a later wait (its ClientHello) has its own entry
+        const since = tracker.awaitingSince();
+        if (since >= 0 && now - since > this.handshakeTimeout) this.flows.endNow(tracker.flow, now);
+      }
+      if (head > 4096 && head * 2 > waiting.length) {
+        waiting.splice(0, head);
+        deadlines.splice(0, head);
+        head = 0;
+      }
+      this.waitHead = head;
+    } catch (error) {
+      this.internalError(error);
+    }
+  }
+
+  /** The capture is over (at `now`, default the last frame's time): every connection still open is ended and reported. */
+  finish(now: number = this.stats.lastTs): void {
+    this.flows.flush(now);
     if (this.stats.malformedFrames > 0) this.notes.push(`${this.stats.malformedFrames} malformed frame(s) skipped`);
   }
 

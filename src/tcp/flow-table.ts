@@ -59,6 +59,8 @@ export class FlowTable {
   /** ended flows whose 4-tuple is still remembered; earliest to be forgotten first */
   private readonly tombstones = new FlowList<Flow>();
   private readonly budget = new BufferBudget(TOTAL_BUFFERED_BYTES);
+  /** flows endNow() ended: their SYN retransmissions are stragglers */
+  private readonly endedUnanswered = new WeakSet<Flow>();
   private readonly idleTimeout: number;
   private readonly maxFlows: number;
   private readonly maxBufferedBytes: number;
@@ -187,6 +189,7 @@ export class FlowTable {
   endNow(handle: FlowControl, now: number): void {
     const flow = handle as Flow;
     if (flow.state === FLOW_DEAD || flow.handler === undefined) return;
+    this.endedUnanswered.add(flow);
     this.bury(flow, now);
     this.end(flow, 'idle', now);
   }
@@ -220,13 +223,19 @@ export class FlowTable {
   /** Decides whether a packet on a known 4-tuple belongs to the flow there, starts a new one, or is a straggler. */
   private verdict(flow: Flow, dir: Direction, seg: TcpSegment): number {
     const synOnly = (seg.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
-    if (flow.state === FLOW_DEAD) return synOnly ? REPLACE : SWALLOW;
+    if (flow.state === FLOW_DEAD) return synOnly && !this.repeatsTimedOutSyn(flow, dir, seg) ? REPLACE : SWALLOW;
     if (!synOnly) return KEEP;
     if (flow.state === FLOW_CLOSING) return REPLACE;
     // a SYN is a retransmission only if it repeats this side's SYN; any other SYN opens a new connection (port reuse)
     const stream = dir === 0 ? flow.stream0 : flow.stream1;
     if (stream.isnFromSyn) return stream.isn === seg.seq ? KEEP : REPLACE;
     return stream.started ? REPLACE : KEEP;
+  }
+
+  /** A SYN retransmitted after endNow() ended its unanswered connection: a straggler, not a new connection. */
+  private repeatsTimedOutSyn(flow: Flow, dir: Direction, seg: TcpSegment): boolean {
+    const stream = dir === 0 ? flow.stream0 : flow.stream1;
+    return this.endedUnanswered.has(flow) && stream.isnFromSyn && stream.isn === seg.seq;
   }
 
   /** Takes a flow out of the table because its 4-tuple is reused; returns undefined so a new flow is opened. */

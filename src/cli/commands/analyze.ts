@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { ConnectionRecord } from '../../model/record.js';
 import { sanitizeForTerminal } from '../../model/sanitize.js';
 import { analyzeFile, type FileSummary } from '../../pipeline/analyze-file.js';
-import { createTrustStore } from '../../tls/trust-store.js';
+import { createTrustStore, type TrustStore } from '../../tls/trust-store.js';
 import { describeFsError, expandInputs } from '../inputs.js';
 import { recordToNdjson } from '../output/ndjson.js';
 import { diagnosisLines, recordToTextLine, TEXT_HEADER } from '../output/text.js';
@@ -18,14 +19,16 @@ export function registerAnalyze({ program, setExitCode }: CommandContext): void 
     .option('--handshake-timeout <seconds>', 'a ClientHello unanswered this long is a server timeout', positiveSeconds, 10)
     .option('--ca <file...>', 'extra trusted CA certificates (PEM), e.g. a private CA')
     .option('--failed', 'only failed connections')
+    .option('--no-tui', 'print text even on a terminal (the terminal UI opens only when stdin and stdout are terminals)')
     .action(async (captures, options) => {
       if (options.format !== 'text' && options.format !== 'ndjson') {
         process.stderr.write(`tlsdiag: unknown format '${options.format}' (text, ndjson)\n`);
         setExitCode(2);
         return;
       }
+      const interactive = options.tui && options.format === 'text' && process.stdout.isTTY === true && process.stdin.isTTY === true;
       setExitCode(
-        await runAnalyze(captures, {
+        await (interactive ? runAnalyzeTui : runAnalyze)(captures, {
           format: options.format,
           handshakeTimeout: options.handshakeTimeout,
           caFiles: options.ca ?? [],
@@ -42,6 +45,32 @@ export interface AnalyzeCommandOptions {
   failedOnly: boolean;
 }
 
+interface PreparedInputs {
+  trustStore: TrustStore;
+  files: string[];
+  /** CA files and inputs that could not be read, in that order */
+  problems: { path: string; reason: string }[];
+  /** nothing was named that could hold a capture */
+  empty: boolean;
+}
+
+/** The trust store (with --ca files) and the capture files the arguments name. */
+async function prepareInputs(paths: string[], caFiles: string[]): Promise<PreparedInputs> {
+  const problems: PreparedInputs['problems'] = [];
+  const caPems: string[] = [];
+  for (const file of caFiles) {
+    try {
+      caPems.push(await readFile(file, 'utf8'));
+    } catch (error) {
+      problems.push({ path: file, reason: `cannot read CA file: ${describeFsError(error)}` });
+    }
+  }
+  const trustStore = createTrustStore(caPems);
+  const { files, missing } = await expandInputs(paths);
+  problems.push(...missing);
+  return { trustStore, files, problems, empty: files.length === 0 && missing.length === 0 };
+}
+
 /** Exit codes: 0 all files read, 2 some file could not be read (the others were still analyzed). */
 export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions): Promise<number> {
   let exitCode = 0;
@@ -50,18 +79,9 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
     exitCode = 2;
   };
 
-  const caPems: string[] = [];
-  for (const file of options.caFiles) {
-    try {
-      caPems.push(await readFile(file, 'utf8'));
-    } catch (error) {
-      fail(file, `cannot read CA file: ${describeFsError(error)}`);
-    }
-  }
-  const trustStore = createTrustStore(caPems);
-  const { files, missing } = await expandInputs(paths);
-  for (const m of missing) fail(m.path, m.reason);
-  if (files.length === 0 && missing.length === 0) {
+  const { trustStore, files, problems, empty } = await prepareInputs(paths, options.caFiles);
+  for (const p of problems) fail(p.path, p.reason);
+  if (empty) {
     process.stderr.write('tlsdiag: no capture files found\n');
     return 2;
   }
@@ -105,6 +125,31 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
     for (const [code, n] of [...causes].sort((a, b) => b[1] - a[1])) out.write(`  ${String(n).padStart(5)}  ${code}\n`);
   }
   return exitCode;
+}
+
+/**
+ * The same analysis in the terminal UI: records appear as the files are read; unreadable inputs become notices on
+ * screen. Exit codes as for text output. Ink and React are loaded only here, so text and NDJSON runs never pay for them.
+ */
+export async function runAnalyzeTui(paths: string[], options: AnalyzeCommandOptions): Promise<number> {
+  const { trustStore, files, problems } = await prepareInputs(paths, options.caFiles);
+  if (files.length === 0) {
+    for (const p of problems) process.stderr.write(`tlsdiag: ${sanitizeForTerminal(p.path)}: ${p.reason}\n`);
+    if (problems.length === 0) process.stderr.write('tlsdiag: no capture files found\n');
+    return 2;
+  }
+  const [{ runTui }, { createFileFeed }] = await Promise.all([import('../../ui/run.js'), import('../../ui/file-feed.js')]);
+  const feed = createFileFeed(files, {
+    handshakeTimeout: options.handshakeTimeout,
+    trustStore,
+    notices: problems.map((p) => `${p.path}: ${p.reason}`),
+  });
+  const names = files.map((f) => basename(f));
+  const title = names.length === 1 ? names[0] : `${names.length} captures: ${names.join(', ')}`;
+  await runTui(feed, { title: sanitizeForTerminal(title, 400), live: false, failedOnly: options.failedOnly });
+  feed.stop();
+  const result = await feed.done;
+  return problems.length > 0 || result.failedFiles > 0 ? 2 : 0;
 }
 
 /** A CaptureError's message starts with the path (which may hold ': ' itself): the line printed names the file once. */

@@ -1,9 +1,11 @@
 import { Command } from '@commander-js/extra-typings';
 import { registerAnalyze } from './commands/analyze.js';
+import { registerInterfaces } from './commands/interfaces.js';
+import { registerLive } from './commands/live.js';
 import type { CommandContext } from './program.js';
 
 /** Each command lives in its own file under commands/ and adds itself here. */
-const COMMANDS: ((context: CommandContext) => void)[] = [registerAnalyze];
+const COMMANDS: ((context: CommandContext) => void)[] = [registerAnalyze, registerLive, registerInterfaces];
 
 /** Builds the command-line program. Each command reports its exit code through `setExitCode`. */
 export function buildProgram(setExitCode: (code: number) => void): Command {

@@ -1,0 +1,351 @@
+import { readFile } from 'node:fs/promises';
+import { LiveCaptureError, openLiveCapture, wallClockSeconds, type LiveCapture } from '../../capture/live.js';
+import { PcapngFileWriter } from '../../capture/pcapng-writer.js';
+import type { FrameSink } from '../../capture/types.js';
+import type { ConnectionRecord } from '../../model/record.js';
+import { sanitizeForTerminal } from '../../model/sanitize.js';
+import { Analyzer } from '../../pipeline/analyzer.js';
+import { createTrustStore } from '../../tls/trust-store.js';
+import type { AnalysisFeed, FeedListener, FeedProgress } from '../../ui/feed.js';
+import { describeFsError } from '../inputs.js';
+import { recordToNdjson } from '../output/ndjson.js';
+import { diagnosisLines, recordToTextLine, TEXT_HEADER } from '../output/text.js';
+import { positiveSeconds, type CommandContext } from '../program.js';
+
+/** How often time is let pass in the analysis (wall-clock timeouts, idle eviction), the file flushed, progress told. */
+const TICK_MS = 500;
+/** Records kept to replay to a UI that subscribes late; older ones were shown already. */
+const REPLAY_RECORDS = 1000;
+const TUI_MODULE = '../../ui/run.js';
+const DROPS_UNKNOWN = 'kernel drops: not reported (the cap binding does not expose pcap_stats)';
+
+/** `tlsdiag live -i <interface>` — sniff an interface and diagnose TLS handshakes as they happen. */
+export function registerLive({ program, setExitCode }: CommandContext): void {
+  program
+    .command('live')
+    .description('capture on a network interface and diagnose TLS handshakes as they happen (needs root or CAP_NET_RAW)')
+    .requiredOption('-i, --interface <name>', 'interface to capture on (tlsdiag interfaces lists them; "any" for all)')
+    .option('-f, --filter <bpf>', 'capture filter, pcap-filter(7) syntax as for tcpdump', 'tcp')
+    .option('-w, --write <file>', 'also save the captured packets to this pcapng file')
+    .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)', positiveSeconds)
+    .option('--format <format>', 'output: text or ndjson (one record per line as each connection is decided)', 'text')
+    .option('--handshake-timeout <seconds>', 'a SYN or ClientHello unanswered this long is a timeout', positiveSeconds, 10)
+    .option('--ca <file...>', 'extra trusted CA certificates (PEM), e.g. a private CA')
+    .option('--failed', 'only failed connections')
+    .option('--no-tui', 'plain lines even on a terminal')
+    .action(async (options) => {
+      if (options.format !== 'text' && options.format !== 'ndjson') {
+        process.stderr.write(`tlsdiag: unknown format '${options.format}' (text, ndjson)\n`);
+        setExitCode(2);
+        return;
+      }
+      setExitCode(
+        await runLive({
+          device: options.interface,
+          filter: options.filter,
+          write: options.write ?? null,
+          duration: options.duration ?? null,
+          format: options.format,
+          handshakeTimeout: options.handshakeTimeout,
+          caFiles: options.ca ?? [],
+          failedOnly: options.failed === true,
+          tui: options.tui !== false && options.format === 'text' && process.stdout.isTTY === true,
+        }),
+      );
+    });
+}
+
+export interface LiveCommandOptions {
+  device: string;
+  filter: string;
+  write: string | null;
+  duration: number | null;
+  format: 'text' | 'ndjson';
+  handshakeTimeout: number;
+  caFiles: string[];
+  failedOnly: boolean;
+  tui: boolean;
+}
+
+/** Exit codes: 0 the capture ran and ended (duration, Ctrl-C, SIGTERM); 2 it could not start, or the file failed. */
+export async function runLive(options: LiveCommandOptions): Promise<number> {
+  const caPems: string[] = [];
+  for (const file of options.caFiles) {
+    try {
+      caPems.push(await readFile(file, 'utf8'));
+    } catch (error) {
+      process.stderr.write(`tlsdiag: ${sanitizeForTerminal(file)}: cannot read CA file: ${describeFsError(error)}\n`);
+      return 2;
+    }
+  }
+
+  const feed = new LiveFeed(options.device);
+  const analyzer = new Analyzer(
+    options.device,
+    { handshakeTimeout: options.handshakeTimeout, trustStore: createTrustStore(caPems), wallClock: true },
+    (record) => feed.record(record),
+  );
+  const tee = new TeeSink(analyzer);
+
+  let capture: LiveCapture;
+  try {
+    capture = await openLiveCapture({ device: options.device, filter: options.filter }, tee);
+  } catch (error) {
+    if (!(error instanceof LiveCaptureError)) throw error;
+    process.stderr.write(`tlsdiag: ${sanitizeForTerminal(error.message, 500)}\n`);
+    if (error.hint !== '') process.stderr.write(printableLines(error.hint));
+    return 2;
+  }
+  // No packet is delivered before this turn of the event loop ends: the writer made here misses none.
+  if (options.write !== null) {
+    tee.writer = new PcapngFileWriter(options.write, {
+      linkType: capture.linkType,
+      snaplen: 65535,
+      name: options.device,
+      application: 'tlsdiag live',
+    });
+    const failed = await tee.writer.ready();
+    if (failed !== null) {
+      capture.close();
+      process.stderr.write(`tlsdiag: ${sanitizeForTerminal(options.write)}: cannot write: ${describeFsError(failed)}\n`);
+      return 2;
+    }
+  }
+
+  const session = new LiveSession(capture, analyzer, tee, feed, options.duration);
+  const output = options.tui ? await startTui(feed, options.device) : null;
+  if (output === null) {
+    const until = options.duration === null ? 'until Ctrl-C' : `for ${options.duration} s (or until Ctrl-C)`;
+    const filter = options.filter === '' ? 'no filter' : `filter "${options.filter}"`;
+    process.stderr.write(`tlsdiag: capturing on ${sanitizeForTerminal(options.device)} (${sanitizeForTerminal(filter, 500)}) ${until}\n`);
+    feed.subscribe(options.format === 'ndjson' ? ndjsonPrinter(options.failedOnly) : textPrinter(options.failedOnly));
+  }
+  const summary = summaryCollector();
+  feed.subscribe(summary.listener);
+
+  await session.run();
+  await output;
+
+  let exitCode = 0;
+  const writeError = tee.writer === null ? null : await tee.writer.close();
+  const err = process.stderr;
+  for (const note of analyzer.notes) err.write(`tlsdiag: ${sanitizeForTerminal(options.device)}: ${sanitizeForTerminal(note, 300)}\n`);
+  if (capture.sinkError !== null) err.write(`tlsdiag: internal error on a packet: ${sanitizeForTerminal(capture.sinkError, 300)}\n`);
+  if (writeError !== null) {
+    err.write(`tlsdiag: ${sanitizeForTerminal(options.write ?? '')}: writing failed: ${describeFsError(writeError)}\n`);
+    exitCode = 2;
+  }
+  // NDJSON keeps stdout to records alone: the summary goes to stderr there
+  const summaryOut = options.format === 'ndjson' ? err : process.stdout;
+  summaryOut.write(summary.text(session, capture, tee.writer) + '\n');
+  return exitCode;
+}
+
+/** Each frame to the analysis and, with --write, to the file. */
+class TeeSink implements FrameSink {
+  writer: PcapngFileWriter | null = null;
+
+  constructor(private readonly analyzer: Analyzer) {}
+
+  frame(data: Buffer, ts: number, linkType: number, origLen: number): void {
+    this.analyzer.frame(data, ts, linkType, origLen);
+    if (this.writer !== null) this.writer.packet(data, ts, origLen);
+  }
+}
+
+/**
+ * Runs the capture until --duration, Ctrl-C / SIGTERM or the UI's stop: lets wall-clock time pass in the analysis
+ * every tick, flushes the file, tells progress; then closes the capture and ends every open connection at that time.
+ */
+class LiveSession {
+  readonly startedAt = wallClockSeconds();
+  endedAt = 0;
+  private stopRequested: (() => void) | null = null;
+  private lastPackets = 0;
+  private lastTickAt = this.startedAt;
+  private packetsPerSecond = 0;
+
+  constructor(
+    private readonly capture: LiveCapture,
+    private readonly analyzer: Analyzer,
+    private readonly tee: TeeSink,
+    private readonly feed: LiveFeed,
+    private readonly duration: number | null,
+  ) {
+    feed.onStop = () => this.stopRequested?.();
+  }
+
+  async run(): Promise<void> {
+    const stopped = new Promise<void>((resolve) => {
+      this.stopRequested = resolve;
+    });
+    const stop = () => this.stopRequested?.();
+    const ticker = setInterval(() => this.tick(), TICK_MS);
+    const timer = this.duration === null ? null : setTimeout(stop, this.duration * 1000);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    try {
+      await stopped;
+    } finally {
+      clearInterval(ticker);
+      if (timer !== null) clearTimeout(timer);
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      this.capture.close();
+      this.endedAt = wallClockSeconds();
+      this.analyzer.finish(this.endedAt);
+      this.feed.progress(this.progress(this.endedAt));
+      this.feed.finished();
+    }
+  }
+
+  private tick(): void {
+    const now = wallClockSeconds();
+    this.analyzer.tick(now);
+    this.tee.writer?.flush();
+    const elapsed = now - this.lastTickAt;
+    if (elapsed > 0) this.packetsPerSecond = (this.capture.packets - this.lastPackets) / elapsed;
+    this.lastPackets = this.capture.packets;
+    this.lastTickAt = now;
+    this.feed.progress(this.progress(now));
+  }
+
+  progress(_now: number): FeedProgress {
+    return {
+      sources: [this.capture.device],
+      live: true,
+      bytesRead: this.capture.bytes,
+      totalBytes: null,
+      packets: this.capture.packets,
+      packetsPerSecond: Math.round(this.packetsPerSecond),
+      kernelDrops: this.capture.kernelDrops,
+      openConnections: this.analyzer.openConnections,
+    };
+  }
+}
+
+/** The live analysis as the UI (or a printer) sees it: records as decided, progress every tick. */
+class LiveFeed implements AnalysisFeed {
+  onStop: (() => void) | null = null;
+  private readonly listeners = new Set<FeedListener>();
+  private readonly recent: ConnectionRecord[] = [];
+  private readonly notices: string[] = [];
+  private done = false;
+
+  constructor(readonly device: string) {}
+
+  subscribe(listener: FeedListener): () => void {
+    for (const record of this.recent) listener.record(record);
+    for (const message of this.notices) listener.notice(message);
+    if (this.done) listener.finished();
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  stop(): void {
+    this.onStop?.();
+  }
+
+  record(record: ConnectionRecord): void {
+    this.recent.push(record);
+    if (this.recent.length > REPLAY_RECORDS) this.recent.shift();
+    for (const listener of this.listeners) listener.record(record);
+  }
+
+  progress(progress: FeedProgress): void {
+    for (const listener of this.listeners) listener.progress(progress);
+  }
+
+  notice(message: string): void {
+    this.notices.push(message);
+    for (const listener of this.listeners) listener.notice(message);
+  }
+
+  finished(): void {
+    this.done = true;
+    for (const listener of this.listeners) listener.finished();
+  }
+}
+
+const ignore = () => undefined;
+
+/** Lines indented under an error, each made safe to print (interface names and libpcap's words are not ours). */
+export function printableLines(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  ${sanitizeForTerminal(line, 2000)}\n`)
+    .join('');
+}
+
+function ndjsonPrinter(failedOnly: boolean): FeedListener {
+  return {
+    record(record) {
+      if (failedOnly && record.outcome !== 'failed') return;
+      process.stdout.write(recordToNdjson(record) + '\n');
+    },
+    progress: ignore,
+    notice: (message) => process.stderr.write(`tlsdiag: ${sanitizeForTerminal(message, 300)}\n`),
+    finished: ignore,
+  };
+}
+
+function textPrinter(failedOnly: boolean): FeedListener {
+  process.stdout.write(TEXT_HEADER + '\n');
+  return {
+    record(record) {
+      if (failedOnly && record.outcome !== 'failed') return;
+      process.stdout.write(recordToTextLine(record) + '\n');
+      for (const line of diagnosisLines(record)) process.stdout.write(line + '\n');
+    },
+    progress: ignore,
+    notice: (message) => process.stderr.write(`tlsdiag: ${sanitizeForTerminal(message, 300)}\n`),
+    finished: ignore,
+  };
+}
+
+/** Counts for the summary printed at the end. */
+function summaryCollector() {
+  const counts = { established: 0, failed: 0, incomplete: 0 };
+  const causes = new Map<string, number>();
+  const listener: FeedListener = {
+    record(record) {
+      counts[record.outcome]++;
+      if (record.diagnosis) causes.set(record.diagnosis.code, (causes.get(record.diagnosis.code) ?? 0) + 1);
+    },
+    progress: ignore,
+    notice: ignore,
+    finished: ignore,
+  };
+  const text = (session: LiveSession, capture: LiveCapture, writer: PcapngFileWriter | null): string => {
+    const seconds = Math.max(0, session.endedAt - session.startedAt);
+    const rate = seconds > 0 ? Math.round(capture.packets / seconds) : 0;
+    const total = counts.established + counts.failed + counts.incomplete;
+    const lines = [
+      '',
+      `live capture on ${sanitizeForTerminal(capture.device)} for ${seconds.toFixed(1)} s: ${capture.packets} packets (${rate}/s), ` +
+        (capture.kernelDrops === null ? DROPS_UNKNOWN : `${capture.kernelDrops} dropped by the kernel`),
+      `${total} TLS connection(s): ${counts.established} established, ${counts.failed} failed, ${counts.incomplete} incomplete`,
+      ...[...causes].sort((a, b) => b[1] - a[1]).map(([code, n]) => `  ${String(n).padStart(5)}  ${code}`),
+    ];
+    if (writer !== null) lines.push(`${writer.packets} packets written to ${sanitizeForTerminal(writer.path)}`);
+    return lines.join('\n');
+  };
+  return { listener, text };
+}
+
+/**
+ * The Ink app, when it is there (src/ui/run.ts exports runTui(feed, { title, live })); null when it is not, and the
+ * caller prints lines instead. Resolves when the app exits.
+ */
+async function startTui(feed: AnalysisFeed, device: string): Promise<Promise<void> | null> {
+  type RunTui = (feed: AnalysisFeed, options: { title: string; live: boolean }) => Promise<void> | void;
+  let runTui: RunTui | undefined;
+  try {
+    const specifier = TUI_MODULE;
+    runTui = ((await import(specifier)) as { runTui?: RunTui }).runTui;
+  } catch {
+    return null;
+  }
+  if (typeof runTui !== 'function') return null;
+  return Promise.resolve(runTui(feed, { title: `tlsdiag live — ${device}`, live: true }));
+}

@@ -84,6 +84,11 @@ export class Analyzer implements FrameSink {
     return this.flows.size;
   }
 
+  /** Out-of-order bytes buffered right now by all connections together (bounded by the flow table's caps). */
+  get bufferedBytes(): number {
+    return this.flows.bufferedBytes;
+  }
+
   frame(data: Buffer, ts: number, linkType: number, _origLen: number): void {
     const stats = this.stats;
     stats.frames++;

@@ -88,6 +88,11 @@ export class FlowTable {
     return this.live;
   }
 
+  /** Out-of-order bytes held right now by all flows together. */
+  get bufferedBytes(): number {
+    return this.budget.used;
+  }
+
   /**
    * Takes one decoded segment (RFC 9293 §3.1 header fields, read by src/decode) captured at `ts` seconds. The
    * segment object is reused by the decoder: nothing of it is kept but copies of out-of-order payload.

@@ -33,6 +33,7 @@ export function buildRecord(t: ConnectionTracker, context: TrackerContext, end: 
 
   const notes = [...t.notes];
   if (t.timelineDropped > 0) notes.push(`timeline cut: ${t.timelineDropped} later events not kept`);
+  if (t.alertsDropped > 0) notes.push(`${t.alertsDropped} more alert records not kept`);
   if (t.synFrom < 0 && t.synAckFrom < 0) notes.push('the capture starts after the TCP handshake of this connection');
 
   return {

@@ -26,3 +26,5 @@ export const MESSAGE_NAMES: ReadonlyMap<number, string> = new Map([
 export const MAX_TIMELINE = 200;
 /** Record sizes kept per side once encryption began (enough to see an alert-sized record after the hellos). */
 export const MAX_ENCRYPTED_RECORDS_PER_SIDE = 16;
+/** Alerts kept per connection; a real handshake has one or two, a peer streaming them gets the rest counted. */
+export const MAX_ALERTS = 32;

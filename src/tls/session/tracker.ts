@@ -30,7 +30,7 @@ import {
 } from './history.js';
 import { buildRecord } from './record-builder.js';
 import { Side, SideListener, type SideEvents } from './side.js';
-import { MESSAGE_NAMES, MAX_TIMELINE, MAX_ENCRYPTED_RECORDS_PER_SIDE } from './timeline.js';
+import { MAX_ALERTS, MAX_ENCRYPTED_RECORDS_PER_SIDE, MAX_TIMELINE, MESSAGE_NAMES } from './timeline.js';
 import type { CertificateJudge } from './certificates.js';
 
 const CONTENT_ALERT = 21;
@@ -125,6 +125,7 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
   certificateCounts: [number, number] = [-1, -1];
 
   alerts: DirAlert[] = [];
+  alertsDropped = 0;
   encryptedRecords: DirRecordHeader[] = [];
   history: [Direction, string][] = [];
   timeline: DirEvent[] = [];
@@ -378,6 +379,11 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
     }
     alert = { ...alert, level, description };
     const encrypted = level === null || description === null;
+    if (this.alerts.length >= MAX_ALERTS) {
+      // a peer streaming alerts must not grow the record without bound: count the rest
+      this.alertsDropped++;
+      return;
+    }
     this.alerts.push({ dir, ts, level, description, encrypted, packet: this.packetIndex });
     this.letter(dir, LETTER_ALERT);
     if (encrypted) this.event(ts, dir, 'Alert', `encrypted (${alert.length} bytes)`);

@@ -49,7 +49,7 @@ export function registerLive({ program, setExitCode }: CommandContext): void {
           handshakeTimeout: options.handshakeTimeout,
           caFiles: options.ca ?? [],
           failedOnly: options.failed === true,
-          tui: options.tui !== false && options.format === 'text' && process.stdout.isTTY === true,
+          tui: options.tui !== false && options.format === 'text' && process.stdout.isTTY === true && process.stdin.isTTY === true,
         }),
       );
     });
@@ -113,7 +113,8 @@ export async function runLive(options: LiveCommandOptions): Promise<number> {
   }
 
   const session = new LiveSession(capture, analyzer, tee, feed, options.duration);
-  const output = options.tui ? await startTui(feed, options.device) : null;
+  const output = options.tui ? await startTui(feed, options.device, options.failedOnly) : null;
+  if (output !== null && capture.kernelDrops === null) feed.notice(DROPS_UNKNOWN);
   if (output === null) {
     const until = options.duration === null ? 'until Ctrl-C' : `for ${options.duration} s (or until Ctrl-C)`;
     const filter = options.filter === '' ? 'no filter' : `filter "${options.filter}"`;
@@ -124,7 +125,7 @@ export async function runLive(options: LiveCommandOptions): Promise<number> {
   feed.subscribe(summary.listener);
 
   await session.run();
-  await output;
+  await output?.exited;
 
   let exitCode = 0;
   const writeError = tee.writer === null ? null : await tee.writer.close();
@@ -334,11 +335,11 @@ function summaryCollector() {
 }
 
 /**
- * The Ink app, when it is there (src/ui/run.ts exports runTui(feed, { title, live })); null when it is not, and the
- * caller prints lines instead. Resolves when the app exits.
+ * Starts the Ink app, when it is there (src/ui/run.ts exports runTui(feed, { title, live })); null when it is not,
+ * and the caller prints lines instead. `exited` settles when the user quits the app.
  */
-async function startTui(feed: AnalysisFeed, device: string): Promise<Promise<void> | null> {
-  type RunTui = (feed: AnalysisFeed, options: { title: string; live: boolean }) => Promise<void> | void;
+async function startTui(feed: AnalysisFeed, device: string, failedOnly: boolean): Promise<{ exited: Promise<void> } | null> {
+  type RunTui = (feed: AnalysisFeed, options: { title: string; live: boolean; failedOnly?: boolean }) => Promise<void> | void;
   let runTui: RunTui | undefined;
   try {
     const specifier = TUI_MODULE;
@@ -347,5 +348,6 @@ async function startTui(feed: AnalysisFeed, device: string): Promise<Promise<voi
     return null;
   }
   if (typeof runTui !== 'function') return null;
-  return Promise.resolve(runTui(feed, { title: `tlsdiag live — ${device}`, live: true }));
+  // wrapped: an async function returning the app's promise would wait for the app to exit
+  return { exited: Promise.resolve(runTui(feed, { title: `tlsdiag live — ${device}`, live: true, failedOnly })) };
 }

@@ -58,12 +58,12 @@ export function createFileFeed(paths: readonly string[], options: FileFeedOption
 
   let lastReport = 0;
   const started = Date.now();
-  const report = (bytesRead: number, packets: number, force: boolean) => {
+  const report = (bytesRead: number, packets: number, openConnections: number, force: boolean) => {
     const now = Date.now();
     if (!force && now - lastReport < interval) return;
     lastReport = now;
     const seconds = (now - started) / 1000;
-    progress = { ...progress, bytesRead, packets, packetsPerSecond: seconds > 0 ? packets / seconds : 0 };
+    progress = { ...progress, bytesRead, packets, openConnections, packetsPerSecond: seconds > 0 ? packets / seconds : 0 };
     for (const l of listeners) l.progress(progress);
   };
 
@@ -89,7 +89,8 @@ export function createFileFeed(paths: readonly string[], options: FileFeedOption
       };
       try {
         const read = await readCaptureFile(path, sink, {
-          onProgress: (bytesRead) => report(bytesBefore + bytesRead, packetsBefore + analyzer.stats.frames, false),
+          onProgress: (bytesRead) =>
+            report(bytesBefore + bytesRead, packetsBefore + analyzer.stats.frames, analyzer.openConnections, false),
         });
         // (a gzip reader reports the abandoned file as damaged: not worth a notice)
         if (stopped) break;
@@ -105,7 +106,7 @@ export function createFileFeed(paths: readonly string[], options: FileFeedOption
       }
       bytesBefore += await stat(path).then((s) => s.size, () => 0);
       packetsBefore += analyzer.stats.frames;
-      report(bytesBefore, packetsBefore, true);
+      report(bytesBefore, packetsBefore, 0, true);
     }
     finished = true;
     for (const l of listeners) l.finished();

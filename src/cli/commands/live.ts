@@ -249,7 +249,8 @@ class LiveFeed implements AnalysisFeed {
 
   record(record: ConnectionRecord): void {
     this.recent.push(record);
-    if (this.recent.length > REPLAY_RECORDS) this.recent.shift();
+    // trimmed in batches: shifting one out per record would move the whole array at every record
+    if (this.recent.length >= 2 * REPLAY_RECORDS) this.recent.splice(0, this.recent.length - REPLAY_RECORDS);
     for (const listener of this.listeners) listener.record(record);
   }
 

@@ -203,7 +203,7 @@ export interface ConnectionRecord {
   clientInferredBy: string;
   firstTs: number;
   lastTs: number;
-  /** how the connection's tracking ended: 'closed', 'reset', 'idle', 'capture-end', 'evicted' */
+  /** how the connection's tracking ended: 'closed', 'reset', 'idle', 'capture-end', 'evicted', 'handshake-timeout' (live) */
   end: string;
   /**
    * capture time up to which this connection was watched: the last frame of the capture for 'capture-end', the time

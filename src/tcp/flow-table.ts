@@ -10,7 +10,15 @@ import { ipv4Address, ipv4FlowHash, ipv6Endpoint } from './flow-key.js';
 import { FlowList } from './flow-list.js';
 import { BufferBudget, StreamReassembler } from './reassembly.js';
 import { seqAdd } from './sequence.js';
-import type { Direction, FlowControl, FlowEndpoints, FlowTableOptions, HandlerFactory, TcpConnectionHandler } from './types.js';
+import type {
+  Direction,
+  EndReason,
+  FlowControl,
+  FlowEndpoints,
+  FlowTableOptions,
+  HandlerFactory,
+  TcpConnectionHandler,
+} from './types.js';
 
 const DEFAULT_IDLE_TIMEOUT = 300;
 const DEFAULT_MAX_FLOWS = 100_000;
@@ -196,7 +204,7 @@ export class FlowTable {
     if (flow.state === FLOW_DEAD || flow.handler === undefined) return;
     this.endedUnanswered.add(flow);
     this.bury(flow, now);
-    this.end(flow, 'idle', now);
+    this.end(flow, 'handshake-timeout', now);
   }
 
   /** End of capture at `ts`: every flow still known ends, buffered bytes delivered after the gaps before them. */
@@ -408,7 +416,7 @@ export class FlowTable {
   }
 
   /** Ends a flow's handler: buffered bytes first (after the gaps before them), then end(). */
-  private end(flow: Flow, reason: 'closed' | 'reset' | 'idle' | 'capture-end' | 'evicted', ts: number): void {
+  private end(flow: Flow, reason: EndReason, ts: number): void {
     flow.stream0.flushHoles(ts);
     flow.stream1.flushHoles(ts);
     flow.state = FLOW_DEAD;

@@ -15,6 +15,12 @@ export interface FlowEndpoints {
 
 export type TcpControl = 'syn' | 'syn-ack' | 'fin' | 'rst';
 
+/**
+ * Why a connection's tracking ended: both FINs ('closed'), a RST, no packet for the idle timeout, the end of the
+ * capture, the flow table's cap ('evicted'), or — in live mode — an answer awaited past the handshake timeout.
+ */
+export type EndReason = 'closed' | 'reset' | 'idle' | 'capture-end' | 'evicted' | 'handshake-timeout';
+
 /** Receives one connection's events, in capture order. Created by the flow table's factory for each new flow. */
 export interface TcpConnectionHandler {
   /** every packet of the flow (for counts, first/last timestamps, TTLs), before any data or control event it causes */
@@ -34,7 +40,7 @@ export interface TcpConnectionHandler {
    * The flow is over: both FINs, an RST, idle eviction, or the end of the capture.
    * The handler must not expect further calls.
    */
-  end(reason: 'closed' | 'reset' | 'idle' | 'capture-end' | 'evicted', ts: number): void;
+  end(reason: EndReason, ts: number): void;
 }
 
 /** The handle the flow table gives the handler's owner to lighten a connection once its handshake is over. */

@@ -51,7 +51,7 @@ describe('Analyzer.tick: handshakes decided by time passing (live mode)', () => 
     expect(decided).toHaveLength(1);
     const [{ record, beforeFrame }] = decided;
     expect(record.diagnosis?.code).toBe('server-timeout');
-    expect(record.end).toBe('idle');
+    expect(record.end).toBe('handshake-timeout');
     expect(beforeFrame).toBeLessThan(frames.length);
     const hello = record.tls.clientHello!.ts;
     expect(record.observedUntil - hello).toBeGreaterThan(10);
@@ -65,7 +65,7 @@ describe('Analyzer.tick: handshakes decided by time passing (live mode)', () => 
     const decided = replayLive(frames, 10);
     expect(decided).toHaveLength(1);
     expect(decided[0].record.diagnosis?.code).toBe('tcp-connect-timeout');
-    expect(decided[0].record.end).toBe('idle');
+    expect(decided[0].record.end).toBe('handshake-timeout');
   });
 
   it('leaves answered handshakes to the packets', async () => {
@@ -73,7 +73,7 @@ describe('Analyzer.tick: handshakes decided by time passing (live mode)', () => 
     const decided = replayLive(frames, 0.001);
     expect(decided).toHaveLength(1);
     expect(decided[0].record.outcome).toBe('established');
-    expect(decided[0].record.end).not.toBe('idle');
+    expect(decided[0].record.end).not.toBe('handshake-timeout');
   });
 
   it('without wall-clock mode tick() only expires idle flows', async () => {

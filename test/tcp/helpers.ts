@@ -12,6 +12,7 @@ import type {
   FlowTableOptions,
   TcpConnectionHandler,
   TcpControl,
+  EndReason,
 } from '../../src/tcp/types.js';
 
 export const FIN = 0x01;
@@ -116,7 +117,7 @@ export class RecordingHandler implements TcpConnectionHandler {
     this.assertLive();
     this.events.push(`${dir} note ${message}`);
   }
-  end(reason: 'closed' | 'reset' | 'idle' | 'capture-end' | 'evicted', ts: number): void {
+  end(reason: EndReason, ts: number): void {
     this.assertLive();
     this.ended = reason;
     this.endTs = ts;

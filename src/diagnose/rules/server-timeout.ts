@@ -13,6 +13,7 @@ export function serverTimeout(facts: RuleContext): Diagnosis | null {
     `the handshake timeout is ${seconds(facts.options.handshakeTimeout)}`,
   ];
   if (end) evidence.push(`the ${end.from} then ${end.kind === 'RST' ? 'reset' : 'closed'} the connection (${end.kind}) ${when(facts, end.ts)}`);
+  else if (facts.record.end === 'handshake-timeout') evidence.push('decided live, when the handshake timeout ran out');
   else evidence.push(`the connection was still open when tracking ended (${facts.record.end})`);
   if (facts.record.tcp.synAckTs !== null) evidence.push('the TCP connection itself was accepted (SYN-ACK seen)');
   return {

@@ -1,5 +1,5 @@
 import type { CertificateCheck, CertificateFacts, ClientHelloFacts, ConnectionRecord, ServerHelloFacts } from '../../model/record.js';
-import type { Direction, FlowControl, FlowEndpoints, TcpConnectionHandler, TcpControl } from '../../tcp/types.js';
+import type { Direction, EndReason, FlowControl, FlowEndpoints, TcpConnectionHandler, TcpControl } from '../../tcp/types.js';
 import type { AlertEvent } from '../events.js';
 import { parseClientHello } from '../messages/client-hello.js';
 import { parseDraftHelloRetryRequest, parseServerHello, type ServerHello } from '../messages/server-hello.js';
@@ -210,7 +210,7 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
     this.addNote(message);
   }
 
-  end(reason: 'closed' | 'reset' | 'idle' | 'capture-end' | 'evicted', ts: number): void {
+  end(reason: EndReason, ts: number): void {
     if (this.finished) return;
     this.finished = true;
     this.sides[0].parser.end(ts);

@@ -1,8 +1,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { expandGlob, hasGlob } from './glob.js';
 
 /** File names that may hold a capture (the content decides; this only picks files out of folders). */
-const CAPTURE_NAME = /\.(pcap|pcapng|cap|dmp|ntar|pcap\d*)(\.gz)?$|\.gz$/i;
+export const CAPTURE_NAME = /\.(pcap|pcapng|cap|dmp|ntar|pcap\d*)(\.gz)?$|\.gz$/i;
 
 export interface ExpandedInputs {
   files: string[];
@@ -12,7 +13,8 @@ export interface ExpandedInputs {
 
 /**
  * Expands command-line paths: files are taken as they are (whatever their name), folders are searched recursively
- * for capture-like names, in sorted order so runs are reproducible.
+ * for capture-like names, in sorted order so runs are reproducible. A path that does not exist but holds `*` or `?`
+ * is a glob (see glob.ts): the files it matches are taken whatever their name.
  */
 export async function expandInputs(paths: readonly string[], namePattern: RegExp = CAPTURE_NAME): Promise<ExpandedInputs> {
   const files: string[] = [];
@@ -23,7 +25,13 @@ export async function expandInputs(paths: readonly string[], namePattern: RegExp
       if (info.isDirectory()) files.push(...(await walk(path, namePattern)));
       else files.push(path);
     } catch (error) {
-      missing.push({ path, reason: describeFsError(error) });
+      if (!hasGlob(path)) {
+        missing.push({ path, reason: describeFsError(error) });
+        continue;
+      }
+      const matches = await expandGlob(path);
+      if (matches.length === 0) missing.push({ path, reason: 'no file matches this pattern' });
+      files.push(...matches);
     }
   }
   return { files, missing };

@@ -1,0 +1,195 @@
+import type { ConnectionRecord } from '../model/record.js';
+import { compareExamples, EXAMPLES_PER_ROW, keepEarliest } from './examples.js';
+import { summarizeRecord } from './summary.js';
+import { TimeSeries } from './time-series.js';
+import type { CauseCount, CauseRow, Example, InputFile, PeerRow, RecordSummary, Report, SkippedInput } from './types.js';
+
+interface CauseTally {
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+  /** the earliest failure of this cause (for a peer) */
+  example: Example;
+}
+
+interface CauseEntry extends CauseTally {
+  servers: Set<string>;
+  examples: Example[];
+  titleOfEarliest: string;
+}
+
+interface PeerEntry {
+  endpoint: string;
+  sni: string | null;
+  connections: number;
+  failed: number;
+  causes: Map<string, CauseTally>;
+  firstFailure: number | null;
+  lastFailure: number | null;
+  examples: Example[];
+}
+
+/** 'ip:port', IPv6 in brackets as in a URL. */
+export function formatEndpoint(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+/**
+ * Folds connection summaries into a report, one at a time. Memory grows with the distinct servers, clients and
+ * causes seen — never with the number of connections: rows keep counts, first and last seen and at most
+ * EXAMPLES_PER_ROW examples (the earliest). The result does not depend on the order connections arrive in, so files
+ * analyzed in parallel give the same report as one after another.
+ */
+export class Aggregator {
+  private connections = 0;
+  private readonly outcomes = { established: 0, failed: 0, incomplete: 0 };
+  private firstSeen = Infinity;
+  private lastSeen = -Infinity;
+  private readonly causes = new Map<string, CauseEntry>();
+  private readonly servers = new Map<string, PeerEntry>();
+  private readonly clients = new Map<string, PeerEntry>();
+  private readonly series = new TimeSeries();
+  private readonly inputs: InputFile[] = [];
+  private readonly skipped: SkippedInput[] = [];
+
+  /** Adds one whole record (in-process use); workers and NDJSON files add summaries. */
+  addRecord(record: ConnectionRecord): void {
+    this.add(summarizeRecord(record));
+  }
+
+  add(summary: RecordSummary): void {
+    this.connections++;
+    this.outcomes[summary.outcome]++;
+    const ts = summary.firstTs;
+    if (ts < this.firstSeen) this.firstSeen = ts;
+    if (ts > this.lastSeen) this.lastSeen = ts;
+    const failed = summary.outcome === 'failed';
+    this.series.add(ts, failed);
+
+    const serverEndpoint = formatEndpoint(summary.serverIp, summary.serverPort);
+    // the SNI decides which virtual host answered: one row per endpoint and name
+    const serverKey = `${serverEndpoint} ${summary.sni ?? ''}`;
+    const server = peerEntry(this.servers, serverKey, serverEndpoint, summary.sni);
+    const client = peerEntry(this.clients, summary.clientIp, summary.clientIp, null);
+    server.connections++;
+    client.connections++;
+    if (!failed) return;
+
+    const code = summary.cause ?? 'undiagnosed';
+    const example: Example = {
+      capture: summary.capture,
+      id: summary.id,
+      ts,
+      client: formatEndpoint(summary.clientIp, summary.clientPort),
+      server: serverEndpoint,
+      sni: summary.sni,
+      cause: code,
+    };
+    let cause = this.causes.get(code);
+    if (cause === undefined) {
+      cause = { count: 0, firstSeen: ts, lastSeen: ts, example, servers: new Set(), examples: [], titleOfEarliest: summary.title ?? code };
+      this.causes.set(code, cause);
+    }
+    tally(cause, ts, example);
+    cause.servers.add(serverKey);
+    if (keepEarliest(cause.examples, example) && cause.examples[0] === example) cause.titleOfEarliest = summary.title ?? code;
+    failPeer(server, code, ts, example);
+    failPeer(client, code, ts, example);
+  }
+
+  /** An input file that was read (its connections were added separately). */
+  addInput(input: InputFile): void {
+    this.inputs.push(input);
+  }
+
+  /** An input that could not be read at all, and why. */
+  skip(path: string, reason: string): void {
+    this.skipped.push({ path, reason });
+  }
+
+  /** The report so far; the aggregator can go on taking connections afterwards. */
+  report(): Report {
+    const decided = this.outcomes.established + this.outcomes.failed;
+    const { bucketSeconds, buckets } = this.series.snapshot();
+    const causes: CauseRow[] = [...this.causes].map(([code, c]) => ({
+      code,
+      title: c.titleOfEarliest,
+      count: c.count,
+      firstSeen: c.firstSeen,
+      lastSeen: c.lastSeen,
+      servers: c.servers.size,
+      examples: [...c.examples],
+    }));
+    causes.sort((a, b) => b.count - a.count || compareText(a.code, b.code));
+    return {
+      totals: {
+        connections: this.connections,
+        ...this.outcomes,
+        failureRate: decided === 0 ? 0 : this.outcomes.failed / decided,
+        firstSeen: this.connections === 0 ? null : this.firstSeen,
+        lastSeen: this.connections === 0 ? null : this.lastSeen,
+      },
+      causes,
+      servers: failingRows(this.servers),
+      clients: failingRows(this.clients),
+      distinctServers: this.servers.size,
+      distinctClients: this.clients.size,
+      bucketSeconds,
+      timeline: buckets,
+      inputs: [...this.inputs].sort((a, b) => compareText(a.path, b.path)),
+      skipped: [...this.skipped].sort((a, b) => compareText(a.path, b.path)),
+    };
+  }
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function peerEntry(map: Map<string, PeerEntry>, key: string, endpoint: string, sni: string | null): PeerEntry {
+  let entry = map.get(key);
+  if (entry === undefined) {
+    entry = { endpoint, sni, connections: 0, failed: 0, causes: new Map(), firstFailure: null, lastFailure: null, examples: [] };
+    map.set(key, entry);
+  }
+  return entry;
+}
+
+function tally(t: CauseTally, ts: number, example: Example): void {
+  t.count++;
+  if (ts < t.firstSeen) t.firstSeen = ts;
+  if (ts > t.lastSeen) t.lastSeen = ts;
+  if (compareExamples(example, t.example) < 0) t.example = example;
+}
+
+function failPeer(peer: PeerEntry, code: string, ts: number, example: Example): void {
+  peer.failed++;
+  if (peer.firstFailure === null || ts < peer.firstFailure) peer.firstFailure = ts;
+  if (peer.lastFailure === null || ts > peer.lastFailure) peer.lastFailure = ts;
+  const known = peer.causes.get(code);
+  if (known === undefined) peer.causes.set(code, { count: 0, firstSeen: ts, lastSeen: ts, example });
+  tally(peer.causes.get(code)!, ts, example);
+  keepEarliest(peer.examples, example, EXAMPLES_PER_ROW);
+}
+
+function failingRows(map: Map<string, PeerEntry>): PeerRow[] {
+  const rows: PeerRow[] = [];
+  for (const peer of map.values()) {
+    if (peer.failed === 0) continue;
+    const causes: CauseCount[] = [...peer.causes].map(([code, t]) => ({ code, count: t.count, firstSeen: t.firstSeen, lastSeen: t.lastSeen, example: t.example }));
+    causes.sort((a, b) => b.count - a.count || compareText(a.code, b.code));
+    rows.push({
+      endpoint: peer.endpoint,
+      sni: peer.sni,
+      connections: peer.connections,
+      failed: peer.failed,
+      dominantCause: causes[0]?.code ?? null,
+      causes,
+      firstFailure: peer.firstFailure,
+      lastFailure: peer.lastFailure,
+      examples: [...peer.examples],
+    });
+  }
+  rows.sort((a, b) => b.failed - a.failed || compareText(a.endpoint, b.endpoint) || compareText(a.sni ?? '', b.sni ?? ''));
+  return rows;
+}

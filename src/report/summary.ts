@@ -1,0 +1,78 @@
+import type { ConnectionRecord, Outcome } from '../model/record.js';
+import type { RecordSummary } from './types.js';
+
+/** The cause given to a failure no rule recognised, so it still counts somewhere. */
+export const UNDIAGNOSED = 'undiagnosed';
+
+/** What a report keeps of one connection record. */
+export function summarizeRecord(record: ConnectionRecord): RecordSummary {
+  const failed = record.outcome === 'failed';
+  return {
+    capture: record.capture,
+    id: record.id,
+    clientIp: record.client.ip,
+    clientPort: record.client.port,
+    serverIp: record.server.ip,
+    serverPort: record.server.port,
+    sni: record.tls.clientHello?.sni ?? null,
+    firstTs: record.firstTs,
+    outcome: record.outcome,
+    cause: failed ? (record.diagnosis?.code ?? UNDIAGNOSED) : null,
+    title: failed ? (record.diagnosis?.title ?? 'The handshake failed but no rule recognised how') : null,
+  };
+}
+
+const OUTCOMES: ReadonlySet<string> = new Set<Outcome>(['established', 'failed', 'incomplete']);
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isEndpoint(value: unknown): value is { ip: string; port: number } {
+  return isObject(value) && typeof value.ip === 'string' && Number.isInteger(value.port);
+}
+
+/**
+ * One parsed NDJSON line (a record as `tlsdiag analyze --format ndjson` or `tlsdiag live` writes it, see
+ * src/model/record.ts) reduced to a summary, or the reason it is not a connection record. Only the fields a report
+ * reads are checked; the others may be missing (records from an older tlsdiag).
+ */
+export function summarizeJson(value: unknown): RecordSummary | string {
+  if (!isObject(value)) return 'not a JSON object';
+  if (typeof value.capture !== 'string' || typeof value.id !== 'string') return 'no capture or id: not a connection record';
+  if (!isEndpoint(value.client) || !isEndpoint(value.server)) return 'no client or server endpoint';
+  if (typeof value.firstTs !== 'number' || !Number.isFinite(value.firstTs)) return 'no firstTs';
+  if (typeof value.outcome !== 'string' || !OUTCOMES.has(value.outcome)) return 'no outcome';
+  const tls = isObject(value.tls) ? value.tls : {};
+  const hello = isObject(tls.clientHello) ? tls.clientHello : {};
+  const diagnosis = isObject(value.diagnosis) ? value.diagnosis : null;
+  const failed = value.outcome === 'failed';
+  const code = diagnosis !== null && typeof diagnosis.code === 'string' ? diagnosis.code : UNDIAGNOSED;
+  const title = diagnosis !== null && typeof diagnosis.title === 'string' ? diagnosis.title : 'The handshake failed but no rule recognised how';
+  return {
+    capture: value.capture,
+    id: value.id,
+    clientIp: value.client.ip,
+    clientPort: value.client.port,
+    serverIp: value.server.ip,
+    serverPort: value.server.port,
+    sni: typeof hello.sni === 'string' ? hello.sni : null,
+    firstTs: value.firstTs,
+    outcome: value.outcome as Outcome,
+    cause: failed ? code : null,
+    title: failed ? title : null,
+  };
+}
+
+/** Parses one NDJSON line into a summary, or says why it is not a record. Never throws. */
+export function summarizeNdjsonLine(line: string): RecordSummary | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return 'not valid JSON';
+  }
+  return summarizeJson(value);
+}

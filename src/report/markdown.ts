@@ -1,0 +1,149 @@
+import { sanitizeForTerminal } from '../model/sanitize.js';
+import { describeExample, formatBucketStart, formatMegabytes, formatRate, formatSpan, formatTime } from './format.js';
+import type { Example, PeerRow, Report } from './types.js';
+
+export interface RenderOptions {
+  /** when the report was made (omitted from the text when absent) */
+  generatedAt?: Date;
+  /** rows shown per table; the rest are counted in a closing line (default 100) */
+  maxRows?: number;
+}
+
+/**
+ * Markdown characters that would turn a wire string into table structure, a link, inline HTML or code. Underscores are
+ * left alone: file names are full of them and GitHub does not emphasise inside words.
+ */
+const MARKDOWN_SPECIAL = /[\\|`*<>[\]]/g;
+
+/** Text from the wire or the file system, safe in a table cell and in a terminal. */
+export function markdownText(text: string, limit = 120): string {
+  return sanitizeForTerminal(text, limit).replace(MARKDOWN_SPECIAL, '\\$&');
+}
+
+function examplesCell(examples: readonly Example[]): string {
+  return examples.map((e) => markdownText(describeExample(e), 200)).join('<br>');
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+}
+
+function clipped<T>(rows: readonly T[], max: number): { shown: readonly T[]; more: string[] } {
+  if (rows.length <= max) return { shown: rows, more: [] };
+  return { shown: rows.slice(0, max), more: ['', `… and ${rows.length - max} more (the JSON report has them all).`] };
+}
+
+/** Causes besides the dominant one, the most frequent few by name. */
+function otherCauses(row: PeerRow, shown = 3): string {
+  const others = row.causes.slice(1);
+  const named = others.slice(0, shown).map((c) => `${markdownText(c.code)} (${c.count})`);
+  if (others.length > shown) named.push(`+${others.length - shown} more`);
+  return named.join(', ');
+}
+
+function peerTable(rows: readonly PeerRow[], withSni: boolean, max: number): string[] {
+  const { shown, more } = clipped(rows, max);
+  const header = [withSni ? 'Server' : 'Client', ...(withSni ? ['SNI'] : []), 'Connections', 'Failed', 'Failure rate', 'Dominant cause', 'Other causes', 'First failure', 'Last failure', 'Examples'];
+  const body = shown.map((r) => [
+    markdownText(r.endpoint),
+    ...(withSni ? [r.sni === null ? '(none)' : markdownText(r.sni)] : []),
+    String(r.connections),
+    String(r.failed),
+    formatRate(r.failed / r.connections),
+    r.causes.length === 0 ? '' : `${markdownText(r.causes[0].code)} (${r.causes[0].count})`,
+    otherCauses(r),
+    formatTime(r.firstFailure),
+    formatTime(r.lastFailure),
+    examplesCell(r.examples),
+  ]);
+  return [...table(header, body), ...more];
+}
+
+/** Bar of `width` cells for `value` out of `max`, in block characters a terminal shows. */
+function textBar(value: number, max: number, width = 30): string {
+  if (value === 0 || max === 0) return '';
+  return '█'.repeat(Math.max(1, Math.round((value / max) * width)));
+}
+
+/**
+ * The report as Markdown: readable in a terminal as it is and rendered by any Markdown viewer. Every string from the
+ * wire or the file system is sanitised for the terminal and escaped for Markdown.
+ */
+export function renderMarkdown(report: Report, options: RenderOptions = {}): string {
+  const max = options.maxRows ?? 100;
+  const t = report.totals;
+  const out: string[] = ['# TLS handshake report', ''];
+  const made = options.generatedAt ? `Made ${options.generatedAt.toISOString().slice(0, 19).replace('T', ' ')} UTC from ` : 'From ';
+  out.push(`${made}${report.inputs.length} input file(s)${report.skipped.length ? `, ${report.skipped.length} skipped` : ''}; connections from ${formatTime(t.firstSeen) || '—'} to ${formatTime(t.lastSeen) || '—'} (UTC).`, '');
+
+  out.push('## Summary', '');
+  out.push(
+    ...table(
+      ['Connections', 'Established', 'Failed', 'Incomplete', 'Failure rate', 'Servers', 'Clients'],
+      [[t.connections, t.established, t.failed, t.incomplete, formatRate(t.failureRate), report.distinctServers, report.distinctClients].map(String)],
+    ),
+  );
+  out.push('', 'The failure rate is failed / (established + failed): an incomplete connection shows no outcome.', '');
+
+  out.push('## Failures by cause', '');
+  if (report.causes.length === 0) out.push('No failed handshakes.');
+  else {
+    out.push(
+      ...table(
+        ['Cause', 'Failures', 'Servers', 'First seen', 'Last seen', 'What happened', 'Examples'],
+        report.causes.map((c) => [
+          markdownText(c.code),
+          String(c.count),
+          String(c.servers),
+          formatTime(c.firstSeen),
+          formatTime(c.lastSeen),
+          markdownText(c.title, 200),
+          examplesCell(c.examples),
+        ]),
+      ),
+    );
+    out.push('', 'Each cause is explained, with its fix, in docs/causes.md.');
+  }
+  out.push('');
+
+  out.push('## Servers with failures', '');
+  out.push(...(report.servers.length === 0 ? ['None.'] : peerTable(report.servers, true, max)), '');
+  out.push('## Clients with failures', '');
+  out.push(...(report.clients.length === 0 ? ['None.'] : peerTable(report.clients, false, max)), '');
+
+  out.push(`## Over time (${formatSpan(report.bucketSeconds)} per row, UTC)`, '');
+  if (report.timeline.length === 0) out.push('No connections.');
+  else {
+    const top = Math.max(...report.timeline.map((b) => b.failed));
+    out.push(
+      ...table(
+        ['From', 'Connections', 'Failed', 'Failures'],
+        report.timeline.map((b) => [formatBucketStart(b.start), String(b.connections), String(b.failed), textBar(b.failed, top)]),
+      ),
+    );
+  }
+  out.push('');
+
+  out.push('## Inputs', '');
+  if (report.inputs.length === 0) out.push('None could be read.');
+  else {
+    out.push(
+      ...table(
+        ['File', 'Kind', 'MB', 'Connections', 'Notes'],
+        report.inputs.map((i) => [
+          markdownText(i.path, 200),
+          i.kind,
+          formatMegabytes(i.bytes),
+          String(i.connections),
+          i.notes.map((n) => markdownText(n, 200)).join('<br>'),
+        ]),
+      ),
+    );
+  }
+  out.push('');
+  if (report.skipped.length > 0) {
+    out.push('## Skipped', '');
+    out.push(...table(['File', 'Why'], report.skipped.map((s) => [markdownText(s.path, 200), markdownText(s.reason, 200)])), '');
+  }
+  return out.join('\n');
+}

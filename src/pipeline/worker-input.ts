@@ -1,0 +1,111 @@
+/**
+ * One input of a batch report, read to connection summaries: a capture is analyzed, an NDJSON file of records (from
+ * `tlsdiag analyze --format ndjson` or `tlsdiag live`) is parsed line by line. The same function runs inside a
+ * worker thread and, where no worker can be started, in the main thread.
+ */
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { summarizeNdjsonLine, summarizeRecord } from '../report/summary.js';
+import type { InputKind, RecordSummary } from '../report/types.js';
+import type { TrustStore } from '../tls/trust-store.js';
+import { analyzeFile } from './analyze-file.js';
+
+export interface InputReadOptions {
+  handshakeTimeout: number;
+  trustStore: TrustStore;
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+}
+
+export interface InputReadResult {
+  kind: InputKind;
+  bytes: number;
+  connections: number;
+  notes: string[];
+}
+
+/** Bad NDJSON lines named one by one; past this they are only counted, so a wrong file cannot flood the report. */
+const MAX_LINE_NOTES = 10;
+
+/**
+ * NDJSON is told from a capture by its first byte that is not whitespace: '{' begins a JSON record, and no capture
+ * format (pcap, pcapng, gzip magic numbers) begins with it or with whitespace.
+ */
+async function looksLikeNdjson(path: string): Promise<boolean> {
+  const handle = await open(path, 'r').catch(() => null);
+  if (handle === null) return false; // the capture reader says why it cannot be opened
+  try {
+    const head = Buffer.alloc(256);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    for (let i = 0; i < bytesRead; i++) {
+      const byte = head[i];
+      if (byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d) continue;
+      return byte === 0x7b;
+    }
+    return false;
+  } catch {
+    return false;
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Reads one input and calls `onSummary` for each connection in it. Rejects with an Error whose message is the plain
+ * reason when the file cannot be read at all (missing, not a capture, not NDJSON); damage inside a file resolves with
+ * what was read and notes.
+ */
+export async function readInput(path: string, options: InputReadOptions, onSummary: (summary: RecordSummary) => void): Promise<InputReadResult> {
+  if (await looksLikeNdjson(path)) return readNdjson(path, options, onSummary);
+  let connections = 0;
+  try {
+    const summary = await analyzeFile(
+      path,
+      { handshakeTimeout: options.handshakeTimeout, trustStore: options.trustStore, onProgress: options.onProgress },
+      (record) => {
+        connections++;
+        onSummary(summarizeRecord(record));
+      },
+    );
+    return { kind: 'capture', bytes: summary.bytes, connections, notes: summary.notes };
+  } catch (error) {
+    // CaptureError messages start with the path; the report names the file itself
+    const message = (error as Error)?.message ?? String(error);
+    throw new Error(message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message);
+  }
+}
+
+async function readNdjson(path: string, options: InputReadOptions, onSummary: (summary: RecordSummary) => void): Promise<InputReadResult> {
+  const totalBytes = (await stat(path)).size;
+  const stream = createReadStream(path);
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  const notes: string[] = [];
+  let lineNumber = 0;
+  let connections = 0;
+  let badLines = 0;
+  let lastProgress = 0;
+  try {
+    for await (const line of lines) {
+      lineNumber++;
+      if (line.trim() === '') continue;
+      const summary = summarizeNdjsonLine(line);
+      if (typeof summary === 'string') {
+        badLines++;
+        if (badLines <= MAX_LINE_NOTES) notes.push(`line ${lineNumber}: ${summary}, skipped`);
+        continue;
+      }
+      connections++;
+      onSummary(summary);
+      if (options.onProgress && stream.bytesRead - lastProgress >= 1 << 20) {
+        lastProgress = stream.bytesRead;
+        options.onProgress(stream.bytesRead, totalBytes);
+      }
+    }
+  } catch (error) {
+    notes.push(`reading stopped at line ${lineNumber}: ${(error as Error)?.message ?? String(error)}`);
+  }
+  if (badLines > MAX_LINE_NOTES) notes.push(`${badLines - MAX_LINE_NOTES} more line(s) were not connection records, skipped`);
+  if (connections === 0 && badLines > 0) throw new Error(`no connection record in ${badLines} line(s) (not tlsdiag NDJSON)`);
+  options.onProgress?.(totalBytes, totalBytes);
+  return { kind: 'ndjson', bytes: totalBytes, connections, notes };
+}

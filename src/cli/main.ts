@@ -2,10 +2,11 @@ import { Command } from '@commander-js/extra-typings';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerInterfaces } from './commands/interfaces.js';
 import { registerLive } from './commands/live.js';
+import { registerReport } from './commands/report.js';
 import type { CommandContext } from './program.js';
 
 /** Each command lives in its own file under commands/ and adds itself here. */
-const COMMANDS: ((context: CommandContext) => void)[] = [registerAnalyze, registerLive, registerInterfaces];
+const COMMANDS: ((context: CommandContext) => void)[] = [registerAnalyze, registerLive, registerInterfaces, registerReport];
 
 /** Builds the command-line program. Each command reports its exit code through `setExitCode`. */
 export function buildProgram(setExitCode: (code: number) => void): Command {
@@ -22,6 +23,11 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 
 /** Entry point used by bin/tlsdiag.js; returns the exit code (0 success, 2 bad input or usage). */
 export async function main(argv: string[]): Promise<number> {
+  // `tlsdiag ... | head` closes our stdout early: that is the reader's choice, not an error worth a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   let exitCode = 0;
   const program = buildProgram((code) => {
     exitCode = code;

@@ -1,0 +1,196 @@
+import { InvalidArgumentError } from '@commander-js/extra-typings';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { RULES } from '../../diagnose/index.js';
+import { sanitizeForTerminal } from '../../model/sanitize.js';
+import { readInputs } from '../../pipeline/worker-pool.js';
+import { Aggregator, formatForPath, formatProgress, isReportFormat, REPORT_FORMATS, UNDIAGNOSED, type ReportFormat } from '../../report/index.js';
+import type { Report } from '../../report/index.js';
+import { CAPTURE_NAME, describeFsError, expandInputs } from '../inputs.js';
+import { positiveSeconds, type CommandContext } from '../program.js';
+
+/** Picked out of folders: capture names, and NDJSON record files from `analyze --format ndjson` or `live`. */
+const REPORT_INPUT_NAME = new RegExp(`${CAPTURE_NAME.source}|\\.(ndjson|jsonl)$`, 'i');
+
+/** Cause codes --fail-on accepts besides 'any'. */
+const FAIL_ON_CODES: ReadonlySet<string> = new Set([...RULES.map(([code]) => code), UNDIAGNOSED]);
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
+}
+
+/** `tlsdiag report <paths...>` — one report over many captures and NDJSON record files. */
+export function registerReport({ program, setExitCode }: CommandContext): void {
+  program
+    .command('report')
+    .description('one report over many captures and NDJSON record files: failures by cause, server, client and over time')
+    .argument('<paths...>', 'capture files, NDJSON record files, folders (searched recursively) or quoted globs')
+    .option('-o, --output <file>', 'write the report to this file; .md, .html, .csv or .json picks the format (default: Markdown to stdout)')
+    .option('--format <format>', 'md, html, csv or json, overriding the output file extension')
+    .option('-j, --jobs <n>', 'captures analyzed in parallel, one worker thread each', positiveInteger, availableParallelism())
+    .option('--fail-on <causes>', "exit 1 when failures with any of these causes (comma-separated codes) are present; 'any' for every failure")
+    .option('--handshake-timeout <seconds>', 'a ClientHello unanswered this long is a server timeout', positiveSeconds, 10)
+    .option('--ca <file...>', 'extra trusted CA certificates (PEM), e.g. a private CA')
+    .action(async (paths, options) => {
+      setExitCode(
+        await runReport(paths, {
+          output: options.output ?? null,
+          format: options.format ?? null,
+          jobs: options.jobs,
+          failOn: options.failOn ?? null,
+          handshakeTimeout: options.handshakeTimeout,
+          caFiles: options.ca ?? [],
+        }),
+      );
+    });
+}
+
+export interface ReportCommandOptions {
+  output: string | null;
+  format: string | null;
+  jobs: number;
+  /** comma-separated cause codes or 'any' */
+  failOn: string | null;
+  handshakeTimeout: number;
+  caFiles: string[];
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`tlsdiag report: ${message}\n`);
+  return 2;
+}
+
+type FailOn = null | 'any' | Set<string>;
+
+/** Which failures --fail-on names: null when not asked, 'any', or a set of codes; or the usage error. */
+function parseFailOn(value: string | null): { failOn: FailOn } | { error: string } {
+  if (value === null) return { failOn: null };
+  const codes = value.split(',').map((c) => c.trim()).filter((c) => c !== '');
+  if (codes.includes('any')) return { failOn: 'any' };
+  if (codes.length === 0) return { error: "--fail-on needs a cause code or 'any'" };
+  const unknown = codes.filter((c) => !FAIL_ON_CODES.has(c));
+  if (unknown.length > 0) return { error: `--fail-on: unknown cause ${unknown.map((c) => `'${sanitizeForTerminal(c, 60)}'`).join(', ')} (see docs/causes.md, or use 'any')` };
+  return { failOn: new Set(codes) };
+}
+
+function failOnMatched(report: Report, failOn: 'any' | Set<string>): boolean {
+  if (failOn === 'any') return report.totals.failed > 0;
+  return report.causes.some((c) => failOn.has(c.code) && c.count > 0);
+}
+
+/**
+ * Exit codes: 0 report written; 1 --fail-on matched; 2 usage error, the report could not be written, or no input
+ * could be read at all (the report is still written, naming what was skipped and why).
+ */
+export async function runReport(paths: string[], options: ReportCommandOptions): Promise<number> {
+  const format: ReportFormat | null = options.format !== null ? (isReportFormat(options.format) ? options.format : null) : options.output !== null ? formatForPath(options.output) : 'md';
+  if (format === null) {
+    return usageError(options.format !== null ? `unknown format '${sanitizeForTerminal(options.format, 40)}' (md, html, csv, json)` : 'the output file name must end in .md, .html, .csv or .json (or give --format)');
+  }
+  const parsedFailOn = parseFailOn(options.failOn);
+  if ('error' in parsedFailOn) return usageError(parsedFailOn.error);
+  const { failOn } = parsedFailOn;
+
+  const caPems: string[] = [];
+  for (const file of options.caFiles) {
+    try {
+      caPems.push(await readFile(file, 'utf8'));
+    } catch (error) {
+      return usageError(`cannot read CA file ${sanitizeForTerminal(file)}: ${describeFsError(error)}`);
+    }
+  }
+
+  const aggregator = new Aggregator();
+  // a line of its own even while the progress bar is drawn
+  const lineStart = process.stderr.isTTY ? '\r\x1b[K' : '';
+  const skip = (path: string, reason: string) => {
+    aggregator.skip(path, reason);
+    process.stderr.write(`${lineStart}tlsdiag: ${sanitizeForTerminal(path)}: ${sanitizeForTerminal(reason, 300)} (skipped)\n`);
+  };
+  const { files, missing } = await expandInputs(paths, REPORT_INPUT_NAME);
+  for (const m of missing) skip(m.path, m.reason);
+  if (files.length === 0 && missing.length === 0) return usageError('no capture or NDJSON files found');
+
+  const sizes = await Promise.all(files.map((f) => stat(f).then((s) => s.size).catch(() => 0)));
+  const progress = process.stderr.isTTY ? new ProgressLine(files.length, sizes) : null;
+  await readInputs(
+    files,
+    { jobs: options.jobs, handshakeTimeout: options.handshakeTimeout, caPems },
+    {
+      summary: (summary) => aggregator.add(summary),
+      progress: (index, bytesRead) => progress?.fileProgress(index, bytesRead),
+      done: (index, result) => {
+        progress?.fileDone(index);
+        aggregator.addInput({ path: files[index], ...result });
+      },
+      failed: (index, reason, partial) => {
+        progress?.fileDone(index);
+        skip(files[index], partial > 0 ? `${reason} (${partial} connection(s) read before this are counted)` : reason);
+      },
+    },
+  );
+  progress?.close();
+
+  const report = aggregator.report();
+  const text = REPORT_FORMATS[format](report, { generatedAt: new Date() });
+  if (options.output !== null) {
+    try {
+      await writeFile(options.output, text);
+    } catch (error) {
+      return usageError(`cannot write ${sanitizeForTerminal(options.output)}: ${describeFsError(error)}`);
+    }
+  } else {
+    process.stdout.write(text);
+  }
+  if (report.inputs.length === 0) {
+    process.stderr.write('tlsdiag report: no input could be read\n');
+    return 2;
+  }
+  if (failOn !== null && failOnMatched(report, failOn)) return 1;
+  return 0;
+}
+
+/** The progress bar on stderr, redrawn at most five times a second. Only used when stderr is a terminal. */
+class ProgressLine {
+  private readonly started = performance.now();
+  private readonly read: number[];
+  private readonly total: number;
+  private filesDone = 0;
+  private bytesDone = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly files: number,
+    private readonly sizes: readonly number[],
+  ) {
+    this.read = new Array<number>(files).fill(0);
+    this.total = sizes.reduce((a, b) => a + b, 0);
+    this.timer = setInterval(() => this.draw(), 200);
+    this.timer.unref();
+  }
+
+  fileProgress(index: number, bytesRead: number): void {
+    this.bytesDone += bytesRead - this.read[index];
+    this.read[index] = bytesRead;
+  }
+
+  fileDone(index: number): void {
+    this.fileProgress(index, this.sizes[index]);
+    this.filesDone++;
+  }
+
+  private draw(): void {
+    const line = formatProgress(
+      { filesDone: this.filesDone, files: this.files, bytesDone: this.bytesDone, bytesTotal: this.total, elapsedSeconds: (performance.now() - this.started) / 1000 },
+      process.stderr.columns || 80,
+    );
+    process.stderr.write(`\r\x1b[K${line}`);
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    process.stderr.write('\r\x1b[K');
+  }
+}

@@ -7,6 +7,7 @@ import type { ConnectionRecord } from '../model/record.js';
 import { FlowTable } from '../tcp/flow-table.js';
 import type { FlowTableOptions } from '../tcp/types.js';
 import { CertificateJudge } from '../tls/session/certificates.js';
+import { HelloShapes } from '../tls/session/hello-shapes.js';
 import { ConnectionTracker, type TrackerContext } from '../tls/session/tracker.js';
 import { createTrustStore, type TrustStore } from '../tls/trust-store.js';
 
@@ -66,6 +67,7 @@ export class Analyzer implements FrameSink {
     const context: TrackerContext = {
       capture,
       certificates: judge,
+      helloShapes: new HelloShapes(),
       tlsPorts: new Set(options.tlsPorts ?? DEFAULT_TLS_PORTS),
       emit: (record) => this.finishRecord(record),
       nextId: () => ++id,

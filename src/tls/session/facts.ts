@@ -1,53 +1,39 @@
 import type { ClientHelloFacts, ServerHelloFacts } from '../../model/record.js';
-import {
-  cipherSuiteName,
-  groupName,
-  hex16,
-  isGrease,
-  isTls13,
-  signatureSchemeName,
-  versionName,
-} from '../registry/index.js';
+import { cipherSuiteName, groupName, hex16, isTls13, versionName } from '../registry/index.js';
 import { emptyClientHello, type ClientHello } from '../messages/client-hello.js';
 import type { ServerHello } from '../messages/server-hello.js';
-import { ja4 } from '../ja4.js';
+import { computeHelloShapeFacts, type HelloShapes } from './hello-shapes.js';
 
-const TLS_FALLBACK_SCSV = 0x5600;
-const EXT_ENCRYPTED_CLIENT_HELLO = 0xfe0d;
-
-function codes(values: readonly number[]): string[] {
-  return values.map(hex16);
-}
-
-/** The record's view of a decoded ClientHello: IANA numbers as hex, names beside, GREASE left out of the lists. */
-export function clientHelloFacts(ch: ClientHello, ts: number, sslv2: boolean): ClientHelloFacts {
-  const suites = ch.cipherSuites.filter((s) => !isGrease(s));
-  const versions = ch.supportedVersions.filter((v) => !isGrease(v));
-  const groups = ch.groups.filter((g) => !isGrease(g));
+/**
+ * The record's view of a decoded ClientHello: IANA numbers as hex, names beside, GREASE left out of the lists (the
+ * extension types stay as sent). `shapes` shares the lists among connections whose ClientHellos look alike.
+ */
+export function clientHelloFacts(ch: ClientHello, ts: number, sslv2: boolean, shapes?: HelloShapes): ClientHelloFacts {
+  const shared = shapes === undefined ? computeHelloShapeFacts(ch, sslv2) : shapes.facts(ch, sslv2);
   return {
     ts,
     sslv2,
-    legacyVersion: hex16(ch.legacyVersion),
-    legacyVersionName: versionName(ch.legacyVersion),
-    supportedVersions: codes(versions),
-    supportedVersionNames: versions.map(versionName),
-    cipherSuites: codes(suites),
-    cipherSuiteNames: suites.map(cipherSuiteName),
+    legacyVersion: shared.legacyVersion,
+    legacyVersionName: shared.legacyVersionName,
+    supportedVersions: shared.supportedVersions,
+    supportedVersionNames: shared.supportedVersionNames,
+    cipherSuites: shared.cipherSuites,
+    cipherSuiteNames: shared.cipherSuiteNames,
     sni: ch.sni,
-    alpn: ch.alpn,
-    groups: codes(groups),
-    groupNames: groups.map(groupName),
-    signatureAlgorithms: codes(ch.signatureAlgorithms),
-    signatureAlgorithmNames: ch.signatureAlgorithms.map(signatureSchemeName),
-    keyShareGroups: codes(ch.keyShareGroups.filter((g) => !isGrease(g))),
+    alpn: shared.alpn,
+    groups: shared.groups,
+    groupNames: shared.groupNames,
+    signatureAlgorithms: shared.signatureAlgorithms,
+    signatureAlgorithmNames: shared.signatureAlgorithmNames,
+    keyShareGroups: shared.keyShareGroups,
     extensions: ch.extensions,
     sessionId: ch.sessionIdLength > 0,
     sessionTicket: ch.sessionTicket,
     pskOffered: ch.pskOffered,
     earlyData: ch.earlyData,
-    fallbackScsv: ch.cipherSuites.includes(TLS_FALLBACK_SCSV),
-    ech: ch.extensions.includes(EXT_ENCRYPTED_CLIENT_HELLO),
-    ja4: sslv2 ? '' : ja4(ch),
+    fallbackScsv: shared.fallbackScsv,
+    ech: shared.ech,
+    ja4: shared.ja4,
   };
 }
 

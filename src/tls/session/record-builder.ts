@@ -84,7 +84,7 @@ export function buildRecord(t: ConnectionTracker, context: TrackerContext, end: 
       })),
       changeCipherSpec: { client: client.ccsTs, server: server.ccsTs },
       recordCounts: { client: client.recordCounts, server: server.recordCounts },
-      encryptedRecords: t.encryptedRecords.map((r) => ({ from: role(r.dir), ts: r.ts, contentType: r.contentType, length: r.length })),
+      encryptedRecords: withRoles(t.encryptedRecords, t.encryptedRecordDirs, clientDir),
       nonTlsResponse: t.nonTls === null ? null : { from: role(t.nonTls.dir), ts: t.nonTls.ts, preview: t.nonTls.preview },
       history,
       established: t.established,
@@ -93,7 +93,13 @@ export function buildRecord(t: ConnectionTracker, context: TrackerContext, end: 
     outcome: 'incomplete',
     diagnosis: null,
     warnings: [],
-    timeline: t.timeline.map((e) => (e.detail === undefined ? { ts: e.ts, from: role(e.dir), event: e.event } : { ts: e.ts, from: role(e.dir), event: e.event, detail: e.detail })),
+    timeline: withRoles(t.timeline, t.timelineDirs, clientDir),
     notes,
   };
+}
+
+/** Fills in `from` of entries made before the roles were known, in place. */
+function withRoles<T extends { from: Role }>(entries: T[], dirs: readonly Direction[], clientDir: Direction): T[] {
+  for (let i = 0; i < entries.length; i++) entries[i].from = dirs[i] === clientDir ? 'client' : 'server';
+  return entries;
 }

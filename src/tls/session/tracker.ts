@@ -1,4 +1,12 @@
-import type { CertificateCheck, CertificateFacts, ClientHelloFacts, ConnectionRecord, ServerHelloFacts } from '../../model/record.js';
+import type {
+  CertificateCheck,
+  CertificateFacts,
+  ClientHelloFacts,
+  ConnectionRecord,
+  RecordFacts,
+  ServerHelloFacts,
+  TimelineEvent,
+} from '../../model/record.js';
 import type { Direction, EndReason, FlowControl, FlowEndpoints, TcpConnectionHandler, TcpControl } from '../../tcp/types.js';
 import type { AlertEvent } from '../events.js';
 import { parseClientHello } from '../messages/client-hello.js';
@@ -32,6 +40,7 @@ import { buildRecord } from './record-builder.js';
 import { Side, SideListener, type SideEvents } from './side.js';
 import { MAX_ALERTS, MAX_ENCRYPTED_RECORDS_PER_SIDE, MAX_TIMELINE, MESSAGE_NAMES } from './timeline.js';
 import type { CertificateJudge } from './certificates.js';
+import type { HelloShapes } from './hello-shapes.js';
 
 const CONTENT_ALERT = 21;
 const CONTENT_APPLICATION_DATA = 23;
@@ -50,6 +59,8 @@ export interface TrackerContext {
   capture: string;
   /** judges (and caches) server certificate chains */
   certificates: CertificateJudge;
+  /** shares the spelled-out lists of look-alike ClientHellos */
+  helloShapes: HelloShapes;
   /** ports on which a connection with no payload at all is still reported (a TLS connect that failed) */
   tlsPorts: ReadonlySet<number>;
   /** a finished connection's record, before diagnosis */
@@ -62,13 +73,6 @@ export interface TrackerContext {
   awaitAnswer?(tracker: ConnectionTracker, since: number): void;
 }
 
-export interface DirEvent {
-  ts: number;
-  dir: Direction;
-  event: string;
-  detail?: string;
-}
-
 export interface DirAlert {
   dir: Direction;
   ts: number;
@@ -77,13 +81,6 @@ export interface DirAlert {
   encrypted: boolean;
   /** packet index at which it arrived */
   packet: number;
-}
-
-export interface DirRecordHeader {
-  dir: Direction;
-  ts: number;
-  contentType: number;
-  length: number;
 }
 
 /**
@@ -126,9 +123,16 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
 
   alerts: DirAlert[] = [];
   alertsDropped = 0;
-  encryptedRecords: DirRecordHeader[] = [];
+  /**
+   * Timeline events and record headers are made in the record's own shape, `from` filled in when roles are decided
+   * (at the end): the record then takes these arrays as they are instead of copying every entry. The direction of
+   * entry i is in the matching `...Dirs` array.
+   */
+  encryptedRecords: RecordFacts[] = [];
+  encryptedRecordDirs: Direction[] = [];
   history: [Direction, string][] = [];
-  timeline: DirEvent[] = [];
+  timeline: TimelineEvent[] = [];
+  timelineDirs: Direction[] = [];
   timelineDropped = 0;
   notes: string[] = [];
   established = false;
@@ -237,7 +241,8 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
       contentType === CONTENT_APPLICATION_DATA || (side.ccsTs !== null && contentType !== 20);
     if (encryptedPhase && side.encryptedRecordsKept < MAX_ENCRYPTED_RECORDS_PER_SIDE) {
       side.encryptedRecordsKept++;
-      this.encryptedRecords.push({ dir, ts, contentType, length });
+      this.encryptedRecords.push({ from: 'client', ts, contentType, length });
+      this.encryptedRecordDirs.push(dir);
     }
   }
 
@@ -287,7 +292,7 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
       return;
     }
     if (this.clientHello === null) {
-      this.clientHello = clientHelloFacts(parsed, ts, sslv2);
+      this.clientHello = clientHelloFacts(parsed, ts, sslv2, this.context.helloShapes);
       this.clientSessionId = sslv2 || parsed.sessionId.length === 0 ? null : Buffer.from(parsed.sessionId);
       this.clientHelloPacket = this.packetIndex;
     }
@@ -574,7 +579,8 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
       this.timelineDropped++;
       return;
     }
-    this.timeline.push(detail === undefined ? { ts, dir, event } : { ts, dir, event, detail });
+    this.timeline.push(detail === undefined ? { ts, from: 'client', event } : { ts, from: 'client', event, detail });
+    this.timelineDirs.push(dir);
   }
 
   addNote(message: string): void {

@@ -142,7 +142,8 @@ function isPlaintextHandshakeRun(body: Buffer, length: number): boolean {
  * pushes grows its buffer as bytes arrive, so a hostile 24-bit length allocates nothing it does not receive.
  */
 class HandshakeAssembler {
-  private readonly header = Buffer.alloc(HANDSHAKE_HEADER_BYTES);
+  // small per-direction scratch: from Node's shared pool (allocUnsafe), not an ArrayBuffer each (two per connection)
+  private readonly header = Buffer.allocUnsafe(HANDSHAKE_HEADER_BYTES);
   private headerHave = 0;
   /** type of the message being collected, -1 at a message boundary */
   private msgType = -1;
@@ -315,10 +316,10 @@ export class TlsStreamParser {
   private lightened = false;
 
   /** the first bytes of the stream, held while they are too few to tell TLS from SSLv2 from plaintext */
-  private readonly probe = Buffer.alloc(SSLV2_START_PROBE_BYTES);
+  private readonly probe = Buffer.allocUnsafe(SSLV2_START_PROBE_BYTES);
   private probeHave = 0;
 
-  private readonly header = Buffer.alloc(RECORD_HEADER_BYTES);
+  private readonly header = Buffer.allocUnsafe(RECORD_HEADER_BYTES);
   private headerHave = 0;
   private contentType = 0;
   private recordLength = 0;

@@ -68,9 +68,9 @@ export function computeHelloShapeFacts(ch: ClientHello, sslv2: boolean): HelloSh
   };
 }
 
-/** One FNV-1a step over a 16-bit value. */
+/** One FNV-1a step over a 16-bit value (kept a signed 32-bit integer: a small integer to V8, never boxed). */
 function mix(hash: number, value: number): number {
-  return Math.imul(hash ^ value, 0x01000193) >>> 0;
+  return Math.imul(hash ^ value, 0x01000193);
 }
 
 function mixList(hash: number, values: readonly number[]): number {
@@ -113,7 +113,7 @@ export class HelloShapes {
   private readonly shapes = new Map<number, Shape>();
 
   facts(ch: ClientHello, sslv2: boolean): HelloShapeFacts {
-    let hash = mix(0x811c9dc5, ch.legacyVersion);
+    let hash = mix(0x811c9dc5 | 0, ch.legacyVersion);
     hash = mix(hash, sslv2 ? 1 : 0);
     hash = mixList(hash, ch.cipherSuites);
     hash = mixList(hash, ch.supportedVersions);
@@ -121,7 +121,7 @@ export class HelloShapes {
     hash = mixList(hash, ch.signatureAlgorithms);
     hash = mixList(hash, ch.keyShareGroups);
     let extensionSum = 0;
-    for (const type of ch.extensions) if (!isGrease(type)) extensionSum = (extensionSum + Math.imul(type + 1, 0x9e3779b1)) >>> 0;
+    for (const type of ch.extensions) if (!isGrease(type)) extensionSum = (extensionSum + Math.imul(type + 1, 0x9e3779b1)) | 0;
     hash = mix(hash, extensionSum);
     for (const protocol of ch.alpn) for (let i = 0; i < protocol.length; i++) hash = mix(hash, protocol.charCodeAt(i));
 

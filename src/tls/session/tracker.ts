@@ -42,6 +42,12 @@ import { MAX_ALERTS, MAX_ENCRYPTED_RECORDS_PER_SIDE, MAX_TIMELINE, MESSAGE_NAMES
 import type { CertificateJudge } from './certificates.js';
 import type { HelloShapes } from './hello-shapes.js';
 
+/** 'ttl 64': made once per value, as every control packet of every connection shows one. */
+const TTL_TEXTS: string[] = Array.from({ length: 256 }, (_, ttl) => `ttl ${ttl}`);
+function ttlText(ttl: number): string {
+  return TTL_TEXTS[ttl] ?? `ttl ${ttl}`;
+}
+
 const CONTENT_ALERT = 21;
 const CONTENT_APPLICATION_DATA = 23;
 const HS_CLIENT_HELLO = 1;
@@ -172,22 +178,22 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
           this.synTs = ts;
           this.context.awaitAnswer?.(this, ts);
         }
-        this.event(ts, dir, 'SYN', `ttl ${ttl}`);
+        this.event(ts, dir, 'SYN', ttlText(ttl));
         break;
       case 'syn-ack':
         if (this.synAckFrom < 0) {
           this.synAckFrom = dir;
           this.synAckTs = ts;
         }
-        this.event(ts, dir, 'SYN-ACK', `ttl ${ttl}`);
+        this.event(ts, dir, 'SYN-ACK', ttlText(ttl));
         break;
       case 'fin':
         this.fins.push({ dir, ts, ttl });
-        this.event(ts, dir, 'FIN', `ttl ${ttl}`);
+        this.event(ts, dir, 'FIN', ttlText(ttl));
         break;
       case 'rst':
         if (this.rst === null) this.rst = { dir, ts, ttl };
-        this.event(ts, dir, 'RST', `ttl ${ttl}`);
+        this.event(ts, dir, 'RST', ttlText(ttl));
         break;
     }
   }

@@ -71,6 +71,9 @@ async function prepareInputs(paths: string[], caFiles: string[]): Promise<Prepar
   return { trustStore, files, problems, empty: files.length === 0 && missing.length === 0 };
 }
 
+/** Text lines are sorted by start time in batches of this many connections. */
+const TEXT_SORT_BATCH = 10_000;
+
 /** Exit codes: 0 all files read, 2 some file could not be read (the others were still analyzed). */
 export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions): Promise<number> {
   let exitCode = 0;
@@ -92,13 +95,31 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
   if (options.format === 'text') out.write(TEXT_HEADER + '\n');
 
   for (const file of files) {
-    const records: ConnectionRecord[] = [];
+    let records: ConnectionRecord[] = [];
+    let headerWritten = false;
+    // Connections are decided as they end; a reader wants them in the order they began. Sorting is done in batches
+    // so that memory stays bounded by open connections, not by the size of the capture.
+    const flushText = () => {
+      if (!headerWritten) {
+        out.write(`\n${sanitizeForTerminal(file)}\n`);
+        headerWritten = true;
+      }
+      records.sort((a, b) => a.firstTs - b.firstTs);
+      for (const r of records) {
+        out.write(recordToTextLine(r) + '\n');
+        for (const line of diagnosisLines(r)) out.write(line + '\n');
+      }
+      records = [];
+    };
     const onRecord = (record: ConnectionRecord) => {
       counts[record.outcome]++;
       if (record.diagnosis) causes.set(record.diagnosis.code, (causes.get(record.diagnosis.code) ?? 0) + 1);
       if (options.failedOnly && record.outcome !== 'failed') return;
       if (options.format === 'ndjson') out.write(recordToNdjson(record) + '\n');
-      else records.push(record);
+      else {
+        records.push(record);
+        if (records.length >= TEXT_SORT_BATCH) flushText();
+      }
     };
     let summary: FileSummary;
     try {
@@ -109,13 +130,11 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
     }
     for (const note of summary.notes) process.stderr.write(`tlsdiag: ${sanitizeForTerminal(file)}: ${sanitizeForTerminal(note, 300)}\n`);
     if (options.format === 'text') {
-      // Connections are decided as they end; a reader wants them in the order they began.
-      records.sort((a, b) => a.firstTs - b.firstTs);
-      out.write(`\n${sanitizeForTerminal(file)} (${summary.format}${summary.gzip ? ', gzip' : ''}, ${summary.frames} frames)\n`);
-      for (const r of records) {
-        out.write(recordToTextLine(r) + '\n');
-        for (const line of diagnosisLines(r)) out.write(line + '\n');
+      if (!headerWritten) {
+        out.write(`\n${sanitizeForTerminal(file)} (${summary.format}${summary.gzip ? ', gzip' : ''}, ${summary.frames} frames)\n`);
+        headerWritten = true;
       }
+      flushText();
     }
   }
 

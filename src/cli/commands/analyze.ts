@@ -8,6 +8,7 @@ import { describeFsError, expandInputs } from '../inputs.js';
 import { recordToNdjson } from '../output/ndjson.js';
 import { diagnosisLines, recordToTextLine, TEXT_HEADER } from '../output/text.js';
 import { positiveSeconds, type CommandContext } from '../program.js';
+import { loadTui } from '../../ui/load.js';
 
 /** `tlsdiag analyze <captures...>` — the default command. */
 export function registerAnalyze({ program, setExitCode }: CommandContext): void {
@@ -157,7 +158,7 @@ export async function runAnalyzeTui(paths: string[], options: AnalyzeCommandOpti
     if (problems.length === 0) process.stderr.write('tlsdiag: no capture files found\n');
     return 2;
   }
-  const [{ runTui }, { createFileFeed }] = await Promise.all([import('../../ui/run.js'), import('../../ui/file-feed.js')]);
+  const [{ runTui }, { createFileFeed }] = await Promise.all([loadTui(), import('../../ui/file-feed.js')]);
   const feed = createFileFeed(files, {
     handshakeTimeout: options.handshakeTimeout,
     trustStore,

@@ -1,3 +1,4 @@
+import { loadTui } from '../../ui/load.js';
 import { readFile } from 'node:fs/promises';
 import { LiveCaptureError, openLiveCapture, wallClockSeconds, type LiveCapture } from '../../capture/live.js';
 import { PcapngFileWriter } from '../../capture/pcapng-writer.js';
@@ -16,7 +17,6 @@ import { positiveSeconds, type CommandContext } from '../program.js';
 const TICK_MS = 500;
 /** Records kept to replay to a UI that subscribes late; older ones were shown already. */
 const REPLAY_RECORDS = 1000;
-const TUI_MODULE = '../../ui/run.js';
 const DROPS_UNKNOWN = 'kernel drops: not reported (the cap binding does not expose pcap_stats)';
 
 /** `tlsdiag live -i <interface>` — sniff an interface and diagnose TLS handshakes as they happen. */
@@ -335,20 +335,9 @@ function summaryCollector() {
   return { listener, text };
 }
 
-/**
- * Starts the Ink app, when it is there (src/ui/run.ts exports runTui(feed, { title, live })); null when it is not,
- * and the caller prints lines instead. `exited` settles when the user quits the app.
- */
+/** Starts the Ink app; `exited` settles when the user quits it. */
 async function startTui(feed: AnalysisFeed, device: string, failedOnly: boolean): Promise<{ exited: Promise<void> } | null> {
-  type RunTui = (feed: AnalysisFeed, options: { title: string; live: boolean; failedOnly?: boolean }) => Promise<void> | void;
-  let runTui: RunTui | undefined;
-  try {
-    const specifier = TUI_MODULE;
-    runTui = ((await import(specifier)) as { runTui?: RunTui }).runTui;
-  } catch {
-    return null;
-  }
-  if (typeof runTui !== 'function') return null;
+  const { runTui } = await loadTui();
   // wrapped: an async function returning the app's promise would wait for the app to exit
   return { exited: Promise.resolve(runTui(feed, { title: `tlsdiag live — ${device}`, live: true, failedOnly })) };
 }

@@ -12,3 +12,11 @@ export function positiveSeconds(value: string): number {
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds');
   return n;
 }
+
+/**
+ * Collects a repeatable option (`--ca a.pem --ca b.pem`). A variadic option (`<file...>`) would also swallow the
+ * capture paths that follow it: `--ca root.pem captures/` must leave `captures/` to the arguments.
+ */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

@@ -131,6 +131,16 @@ describe.skipIf(!BUILT)('tlsdiag CLI', () => {
     expect(failed.length).toBeLessThan(all.length);
   });
 
+  it('--ca before the captures (the README command): the path after it stays a capture, and the chain is trusted', () => {
+    const root = join(CAPTURES, 'tlsdiag-test-root.pem');
+    const run = tlsdiag('analyze', '--format', 'ndjson', '--ca', root, HEALTHY);
+    expect(run.status).toBe(0);
+    const [record] = ndjsonRecords(run);
+    expect((record.tls as { certificateCheck: { trusted: boolean } }).certificateCheck.trusted).toBe(true);
+    const untrusted = ndjsonRecords(tlsdiag('analyze', '--format', 'ndjson', HEALTHY))[0];
+    expect((untrusted.tls as { certificateCheck: { trusted: boolean } }).certificateCheck.trusted).toBe(false);
+  });
+
   it('--failed in text leaves established connections out of the listing but in the totals', () => {
     const run = tlsdiag('analyze', '--failed', HEALTHY);
     expect(run.status).toBe(0);

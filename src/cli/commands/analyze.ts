@@ -7,7 +7,7 @@ import { createTrustStore, type TrustStore } from '../../tls/trust-store.js';
 import { describeFsError, expandInputs } from '../inputs.js';
 import { recordToNdjson } from '../output/ndjson.js';
 import { diagnosisLines, recordToTextLine, TEXT_HEADER } from '../output/text.js';
-import { positiveSeconds, type CommandContext } from '../program.js';
+import { collect, positiveSeconds, type CommandContext } from '../program.js';
 import { loadTui } from '../../ui/load.js';
 
 /** `tlsdiag analyze <captures...>` — the default command. */
@@ -18,7 +18,7 @@ export function registerAnalyze({ program, setExitCode }: CommandContext): void 
     .argument('<captures...>', 'capture files or folders')
     .option('--format <format>', 'output: text or ndjson', 'text')
     .option('--handshake-timeout <seconds>', 'a ClientHello unanswered this long is a server timeout', positiveSeconds, 10)
-    .option('--ca <file...>', 'extra trusted CA certificates (PEM), e.g. a private CA')
+    .option('--ca <file>', 'extra trusted CA certificates (PEM), e.g. a private CA; repeat for several', collect, [] as string[])
     .option('--failed', 'only failed connections')
     .option('--no-tui', 'print text even on a terminal (the terminal UI opens only when stdin and stdout are terminals)')
     .action(async (captures, options) => {

@@ -11,7 +11,7 @@ import type { AnalysisFeed, FeedListener, FeedProgress } from '../../ui/feed.js'
 import { describeFsError } from '../inputs.js';
 import { recordToNdjson } from '../output/ndjson.js';
 import { diagnosisLines, recordToTextLine, TEXT_HEADER } from '../output/text.js';
-import { positiveSeconds, type CommandContext } from '../program.js';
+import { collect, positiveSeconds, type CommandContext } from '../program.js';
 
 /** How often time is let pass in the analysis (wall-clock timeouts, idle eviction), the file flushed, progress told. */
 const TICK_MS = 500;
@@ -30,7 +30,7 @@ export function registerLive({ program, setExitCode }: CommandContext): void {
     .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)', positiveSeconds)
     .option('--format <format>', 'output: text or ndjson (one record per line as each connection is decided)', 'text')
     .option('--handshake-timeout <seconds>', 'a SYN or ClientHello unanswered this long is a timeout', positiveSeconds, 10)
-    .option('--ca <file...>', 'extra trusted CA certificates (PEM), e.g. a private CA')
+    .option('--ca <file>', 'extra trusted CA certificates (PEM), e.g. a private CA; repeat for several', collect, [] as string[])
     .option('--failed', 'only failed connections')
     .option('--no-tui', 'plain lines even on a terminal')
     .action(async (options) => {

@@ -7,7 +7,7 @@ import { readInputs } from '../../pipeline/worker-pool.js';
 import { Aggregator, formatForPath, formatProgress, isReportFormat, REPORT_FORMATS, UNDIAGNOSED, type ReportFormat } from '../../report/index.js';
 import type { Report } from '../../report/index.js';
 import { CAPTURE_NAME, describeFsError, expandInputs } from '../inputs.js';
-import { positiveSeconds, type CommandContext } from '../program.js';
+import { collect, positiveSeconds, type CommandContext } from '../program.js';
 
 /** Picked out of folders: capture names, and NDJSON record files from `analyze --format ndjson` or `live`. */
 const REPORT_INPUT_NAME = new RegExp(`${CAPTURE_NAME.source}|\\.(ndjson|jsonl)$`, 'i');
@@ -32,7 +32,7 @@ export function registerReport({ program, setExitCode }: CommandContext): void {
     .option('-j, --jobs <n>', 'captures analyzed in parallel, one worker thread each', positiveInteger, availableParallelism())
     .option('--fail-on <causes>', "exit 1 when failures with any of these causes (comma-separated codes) are present; 'any' for every failure")
     .option('--handshake-timeout <seconds>', 'a ClientHello unanswered this long is a server timeout', positiveSeconds, 10)
-    .option('--ca <file...>', 'extra trusted CA certificates (PEM), e.g. a private CA')
+    .option('--ca <file>', 'extra trusted CA certificates (PEM), e.g. a private CA; repeat for several', collect, [] as string[])
     .action(async (paths, options) => {
       setExitCode(
         await runReport(paths, {

@@ -109,7 +109,10 @@ export function buildContext(record: ConnectionRecord, options: DiagnoseOptions)
     const stoppedAt = firstEnd && firstEnd.from === 'server' ? firstEnd.ts : waitEnd;
     helloWait = stoppedAt - clientHello.ts;
   }
-  const helloTimedOut = helloWait !== null && helloWait > options.handshakeTimeout;
+  // No packet at all from the server side: the capture may see one direction only (a filter, asymmetric routing, a
+  // mirror port), so its silence proves nothing. A real unanswered ClientHello still shows the server's SYN-ACK/ACKs.
+  const serverVisible = tcp.packets.server > 0;
+  const helloTimedOut = serverVisible && helloWait !== null && helloWait > options.handshakeTimeout;
 
   const midStream = clientHello === null && serverHello === null;
   const synUnanswered = midStream && tcp.synTs !== null && tcp.synAckTs === null;

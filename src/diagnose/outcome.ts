@@ -8,7 +8,13 @@ import type { RuleContext } from './context.js';
 
 export function decideOutcome(facts: Omit<RuleContext, 'outcome'>): Outcome {
   if (facts.record.tls.established) return 'established';
-  if (facts.midStream) return facts.connectRefused || facts.connectTimedOut ? 'failed' : 'incomplete';
+  if (facts.midStream) {
+    if (facts.connectRefused || facts.connectTimedOut) return 'failed';
+    // No hello at all, but the capture saw the connection open: a plaintext fatal alert is then a handshake that
+    // never started (a client whose TLS library refused to build a ClientHello), not a capture that began too late.
+    if (facts.record.tcp.synTs !== null && facts.failureAct !== null && isPlaintextFatalAlert(facts)) return 'failed';
+    return 'incomplete';
+  }
   if (facts.handshakeHidden && !isPlaintextFatalAlert(facts)) return 'incomplete';
   if (facts.failureAct !== null || facts.helloTimedOut) return 'failed';
   return 'incomplete';

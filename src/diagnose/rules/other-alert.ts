@@ -33,6 +33,11 @@ export function otherAlert(facts: RuleContext): Diagnosis | null {
     evidence.push(`the client offered ALPN ${summarizeList(facts.clientHello.alpn.map((p) => quoted(p, 40)))}`);
   }
   if (alert.description === null) evidence.push('the alert was encrypted: its reason is not visible in the capture');
+  if (facts.clientHello === null && facts.record.tls.serverHello === null && alert.from === 'client') {
+    evidence.push(
+      'the client sent it before any ClientHello: its own TLS library refused to start the handshake — most often no protocol version or cipher suite it is allowed to use (for example TLS 1.0/1.1 only, disabled by the library\'s security policy)',
+    );
+  }
   const sender = alert.from === 'server' ? 'server' : 'client';
   return {
     code: 'other-alert',

@@ -35,6 +35,9 @@ export function buildRecord(t: ConnectionTracker, context: TrackerContext, end: 
   if (t.timelineDropped > 0) notes.push(`timeline cut: ${t.timelineDropped} later events not kept`);
   if (t.alertsDropped > 0) notes.push(`${t.alertsDropped} more alert records not kept`);
   if (t.synFrom < 0 && t.synAckFrom < 0) notes.push('the capture starts after the TCP handshake of this connection');
+  if (server.packets === 0 && client.payloadBytes > 0) {
+    notes.push('no packet from the server side was captured: a one-sided capture (a filter, asymmetric routing, a mirror port) cannot show how the server answered');
+  }
 
   return {
     id: `${context.capture}#${context.nextId()}`,

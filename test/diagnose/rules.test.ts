@@ -549,6 +549,39 @@ describe('server-timeout', () => {
   it('is peer-closed, not a timeout, when the client closed before the timeout', () => {
     expect(codeOf(silent(2, 'closed', true))).toBe('peer-closed');
   });
+  it('is incomplete, not a timeout, when the capture holds no packet at all from the server (one-sided capture)', () => {
+    const oneSided = silent(0.021, 'capture-end', false, 60);
+    oneSided.tcp.packets.server = 0;
+    oneSided.tcp.synTs = null;
+    oneSided.tcp.synAckTs = null;
+    expect(judge(oneSided)).toMatchObject({ outcome: 'incomplete', diagnosis: null });
+  });
+});
+
+describe('a handshake that never started', () => {
+  it('is failed when the client sends a fatal alert instead of a ClientHello right after the TCP handshake', () => {
+    const record = tls12Record((r) => {
+      afterClientHelloOnly(r);
+      r.tls.clientHello = null;
+      r.tls.recordCounts = { client: { alert: 1 }, server: {} };
+      r.tls.alerts = [alert('client', 0.0316, 80)];
+      r.tcp.fin = [{ from: 'client', ts: at(0.0325), ttl: 64 }];
+      r.tcp.payloadBytes = { client: 7, server: 0 };
+    });
+    expect(judge(record).outcome).toBe('failed');
+    expect(codeOf(record)).toBe('other-alert');
+    expect(evidenceOf(record)).toContain('before any ClientHello');
+  });
+  it('stays incomplete when the capture began after the TCP handshake (nothing shows how it started)', () => {
+    const record = tls12Record((r) => {
+      afterClientHelloOnly(r);
+      r.tls.clientHello = null;
+      r.tls.alerts = [alert('client', 0.0316, 80)];
+      r.tcp.synTs = null;
+      r.tcp.synAckTs = null;
+    });
+    expect(judge(record).outcome).toBe('incomplete');
+  });
 });
 
 describe('resets', () => {

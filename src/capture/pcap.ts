@@ -85,7 +85,8 @@ export class PcapParser implements FileParser {
       const next = dataStart + capturedLength;
       if (next > end) break;
       const ts = readU32(buf, pos, le) + readU32(buf, pos + 4, le) * secondsPerTick;
-      sink.frame(buf.subarray(dataStart, next), ts, linkType, readU32(buf, pos + 12, le));
+      if (sink.frameAt !== undefined) sink.frameAt(buf, dataStart, next, ts, linkType, readU32(buf, pos + 12, le));
+      else sink.frame(buf.subarray(dataStart, next), ts, linkType, readU32(buf, pos + 12, le));
       frames++;
       pos = next;
     }

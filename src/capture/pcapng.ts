@@ -85,6 +85,12 @@ export class PcapngParser implements FileParser {
 
   constructor(private readonly sink: FrameSink) {}
 
+  /** Hands one frame to the sink, as offsets when the sink takes them (no view per frame). */
+  private emit(buf: Buffer, start: number, end: number, ts: number, linkType: number, origLen: number): void {
+    if (this.sink.frameAt !== undefined) this.sink.frameAt(buf, start, end, ts, linkType, origLen);
+    else this.sink.frame(buf.subarray(start, end), ts, linkType, origLen);
+  }
+
   feed(buf: Buffer, start: number, end: number): number {
     if (this.stopped) return 0;
     let pos = start;
@@ -227,7 +233,7 @@ export class PcapngParser implements FileParser {
       this.ifOffsetSeconds[interfaceId];
     this.lastTs = ts;
     const data = pos + 28;
-    this.sink.frame(buf.subarray(data, data + capturedLength), ts, this.ifLinkType[interfaceId], readU32(buf, pos + 24, le));
+    this.emit(buf, data, data + capturedLength, ts, this.ifLinkType[interfaceId], readU32(buf, pos + 24, le));
     this.frames++;
   }
 
@@ -254,7 +260,7 @@ export class PcapngParser implements FileParser {
     let capturedLength = Math.min(originalLength, totalLength - 16);
     if (snapLength > 0 && snapLength < capturedLength) capturedLength = snapLength;
     const data = pos + 12;
-    this.sink.frame(buf.subarray(data, data + capturedLength), this.lastTs, this.ifLinkType[0], originalLength);
+    this.emit(buf, data, data + capturedLength, this.lastTs, this.ifLinkType[0], originalLength);
     this.frames++;
   }
 

@@ -13,6 +13,12 @@ export interface FrameSink {
    * @param origLen  the frame's length on the wire
    */
   frame(data: Buffer, ts: number, linkType: number, origLen: number): void;
+  /**
+   * The same frame as `buf[start, end)`, when the sink can work on offsets: a file holds hundreds of thousands of
+   * frames, and a view object for each is garbage the collector then has to sweep. Readers call this instead of
+   * `frame` when the sink has it; the same validity rule holds (the bytes are valid only during the call).
+   */
+  frameAt?(buf: Buffer, start: number, end: number, ts: number, linkType: number, origLen: number): void;
 }
 
 /** Something about the capture file itself (not about one connection): damage, truncation, odd blocks. */

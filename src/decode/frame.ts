@@ -110,7 +110,7 @@ RESULTS[-DONE_FRAGMENT] = 'fragment';
  */
 const MAX_STEPS = 8 * (MAX_NESTING + 2);
 
-const cursor: Cursor = { offset: 0, end: 0, declaredEnd: 0, trail: new Uint8Array(MAX_NESTING), depth: 0 };
+const cursor: Cursor = { offset: 0, end: 0, declaredEnd: 0, frameEnd: 0, trail: new Uint8Array(MAX_NESTING), depth: 0 };
 
 /**
  * Decodes one frame of link type `linkType` (LINKTYPE_* number) down to its innermost TCP header, filling `out`.
@@ -119,17 +119,25 @@ const cursor: Cursor = { offset: 0, end: 0, declaredEnd: 0, trail: new Uint8Arra
  * and udp-tunnels.ts; the wire formats are drawn beside each step.
  */
 export function decodeFrame(linkType: number, frame: Buffer, out: TcpSegment): DecodeResult {
+  return decodeFrameAt(linkType, frame, 0, frame.length, out);
+}
+
+/**
+ * decodeFrame for the frame `buf[start, end)`, without a view of it: the offsets `out` reports are offsets into `buf`.
+ */
+export function decodeFrameAt(linkType: number, buf: Buffer, start: number, end: number, out: TcpSegment): DecodeResult {
   let layer = firstLayerOf(linkType);
   if (layer === NO_LAYER) return 'unsupported-link';
-  cursor.offset = 0;
-  cursor.end = frame.length;
-  cursor.declaredEnd = frame.length;
+  cursor.offset = start;
+  cursor.end = end;
+  cursor.declaredEnd = end;
+  cursor.frameEnd = end;
   cursor.depth = 0;
-  out.buf = frame;
+  out.buf = buf;
   out.truncated = false;
   out.fragment = false;
   for (let step = 0; step < MAX_STEPS; step++) {
-    layer = steps[layer](frame, cursor, out);
+    layer = steps[layer](buf, cursor, out);
     if (layer < 0) {
       if (layer === DONE_TCP) out.tunnel = cursor.depth === 0 ? '' : trailName(cursor);
       return RESULTS[-layer];

@@ -42,7 +42,7 @@ export function ipv4Layer(buf: Buffer, cursor: Cursor, out: TcpSegment): number 
     if (datagramEnd <= end) {
       cursor.declaredEnd = datagramEnd;
       cursor.end = datagramEnd;
-    } else if (end < buf.length) {
+    } else if (end < cursor.frameEnd) {
       cursor.declaredEnd = end;
     } else {
       cursor.declaredEnd = datagramEnd;

@@ -14,6 +14,8 @@ export interface Cursor {
   end: number;
   /** end of the innermost IP datagram as its header declares it: beyond `end` when the snaplen cut the frame */
   declaredEnd: number;
+  /** end of the captured frame: `end` below it means an outer length field (not the snaplen) bounds the layer */
+  frameEnd: number;
   /** encapsulations crossed, outermost first (Encapsulation codes), `depth` of them */
   trail: Uint8Array;
   depth: number;

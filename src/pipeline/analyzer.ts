@@ -1,5 +1,5 @@
 import type { FrameSink } from '../capture/types.js';
-import { decodeFrame } from '../decode/frame.js';
+import { decodeFrameAt } from '../decode/frame.js';
 import { newTcpSegment } from '../decode/frame.js';
 import { linkTypeName } from '../decode/link.js';
 import { diagnose } from '../diagnose/index.js';
@@ -91,11 +91,15 @@ export class Analyzer implements FrameSink {
     return this.flows.bufferedBytes;
   }
 
-  frame(data: Buffer, ts: number, linkType: number, _origLen: number): void {
+  frame(data: Buffer, ts: number, linkType: number, origLen: number): void {
+    this.frameAt(data, 0, data.length, ts, linkType, origLen);
+  }
+
+  frameAt(buf: Buffer, start: number, end: number, ts: number, linkType: number, _origLen: number): void {
     const stats = this.stats;
     stats.frames++;
     stats.lastTs = ts;
-    const result = decodeFrame(linkType, data, this.segment);
+    const result = decodeFrameAt(linkType, buf, start, end, this.segment);
     if (result === 'tcp') {
       stats.tcpSegments++;
       try {

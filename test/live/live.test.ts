@@ -18,25 +18,27 @@ const BIN = resolve(ROOT, 'bin/tlsdiag.js');
 const HANDSHAKE_TIMEOUT = 2;
 const DURATION = 6;
 
+/**
+ * Whether live capture can run here. The probe runs in a child process: loading cap's native module and opening a
+ * capture handle inside the test worker once crashed the worker as it exited ("Worker exited unexpectedly" in CI).
+ */
 async function whyLiveCannotRun(): Promise<string | null> {
   if (!existsSync(resolve(ROOT, 'dist/cli/main.js'))) return 'dist/ is not built (run npm run build first)';
   if (spawnSync('openssl', ['version']).status !== 0) return 'openssl is not installed (the test makes its certificate with it)';
-  let cap: { Cap: new () => { open(d: string, f: string, n: number, b: Buffer): string; close(): void } };
-  try {
-    const specifier = 'cap';
-    const loaded = await import(specifier);
-    cap = loaded.default ?? loaded;
-  } catch (error) {
-    return `the optional package cap does not load (${(error as NodeJS.ErrnoException).code ?? error}): install libpcap-dev, then npm rebuild cap`;
+  const probe = `
+    let cap;
+    try { const m = await import('cap'); cap = m.default ?? m; }
+    catch (e) { console.log('load ' + (e.code ?? e.message)); process.exit(0); }
+    try { const c = new cap.Cap(); c.open('lo', 'tcp port 9', 1 << 16, Buffer.alloc(65535)); c.close(); console.log('ok'); }
+    catch (e) { console.log('open ' + e.message); }`;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: ROOT, encoding: 'utf8', timeout: 15_000 });
+  const answer = (run.stdout ?? '').trim();
+  if (answer === 'ok') return null;
+  if (answer.startsWith('load ')) {
+    return `the optional package cap does not load (${answer.slice(5)}): install libpcap-dev, then npm rebuild cap`;
   }
-  try {
-    const probe = new cap.Cap();
-    probe.open('lo', 'tcp port 9', 1 << 16, Buffer.alloc(65535));
-    probe.close();
-  } catch (error) {
-    return `cannot capture on lo (${(error as Error).message}): needs root or CAP_NET_RAW`;
-  }
-  return null;
+  if (answer.startsWith('open ')) return `cannot capture on lo (${answer.slice(5)}): needs root or CAP_NET_RAW`;
+  return `the cap probe failed (${run.status ?? run.signal}): ${(run.stderr ?? '').trim().slice(0, 200)}`;
 }
 
 const skipReason = await whyLiveCannotRun();

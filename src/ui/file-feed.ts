@@ -86,6 +86,10 @@ export function createFileFeed(paths: readonly string[], options: FileFeedOption
           if (stopped) throw new Stopped();
           analyzer.frame(data, ts, linkType, origLen);
         },
+        frameAt(buf, start, end, ts, linkType, origLen) {
+          if (stopped) throw new Stopped();
+          analyzer.frameAt(buf, start, end, ts, linkType, origLen);
+        },
       };
       try {
         const read = await readCaptureFile(path, sink, {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { CertificateCheck, CertificateFacts } from '../../model/record.js';
 import { describeCertificate } from '../certificate.js';
 import { checkCertificateChain } from '../certificate-check.js';
@@ -10,39 +9,63 @@ export interface JudgedChain {
 }
 
 /** The most chains remembered; a capture of one busy server repeats one chain thousands of times. */
-const CACHE_LIMIT = 4096;
+const CHAIN_LIMIT = 2048;
+/** Checks remembered per chain (one per SNI and second of capture time). */
+const CHECK_LIMIT = 256;
+/** Bytes of each end of a certificate that go into its chain's hash; equality is then confirmed on all bytes. */
+const SAMPLED_BYTES = 32;
+
+interface KnownChain {
+  ders: Buffer[];
+  facts: CertificateFacts[];
+  checks: Map<string, CertificateCheck>;
+}
 
 /**
  * Describes and checks server chains. Decoding and verifying a chain costs far more than the rest of a connection's
- * analysis, and captures repeat the same few chains: the results are cached by the chain's bytes, the SNI and the
- * second of the capture time (validity is judged per second), so a repeat costs one hash.
+ * analysis, and captures repeat the same few chains, so results are remembered per chain, and the check per SNI and
+ * second of capture time (validity is judged to the second). A chain is found again by a cheap hash of its lengths
+ * and of both ends of each certificate (the end is the signature: it differs between any two certificates), then
+ * confirmed byte for byte, so a repeat costs a few comparisons instead of a cryptographic hash of kilobytes.
  */
 export class CertificateJudge {
-  private readonly described = new Map<string, CertificateFacts[]>();
-  private readonly checked = new Map<string, CertificateCheck>();
+  private readonly chains = new Map<number, KnownChain>();
 
   constructor(private readonly store: TrustStore) {}
 
   judge(ders: Buffer[], at: number, sni: string | null): JudgedChain {
-    const hash = createHash('sha256');
-    for (const der of ders) hash.update(der);
-    const chainKey = hash.digest('base64');
-    let facts = this.described.get(chainKey);
-    if (facts === undefined) {
-      facts = ders.map((der) => describeCertificate(der));
-      remember(this.described, chainKey, facts);
+    const key = sampleHash(ders);
+    let chain = this.chains.get(key);
+    if (chain === undefined || !sameChain(chain.ders, ders)) {
+      chain = { ders: ders.map((der) => Buffer.from(der)), facts: ders.map((der) => describeCertificate(der)), checks: new Map() };
+      if (this.chains.size >= CHAIN_LIMIT) this.chains.delete(this.chains.keys().next().value as number);
+      this.chains.set(key, chain);
     }
-    const checkKey = `${chainKey}|${sni ?? ''}|${Math.floor(at)}`;
-    let check = this.checked.get(checkKey);
+    const checkKey = `${sni ?? ''}|${Math.floor(at)}`;
+    let check = chain.checks.get(checkKey);
     if (check === undefined) {
       check = checkCertificateChain(ders, at, sni, this.store);
-      remember(this.checked, checkKey, check);
+      if (chain.checks.size >= CHECK_LIMIT) chain.checks.delete(chain.checks.keys().next().value as string);
+      chain.checks.set(checkKey, check);
     }
-    return { facts, check };
+    return { facts: chain.facts, check };
   }
 }
 
-function remember<V>(map: Map<string, V>, key: string, value: V): void {
-  if (map.size >= CACHE_LIMIT) map.delete(map.keys().next().value as string);
-  map.set(key, value);
+/** FNV-1a over the chain's length, each certificate's length and the first and last SAMPLED_BYTES of each. */
+function sampleHash(ders: readonly Buffer[]): number {
+  let hash = Math.imul(0x811c9dc5 ^ ders.length, 0x01000193);
+  for (const der of ders) {
+    hash = Math.imul(hash ^ der.length, 0x01000193);
+    const head = Math.min(SAMPLED_BYTES, der.length);
+    for (let i = 0; i < head; i++) hash = Math.imul(hash ^ der[i], 0x01000193);
+    for (let i = Math.max(head, der.length - SAMPLED_BYTES); i < der.length; i++) hash = Math.imul(hash ^ der[i], 0x01000193);
+  }
+  return hash;
+}
+
+function sameChain(known: readonly Buffer[], ders: readonly Buffer[]): boolean {
+  if (known.length !== ders.length) return false;
+  for (let i = 0; i < ders.length; i++) if (!known[i].equals(ders[i])) return false;
+  return true;
 }

@@ -12,6 +12,9 @@ export interface TuiOptions {
   failedOnly?: boolean;
 }
 
+/** Connections a live session keeps in its list: memory stays flat over hours of sniffing. */
+const LIVE_MAX_RECORDS = 20_000;
+
 /** How often records that arrived are merged into the list and the screen redrawn. */
 const COMMIT_INTERVAL_MS = 100;
 
@@ -24,7 +27,7 @@ const LEAVE_ALTERNATE_SCREEN = '\x1b[?1049l';
  * stop. Needs a TTY on stdin and stdout: the caller decides (and prints text otherwise).
  */
 export async function runTui(feed: AnalysisFeed, options: TuiOptions): Promise<void> {
-  const store = new TuiStore({ failedOnly: options.failedOnly });
+  const store = new TuiStore({ failedOnly: options.failedOnly, maxRecords: options.live ? LIVE_MAX_RECORDS : undefined });
   const unsubscribe = feed.subscribe({
     record: (record) => store.add(record),
     progress: (progress) => store.setProgress(progress),

@@ -65,6 +65,11 @@ export interface TuiSnapshot {
 export interface TuiStoreOptions {
   failedOnly?: boolean;
   pageSize?: number;
+  /**
+   * Connections kept for the list (live mode: a sniffing session of hours must not grow without bound). Past it the
+   * oldest ones that did not fail are let go first; the counts still cover every connection.
+   */
+  maxRecords?: number;
 }
 
 /** Notices kept for display; older ones are dropped (they were already shown). */
@@ -78,8 +83,11 @@ export class TuiStore {
   private snapshot: TuiSnapshot;
   private dirty = false;
   private readonly listeners = new Set<() => void>();
+  private readonly maxRecords: number;
+  private forgotten = 0;
 
   constructor(options: TuiStoreOptions = {}) {
+    this.maxRecords = options.maxRecords ?? Infinity;
     this.snapshot = {
       view: {
         screen: 'list',
@@ -158,9 +166,10 @@ export class TuiStore {
       const code = r.diagnosis?.code;
       if (code !== undefined) this.causeCounts.set(code, (this.causeCounts.get(code) ?? 0) + 1);
     }
+    const forgot = this.records.length > this.maxRecords && this.forgetOldest(this.records.length - this.maxRecords);
     const snap = this.snapshot;
     const view = snap.view;
-    const rows = mergeBatch(snap.rows, batch, view.filter, view.sort);
+    const rows = forgot ? orderRecords(this.records, view.filter, view.sort) : mergeBatch(snap.rows, batch, view.filter, view.sort);
     this.snapshot = {
       ...snap,
       rows,
@@ -170,6 +179,20 @@ export class TuiStore {
       causes: [...this.causeCounts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)),
     };
     this.dirty = true;
+  }
+
+  /** Lets go of `excess` records, the oldest that did not fail first; says so once. */
+  private forgetOldest(excess: number): boolean {
+    let dropped = 0;
+    let kept = this.records.filter((r) => (dropped < excess && r.outcome !== 'failed' ? (dropped++, false) : true));
+    if (kept.length > this.maxRecords) kept = kept.slice(kept.length - this.maxRecords);
+    if (this.forgotten === 0) {
+      this.notice(`keeping the newest ${this.maxRecords} connections in the list (failed ones longest); the counts cover all`);
+    }
+    this.forgotten += this.records.length - kept.length;
+    this.records.length = 0;
+    for (const r of kept) this.records.push(r);
+    return true;
   }
 }
 

@@ -137,3 +137,23 @@ describe.skipIf(!HAVE_CAPTURES)('ui store over the project captures', async () =
     expect(mergeBatch(rows, healthy, { ...NO_FILTER, failedOnly: true }, 'time')).toBe(rows);
   });
 });
+
+describe.skipIf(!HAVE_CAPTURES)('ui store in live mode: bounded over hours', async () => {
+  const base = HAVE_CAPTURES ? await allCaptureRecords() : [];
+
+  it('keeps at most maxRecords connections, letting go of healthy ones before failed ones, counting all', () => {
+    const store = new TuiStore({ maxRecords: 500 });
+    const stream = manyRecords(base, 5000);
+    for (let i = 0; i < stream.length; i += 250) {
+      for (const r of stream.slice(i, i + 250)) store.add(r);
+      store.commit();
+    }
+    const snap = store.getSnapshot();
+    expect(snap.rows.length).toBeLessThanOrEqual(500);
+    expect(snap.counts.established + snap.counts.failed + snap.counts.incomplete).toBe(5000);
+    const failedShare = snap.rows.filter((r) => r.outcome === 'failed').length / snap.rows.length;
+    const failedShareIn = stream.filter((r) => r.outcome === 'failed').length / stream.length;
+    expect(failedShare).toBeGreaterThan(failedShareIn);
+    expect(snap.notices.some((n) => n.includes('keeping the newest 500 connections'))).toBe(true);
+  });
+});

@@ -1,5 +1,5 @@
 import type { ConnectionRecord } from '../../src/model/record.js';
-import type { TruthConnection } from './truth.js';
+import type { TruthConnection } from '../helpers/truth.js';
 
 export interface Disagreement {
   capture: string;

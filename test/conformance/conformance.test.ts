@@ -5,7 +5,7 @@ import type { ConnectionRecord } from '../../src/model/record.js';
 import { analyzeFile } from '../../src/pipeline/analyze-file.js';
 import { HAVE_PUBLIC_CAPTURES, PUBLIC_CAPTURES, ROOT, warnIfNoPublicCaptures } from '../helpers/shared.js';
 import { compareCapture, type Disagreement } from './compare.js';
-import type { Truth } from './truth.js';
+import { readTruth } from '../helpers/truth.js';
 
 /**
  * The acceptance test of the backbone: on every public capture, connection by connection, the facts tshark found
@@ -48,7 +48,7 @@ describe.skipIf(!HAVE_PUBLIC_CAPTURES)('conformance with tshark on the public ca
 
   for (const file of files) {
     it(file, async () => {
-      const truth = JSON.parse(readFileSync(join(PUBLIC_CAPTURES, `${file}.truth.json`), 'utf8')) as Truth;
+      const truth = readTruth(file);
       const records: ConnectionRecord[] = [];
       await analyzeFile(join(PUBLIC_CAPTURES, file), {}, (r) => records.push(r));
       const disagreements = compareCapture(file, records, truth.connections);

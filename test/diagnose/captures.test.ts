@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { TruthConnection } from '../helpers/truth.js';
 import type { ConnectionRecord } from '../../src/model/record.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -25,11 +26,6 @@ interface Expectation {
   outcome?: 'established';
 }
 
-interface TruthConnection {
-  client: string;
-  server: string;
-  handshake_complete: boolean;
-}
 
 const pipelineExists = existsSync(pipelineModule);
 if (!pipelineExists) console.warn(`captures.test: skipped, the pipeline (${pipelineModule}) does not exist yet`);

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { TruthConnection } from '../helpers/truth.js';
 import { readCaptureFile } from '../../src/capture/file.js';
 import { decodeFrame, newTcpSegment } from '../../src/decode/frame.js';
 import { recordingTable, type RecordingHandler } from './helpers.js';
@@ -16,16 +17,6 @@ const publicCaptures = path.resolve(here, '../../../shared/captures/public');
 const exists = existsSync(publicCaptures);
 if (!exists) console.warn(`test/tcp: ${publicCaptures} is absent, the real-capture checks are skipped`);
 
-interface TruthConnection {
-  tcp_stream: number;
-  client: string;
-  server: string;
-  first_ts: number;
-  tcp_segments: number;
-  tcp_fin_from: string[];
-  tcp_rst_from: string | null;
-  tcp_gap_segments: number;
-}
 
 /** Where this layer knowingly parts from tshark, and why. */
 const KNOWN: Record<string, string> = {};

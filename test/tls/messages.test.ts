@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { TruthConnection } from '../helpers/truth.js';
 import {
   type ClientHello,
   parseCertificateMessage,
@@ -19,16 +20,6 @@ const corpus = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..
 const haveCorpus = existsSync(corpus);
 if (!haveCorpus) console.warn(`messages.test: ${corpus} is absent, so the tests on real captures are skipped`);
 
-interface TruthConnection {
-  client: string;
-  server: string;
-  sni: string | null;
-  client_versions_offered: string[];
-  server_version: string | null;
-  cipher_suite: string | null;
-  hello_retry_request: boolean;
-  saw_certificate: boolean;
-}
 
 const hex16 = (value: number) => '0x' + value.toString(16).padStart(4, '0');
 const hex24 = (value: number) => '0x' + value.toString(16).padStart(6, '0');

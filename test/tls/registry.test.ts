@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { TruthConnection } from '../helpers/truth.js';
 import {
   ALERT_DESCRIPTION_ENTRIES,
   CONTENT_TYPE_ENTRIES,
@@ -309,14 +310,6 @@ const PUBLIC_CAPTURES = resolve(here, '../../../shared/captures/public');
 const HAVE_CAPTURES = existsSync(PUBLIC_CAPTURES);
 if (!HAVE_CAPTURES) console.warn(`registry test: ${PUBLIC_CAPTURES} not found, skipping the real-capture checks`);
 
-interface TruthConnection {
-  server_version: string | null;
-  cipher_suite: string | null;
-  client_versions_offered: string[] | null;
-  handshake_complete: boolean;
-  sslv2_records: boolean;
-  alerts: { level: number | null; description: number | null }[];
-}
 
 describe.skipIf(!HAVE_CAPTURES)('on the public captures (tshark truth)', () => {
   const connections: TruthConnection[] = HAVE_CAPTURES

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { readTruth, type Truth } from '../helpers/truth.js';
 import type { AlertEvent, TlsDirectionListener, TlsStreamParserOptions } from '../../src/tls/events.js';
 import { identifyUpgrade } from '../../src/tls/starttls.js';
 import { TlsStreamParser } from '../../src/tls/stream.js';
@@ -465,13 +466,10 @@ function plaintextOf(rec: Recorder): Buffer {
   return first === undefined ? Buffer.alloc(0) : Buffer.from(first[1] as string, 'hex');
 }
 
-interface Truth {
-  connections: { tls_records: { client: number; server: number }; alerts: { from: string; level: number | null; description: number | null }[] }[];
-}
 
 describe.skipIf(!haveCorpus)('real captures', () => {
   const capture = (name: string) => path.join(corpus, name);
-  const truth = (name: string): Truth => JSON.parse(readFileSync(`${capture(name)}.truth.json`, 'utf8'));
+  const truth = (name: string): Truth => readTruth(name);
 
   it('zeek tls-1.2-handshake-failure: a ClientHello answered by a fatal handshake_failure alert', () => {
     const [[client, server]] = tcpConversations(capture('zeek__tls-1.2-handshake-failure.pcap'));

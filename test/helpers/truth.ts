@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PUBLIC_CAPTURES } from './shared.js';
+
+/**
+ * A `.truth.json` beside each public capture, made by ../shared/tools/oracle.sh with tshark (its rules are in the
+ * corpus MANIFEST.md). One shape for every suite that compares with it.
+ */
+export interface TruthAlert {
+  from: 'client' | 'server';
+  level: number | null;
+  description: number | null;
+  encrypted: boolean;
+  ts: number;
+}
+
+export interface TruthConnection {
+  tcp_stream: number;
+  client: string;
+  server: string;
+  sni: string | null;
+  client_versions_offered: string[];
+  server_version: string | null;
+  cipher_suite: string | null;
+  alerts: TruthAlert[];
+  hello_retry_request: boolean;
+  saw_client_hello: boolean;
+  saw_server_hello: boolean;
+  saw_certificate: boolean;
+  handshake_complete: boolean;
+  first_ts: number;
+  tcp_segments: number;
+  tcp_fin_from: string[];
+  tcp_rst_from: string | null;
+  tcp_gap_segments: number;
+  tls_records: { client: number; server: number };
+  sslv2_records: boolean;
+  reassembly_sensitive_fields: string[];
+}
+
+export interface Truth {
+  capture: string;
+  connections: TruthConnection[];
+}
+
+/** The truth of a public capture, by its file name. */
+export function readTruth(capture: string): Truth {
+  return JSON.parse(readFileSync(join(PUBLIC_CAPTURES, `${capture}.truth.json`), 'utf8')) as Truth;
+}

@@ -134,10 +134,13 @@ count_connections() { # pcap: distinct client ports that sent a SYN
   tcpdump -nn -r "$1" 'tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn' 2>/dev/null | awk '{print $3}' | sort -u | wc -l
 }
 
-write_expect() { # file code connections stack scenario evidence...
+write_expect() { # file code connections stack scenario evidence... (an "outcome=established" item sets the outcome)
   "$NODE" -e '
-    const [file, code, connections, stack, scenario, ...evidence] = process.argv.slice(1);
+    const [file, code, connections, stack, scenario, ...items] = process.argv.slice(1);
+    const evidence = items.filter((e) => !e.startsWith("outcome="));
+    const outcome = items.find((e) => e.startsWith("outcome="))?.slice("outcome=".length);
     const expect = { code: code === "null" ? null : code, connections: Number(connections), stack, scenario, evidence };
+    if (outcome) expect.outcome = outcome;
     require("fs").writeFileSync(file, JSON.stringify(expect, null, 2) + "\n");
   ' "$@"
 }
@@ -181,7 +184,12 @@ source "$here/captures/scenarios.sh"
 
 echo "make-captures: PKI in $pki"
 bash "$here/captures/make-pki.sh" "$pki" >/dev/null
-cp "$pki/root.pem" "$out/tlsdiag-test-root.pem"
+if [[ -z $filter ]]; then
+  cp "$pki/root.pem" "$out/tlsdiag-test-root.pem"
+else
+  # the PKI is made afresh each run: remade captures chain to a new root, the others to the committed one
+  echo "make-captures: a filtered run uses a fresh PKI; captures/tlsdiag-test-root.pem is left as it is (remake all captures for one consistent set)" >&2
+fi
 topology_up
 echo "make-captures: recording into $out"
 run_all_scenarios

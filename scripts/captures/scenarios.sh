@@ -69,6 +69,12 @@ scenario_client_certificate_required() {
   ossl_server good inter -tls1_2 -Verify 1 -CAfile "$pki/root.pem"
   ossl_client www.tlsdiag.test -tls1_2
 }
+scenario_client_certificate_required__tls13() {
+  # TLS 1.3: the CertificateRequest, the client's empty Certificate and the server's certificate_required alert are
+  # all encrypted; only the record sizes and who closes show what happened
+  ossl_server good inter -tls1_3 -Verify 1 -CAfile "$pki/root.pem"
+  ossl_client www.tlsdiag.test -tls1_3
+}
 
 # ── SNI, fallback ────────────────────────────────────────────────────────────────────────────────────────────
 scenario_sni_unrecognized() {
@@ -167,8 +173,8 @@ run_all_scenarios() {
     'TLS 1.2: the server presents expired.tlsdiag.test, which expired 40 days before the capture; the client aborts.' \
     expired.tlsdiag.test "$(cert_date expired enddate)"
   capture certificate-expired--node-client certificate-expired 1 "$NODE_TLS client -> $OSSL_SERVER" \
-    'Same as certificate-expired, but Node finishes the TLS 1.2 handshake and only then drops the connection, without an alert.' \
-    expired.tlsdiag.test "$(cert_date expired enddate)"
+    'Same as certificate-expired, but Node finishes the TLS 1.2 handshake and only then drops the connection, without an alert. On the wire the handshake completes, so tlsdiag reports it established with a warning that names the certificate problem and the client closing right after the handshake.' \
+    expired.tlsdiag.test "$(cert_date expired enddate)" outcome=established
   capture certificate-not-yet-valid certificate-not-yet-valid 1 "$OSSL_CLIENT -> $OSSL_SERVER" \
     'TLS 1.2: the server presents notyet.tlsdiag.test, valid only from 30 days after the capture.' \
     notyet.tlsdiag.test "$(cert_date notyet startdate)"
@@ -176,8 +182,8 @@ run_all_scenarios() {
     'TLS 1.2: the client asks for www.tlsdiag.test, the server presents a certificate for other.tlsdiag.test only.' \
     www.tlsdiag.test other.tlsdiag.test
   capture certificate-hostname-mismatch--node-client certificate-hostname-mismatch 1 "$NODE_TLS client -> $OSSL_SERVER" \
-    'Same as certificate-hostname-mismatch, with Node finishing the handshake before it drops the connection.' \
-    www.tlsdiag.test other.tlsdiag.test
+    'Same as certificate-hostname-mismatch, with Node finishing the handshake before it drops the connection. On the wire the handshake completes, so tlsdiag reports it established with a warning that names the certificate problem.' \
+    www.tlsdiag.test other.tlsdiag.test outcome=established
   capture certificate-untrusted certificate-untrusted 1 "$OSSL_CLIENT -> $OSSL_SERVER" \
     'TLS 1.2: the server presents a self-signed certificate for selfsigned.tlsdiag.test.' \
     selfsigned.tlsdiag.test
@@ -187,6 +193,9 @@ run_all_scenarios() {
   capture client-certificate-required client-certificate-required 1 "$OSSL_CLIENT -> $OSSL_SERVER" \
     'TLS 1.2: the server requires a client certificate (CertificateRequest), the client sends an empty Certificate.' \
     handshake_failure
+  capture client-certificate-required--tls13 client-certificate-required 1 "$OSSL_CLIENT -> $OSSL_SERVER" \
+    'TLS 1.3: the server requires a client certificate, the client has none; the server answers the client flight with one alert-sized encrypted record (certificate_required) and closes.' \
+    'TLS 1.3' '19-byte' 'empty Certificate'
   capture sni-unrecognized sni-unrecognized 1 "$OSSL_CLIENT -> $OSSL_SERVER" \
     'TLS 1.2: the client asks for unknown.tlsdiag.test, a name the server does not host; it answers with a fatal unrecognized_name.' \
     unrecognized_name unknown.tlsdiag.test

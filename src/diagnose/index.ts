@@ -6,6 +6,7 @@ import type { ConnectionRecord, Diagnosis, Outcome } from '../model/record.js';
 import { buildContext } from './context.js';
 import { DEFAULT_DIAGNOSE_OPTIONS, DEFAULT_HANDSHAKE_TIMEOUT, type DiagnoseOptions } from './options.js';
 import { RULES } from './rules/index.js';
+import { clientFlightRejectedDiagnosis, tls13ClientFlightRejected } from './tls13-client-flight-rejected.js';
 import { establishedWarnings } from './warnings.js';
 
 export { DEFAULT_DIAGNOSE_OPTIONS, DEFAULT_HANDSHAKE_TIMEOUT, type DiagnoseOptions };
@@ -24,7 +25,12 @@ export interface DiagnoseResult {
  */
 export function diagnose(record: ConnectionRecord, options: DiagnoseOptions = DEFAULT_DIAGNOSE_OPTIONS): DiagnoseResult {
   // most connections are healthy: they need the warnings only, not the facts the failure rules share
-  if (record.tls.established) return { outcome: 'established', diagnosis: null, warnings: establishedWarnings(record) };
+  if (record.tls.established) {
+    // complete by TLS-level rules, but a TLS 1.3 server may still refuse the client's (hidden) certificate
+    const rejection = tls13ClientFlightRejected(record);
+    if (rejection === null) return { outcome: 'established', diagnosis: null, warnings: establishedWarnings(record) };
+    return { outcome: 'failed', diagnosis: clientFlightRejectedDiagnosis(rejection), warnings: [] };
+  }
   const facts = buildContext(record, options);
   if (facts.outcome === 'incomplete') return { outcome: 'incomplete', diagnosis: null, warnings: [] };
   for (const [, rule] of RULES) {

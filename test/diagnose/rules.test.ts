@@ -280,6 +280,39 @@ describe('cipher-suite-mismatch', () => {
   });
 });
 
+describe('client-certificate-required, TLS 1.3 (inferred from record sizes after a complete handshake)', () => {
+  /** The client's flight (an empty Certificate record is 25 bytes, then Finished), then the server's records and close. */
+  const rejectedFlight = (serverRecords: number[], closer: 'client' | 'server' = 'server', firstClientRecord = 25) =>
+    tls13Record((r) => {
+      r.tls.encryptedRecords = [
+        ...r.tls.encryptedRecords.filter((e) => e.ts <= at(0.041)),
+        encrypted('client', 0.043, 1, 20),
+        encrypted('client', 0.043, firstClientRecord),
+        encrypted('client', 0.043, 69),
+        ...serverRecords.map((length) => encrypted('server', 0.0435, length)),
+      ];
+      r.tls.recordCounts = { client: { change_cipher_spec: 1, application_data: 2 }, server: { handshake: 1, change_cipher_spec: 1, application_data: 4 + serverRecords.length } };
+      r.tcp.fin = [{ from: closer, ts: at(0.0436), ttl: 64 }];
+      r.tcp.rst = null;
+    });
+  it('fires when the server answers the client flight with one alert-sized record and closes', () => {
+    const result = judge(rejectedFlight([19]));
+    expect(result.outcome).toBe('failed');
+    expect(result.diagnosis?.code).toBe('client-certificate-required');
+    expect(result.diagnosis?.evidence.join('\n')).toContain('empty Certificate');
+    expect(result.diagnosis?.evidence.join('\n')).toContain('19-byte record');
+  });
+  it('names a refused certificate when the client did send one', () => {
+    expect(judge(rejectedFlight([19], 'server', 1200)).diagnosis?.title).toContain('rejected the client');
+  });
+  it('does not fire when the server sent a session ticket or data after the flight', () => {
+    expect(judge(rejectedFlight([250, 19])).outcome).toBe('established');
+  });
+  it('does not fire when the client closed first', () => {
+    expect(judge(rejectedFlight([19], 'client')).outcome).toBe('established');
+  });
+});
+
 describe('client-certificate-required', () => {
   const emptyClientCertificate = (mutate?: (r: ConnectionRecord) => void) =>
     tls12Record((r) => {

@@ -4,6 +4,7 @@
  * worker thread and, where no worker can be started, in the main thread.
  */
 import { createReadStream } from 'node:fs';
+import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
 import { open, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { summarizeNdjsonLine, summarizeRecord } from '../report/summary.js';
@@ -29,25 +30,38 @@ const MAX_LINE_NOTES = 10;
 
 /**
  * NDJSON is told from a capture by its first byte that is not whitespace: '{' begins a JSON record, and no capture
- * format (pcap, pcapng, gzip magic numbers) begins with it or with whitespace.
+ * format (pcap, pcapng, gzip magic numbers) begins with it or with whitespace. A gzip file is judged by what its first
+ * bytes decompress to: sensors compress their record files as often as their captures.
  */
-async function looksLikeNdjson(path: string): Promise<boolean> {
+async function ndjsonKind(path: string): Promise<'plain' | 'gzip' | null> {
   const handle = await open(path, 'r').catch(() => null);
-  if (handle === null) return false; // the capture reader says why it cannot be opened
+  if (handle === null) return null; // the capture reader says why it cannot be opened
   try {
-    const head = Buffer.alloc(256);
+    const head = Buffer.alloc(4096);
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    for (let i = 0; i < bytesRead; i++) {
-      const byte = head[i];
-      if (byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d) continue;
-      return byte === 0x7b;
+    if (bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+      let inflated: Buffer;
+      try {
+        inflated = gunzipSync(head.subarray(0, bytesRead), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+      } catch {
+        return null;
+      }
+      return startsWithBrace(inflated) ? 'gzip' : null;
     }
-    return false;
+    return startsWithBrace(head.subarray(0, bytesRead)) ? 'plain' : null;
   } catch {
-    return false;
+    return null;
   } finally {
     await handle.close().catch(() => undefined);
   }
+}
+
+function startsWithBrace(bytes: Buffer): boolean {
+  for (const byte of bytes) {
+    if (byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d) continue;
+    return byte === 0x7b;
+  }
+  return false;
 }
 
 /**
@@ -56,7 +70,8 @@ async function looksLikeNdjson(path: string): Promise<boolean> {
  * what was read and notes.
  */
 export async function readInput(path: string, options: InputReadOptions, onSummary: (summary: RecordSummary) => void): Promise<InputReadResult> {
-  if (await looksLikeNdjson(path)) return readNdjson(path, options, onSummary);
+  const ndjson = await ndjsonKind(path);
+  if (ndjson !== null) return readNdjson(path, ndjson === 'gzip', options, onSummary);
   let connections = 0;
   try {
     const summary = await analyzeFile(
@@ -75,10 +90,17 @@ export async function readInput(path: string, options: InputReadOptions, onSumma
   }
 }
 
-async function readNdjson(path: string, options: InputReadOptions, onSummary: (summary: RecordSummary) => void): Promise<InputReadResult> {
+async function readNdjson(
+  path: string,
+  gzip: boolean,
+  options: InputReadOptions,
+  onSummary: (summary: RecordSummary) => void,
+): Promise<InputReadResult> {
   const totalBytes = (await stat(path)).size;
   const stream = createReadStream(path);
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  const text = gzip ? stream.pipe(createGunzip()) : stream;
+  if (gzip) stream.on('error', (error) => text.destroy(error));
+  const lines = createInterface({ input: text, crlfDelay: Infinity });
   const notes: string[] = [];
   let lineNumber = 0;
   let connections = 0;

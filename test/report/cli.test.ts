@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/types.js';
@@ -69,6 +70,18 @@ describe.skipIf(!BUILT || list.length === 0)('tlsdiag report (built CLI, worker 
     expect(b.inputs.map((i) => i.kind)).toEqual(['ndjson', 'ndjson', 'ndjson']);
     expect(withoutInputs(b)).toEqual(withoutInputs(a));
     expect(b.totals.connections).toBe(a.totals.connections);
+
+    // sensors compress what they ship: gzipped NDJSON gives the same report
+    const gzipped = ndjsonFiles.map((file) => {
+      const target = `${file}.gz`;
+      writeFileSync(target, gzipSync(readFileSync(file)));
+      return target;
+    });
+    const fromGzip = path.join(work, 'from-gzip.json');
+    expect(tlsdiag(['report', ...gzipped, '-o', fromGzip]).code).toBe(0);
+    const c = readReport(fromGzip);
+    expect(c.inputs.map((i) => i.kind)).toEqual(['ndjson', 'ndjson', 'ndjson']);
+    expect(withoutInputs(c)).toEqual(withoutInputs(a));
   });
 
   it('notes NDJSON lines that are not records and skips a corrupted capture among good ones', () => {

@@ -101,6 +101,72 @@ async function pumpPlain(
 /** Bytes read between two yields to the event loop (a few milliseconds of analysis). */
 const YIELD_BYTES = 4 * 1024 * 1024;
 
+/**
+ * Reads a capture from a stream — a pipe, such as `tcpdump -w - | tlsdiag analyze -` — instead of a file: the same
+ * formats and gzip, sniffed from the first bytes; each chunk is copied once into the feed's buffer (a pipe's chunks
+ * are its own). `name` stands for the file in messages.
+ */
+export async function readCaptureStream(
+  name: string,
+  source: NodeJS.ReadableStream,
+  sink: FrameSink,
+  opts: ReadCaptureOptions = {},
+): Promise<CaptureFileSummary> {
+  const chunkSize = Math.max(MIN_CHUNK_SIZE, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK_SIZE));
+  const feed = new ChunkFeed(name, sink, chunkSize);
+  const chunks = (source as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
+  let first = await chunks.next();
+  while (!first.done && first.value.length === 0) first = await chunks.next();
+  if (first.done) throw new CaptureError(`${name}: no data, not a capture`, 'not-a-capture');
+  const head = Buffer.from(first.value);
+  const gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  feed.gzipped = gzip;
+  let read = 0;
+  const rest = async function* (): AsyncGenerator<Buffer> {
+    yield head;
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield Buffer.from(next.value);
+  };
+  try {
+    if (gzip) {
+      const gunzip = createGunzip({ chunkSize: Math.min(chunkSize, 256 * 1024) });
+      const compressed = rest();
+      void (async () => {
+        try {
+          for await (const chunk of compressed) {
+            read += chunk.length;
+            if (!gunzip.write(chunk)) await new Promise((resolve) => gunzip.once('drain', resolve));
+          }
+          gunzip.end();
+        } catch (err) {
+          gunzip.destroy(err as Error);
+        }
+      })();
+      try {
+        for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+          feed.append(chunk);
+          opts.onProgress?.(read, 0);
+          if (feed.stopped) break;
+        }
+      } catch (err) {
+        if (err instanceof CaptureError) throw err;
+        feed.gzipDamaged(err, read);
+      }
+    } else {
+      for await (const chunk of rest()) {
+        read += chunk.length;
+        feed.append(chunk);
+        opts.onProgress?.(read, 0);
+        if (feed.stopped) break;
+      }
+    }
+  } catch (err) {
+    if (err instanceof CaptureError) throw err;
+    throw new CaptureError(`${name}: cannot be read (${(err as Error)?.message ?? err})`, 'unreadable');
+  }
+  feed.end();
+  return feed.summary(gzip);
+}
+
 /** Decompresses with a zlib stream; each decompressed chunk is copied once into the feed's buffer. */
 async function pumpGzip(
   handle: FileHandle,
@@ -134,6 +200,8 @@ async function pumpGzip(
  */
 class ChunkFeed {
   buf: Buffer;
+  /** the bytes come out of gzip (a file is sniffed before a feed exists; a stream only here) */
+  gzipped = true;
   filled = 0;
   private base = 0;
   private parser: FileParser | null = null;
@@ -236,7 +304,7 @@ class ChunkFeed {
   private parserFor(head: Buffer): FileParser {
     const parser = createParser(head, this.sink);
     if (parser === null) {
-      throw notACapture(this.path, head, 'gzip-compressed, but ');
+      throw notACapture(this.path, head, this.gzipped ? 'gzip-compressed, but ' : '');
     }
     return parser;
   }

@@ -20,6 +20,11 @@ export async function expandInputs(paths: readonly string[], namePattern: RegExp
   const files: string[] = [];
   const missing: ExpandedInputs['missing'] = [];
   for (const path of paths) {
+    if (path === '-') {
+      // standard input: a capture piped in (tcpdump -w -), read by the pipeline, not looked up on disk
+      files.push(path);
+      continue;
+    }
     try {
       const info = await stat(path);
       if (info.isDirectory()) files.push(...(await walk(path, namePattern)));

@@ -1,7 +1,10 @@
 import { basename } from 'node:path';
-import { readCaptureFile } from '../capture/file.js';
+import { readCaptureFile, readCaptureStream } from '../capture/file.js';
 import type { ConnectionRecord } from '../model/record.js';
 import { Analyzer, type AnalyzeOptions, type AnalyzerStats } from './analyzer.js';
+
+/** The path that means standard input (`tcpdump -w - | tlsdiag analyze -`). */
+export const STDIN_PATH = '-';
 
 export interface FileSummary extends AnalyzerStats {
   capture: string;
@@ -27,9 +30,12 @@ export async function analyzeFile(
   options: AnalyzeFileOptions,
   onRecord: (record: ConnectionRecord) => void,
 ): Promise<FileSummary> {
-  const capture = basename(path);
+  const fromStdin = path === STDIN_PATH;
+  const capture = fromStdin ? 'stdin' : basename(path);
   const analyzer = new Analyzer(capture, options, onRecord);
-  const read = await readCaptureFile(path, analyzer, { onProgress: options.onProgress });
+  const read = fromStdin
+    ? await readCaptureStream(path, process.stdin, analyzer, { onProgress: options.onProgress })
+    : await readCaptureFile(path, analyzer, { onProgress: options.onProgress });
   analyzer.finish();
   return {
     ...analyzer.stats,

@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/shared.js';
@@ -24,6 +25,12 @@ interface CliRun {
 
 function tlsdiag(...args: string[]): CliRun {
   const run = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** The CLI with `input` on its standard input (a capture piped in). */
+function tlsdiagFed(input: Buffer, ...args: string[]): CliRun {
+  const run = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', timeout: 60_000 });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -139,6 +146,20 @@ describe.skipIf(!BUILT)('tlsdiag CLI', () => {
     expect((record.tls as { certificateCheck: { trusted: boolean } }).certificateCheck.trusted).toBe(true);
     const untrusted = ndjsonRecords(tlsdiag('analyze', '--format', 'ndjson', HEALTHY))[0];
     expect((untrusted.tls as { certificateCheck: { trusted: boolean } }).certificateCheck.trusted).toBe(false);
+  });
+
+  it('reads a capture piped to standard input as "-" (tcpdump -w - | tlsdiag analyze -), gzipped or not', () => {
+    const fromFile = ndjsonRecords(tlsdiag('analyze', '--format', 'ndjson', HEALTHY));
+    for (const input of [readFileSync(HEALTHY), gzipSync(readFileSync(HEALTHY))]) {
+      const run = tlsdiagFed(input, 'analyze', '--format', 'ndjson', '-');
+      expect(run.status, run.stderr).toBe(0);
+      const piped = ndjsonRecords(run);
+      expect(piped.map((r) => r.capture)).toEqual(['stdin']);
+      expect(piped.map((r) => (r.tls as { history: string }).history)).toEqual(fromFile.map((r) => (r.tls as { history: string }).history));
+    }
+    const text = tlsdiagFed(Buffer.from('not a capture at all\n'), 'analyze', '-');
+    expect(text.status).toBe(2);
+    expect(stderrLines(text)).toEqual([expect.stringMatching(/^tlsdiag: -: not a capture file/)]);
   });
 
   it('--failed in text leaves established connections out of the listing but in the totals', () => {

@@ -87,7 +87,7 @@ export class FlowTable {
     this.idleTimeout = options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT;
     this.maxFlows = Math.max(1, options.maxFlows ?? DEFAULT_MAX_FLOWS);
     this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
-    this.linger = Math.min(LINGER_SECONDS, this.idleTimeout);
+    this.linger = Math.min(options.lingerSeconds ?? LINGER_SECONDS, this.idleTimeout);
     this.tombstoneTime = Math.min(TOMBSTONE_SECONDS, this.idleTimeout);
   }
 

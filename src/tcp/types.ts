@@ -61,4 +61,9 @@ export interface FlowTableOptions {
   maxFlows?: number;
   /** out-of-order bytes buffered per direction before the earliest hole is declared a gap (default 1 MiB) */
   maxBufferedBytes?: number;
+  /**
+   * seconds a connection closed by FINs from both sides is still heard (its last ACKs, retransmitted FINs) before it
+   * ends 'closed' (default 4); live mode shortens it so a closed connection is reported while the user watches
+   */
+  lingerSeconds?: number;
 }

@@ -31,6 +31,18 @@ describe('flow table: connection life', () => {
     expect(table.size).toBe(0);
   });
 
+  it('lingers as long as lingerSeconds says (live mode reports a closed connection sooner)', () => {
+    const { table, handlers } = recordingTable({ lingerSeconds: 1 });
+    const talk = new Conversation(table);
+    talk.handshake(1);
+    talk.c(0, 'bye', 2, FIN | ACK | PSH);
+    talk.s(0, '', 3, FIN | ACK);
+    table.expire(3.5);
+    expect(handlers[0].ended).toBeNull();
+    table.expire(4.1);
+    expect(handlers[0].ended).toBe('closed');
+  });
+
   it('swallows a FIN retransmitted after the linger instead of opening a phantom connection', () => {
     const { table, handlers } = recordingTable();
     const talk = new Conversation(table);

@@ -17,6 +17,8 @@ import { collect, positiveSeconds, type CommandContext } from '../program.js';
 const TICK_MS = 500;
 /** Records kept to replay to a UI that subscribes late; older ones were shown already. */
 const REPLAY_RECORDS = 1000;
+/** Seconds a connection closed by both FINs waits for stragglers in live mode. */
+const LIVE_LINGER_SECONDS = 1;
 const DROPS_UNKNOWN = 'kernel drops: not reported (the cap binding does not expose pcap_stats)';
 
 /** `tlsdiag live -i <interface>` — sniff an interface and diagnose TLS handshakes as they happen. */
@@ -82,7 +84,13 @@ export async function runLive(options: LiveCommandOptions): Promise<number> {
   const feed = new LiveFeed(options.device);
   const analyzer = new Analyzer(
     options.device,
-    { handshakeTimeout: options.handshakeTimeout, trustStore: createTrustStore(caPems), wallClock: true },
+    {
+      handshakeTimeout: options.handshakeTimeout,
+      trustStore: createTrustStore(caPems),
+      wallClock: true,
+      // a closed connection is reported within a second, not after the 4 s a file analysis lets stragglers land
+      flows: { lingerSeconds: LIVE_LINGER_SECONDS },
+    },
     (record) => feed.record(record),
   );
   const tee = new TeeSink(analyzer);

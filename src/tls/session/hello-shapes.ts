@@ -90,10 +90,20 @@ function sameList(a: readonly number[], b: readonly number[]): boolean {
   }
 }
 
-/** The same extension types in any order: browsers shuffle them per connection, JA4 sorts them. */
+/**
+ * The same extension types in any order, as many times each: browsers shuffle them per connection, JA4 sorts them.
+ * (A hostile hello may repeat a type; counting keeps [1, 1, 2] apart from [1, 2, 2].)
+ */
 function sameSet(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
-  for (const value of a) if (!isGrease(value) && !b.includes(value)) return false;
+  for (const value of a) {
+    if (isGrease(value)) continue;
+    let inA = 0;
+    let inB = 0;
+    for (const x of a) if (x === value) inA++;
+    for (const x of b) if (x === value) inB++;
+    if (inA !== inB) return false;
+  }
   return true;
 }
 

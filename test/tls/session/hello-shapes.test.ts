@@ -39,6 +39,15 @@ describe.skipIf(present.length === 0)('ClientHello shapes shared between connect
     expect(sharedLists.size).toBeLessThan(all.length);
   });
 
+  it('tells apart extension lists that hold the same types a different number of times', () => {
+    const [first] = hellos();
+    const shapes = new HelloShapes();
+    const a = { ...first, extensions: [0, 0, 10, 13] };
+    const b = { ...first, extensions: [0, 10, 10, 13] };
+    expect(clientHelloFacts(a, 1, false, shapes).ja4).toBe(clientHelloFacts(a, 1, false).ja4);
+    expect(clientHelloFacts(b, 1, false, shapes).ja4).toBe(clientHelloFacts(b, 1, false).ja4);
+  });
+
   it('tells apart hellos that differ only in one suite, the order of suites, or ALPN', () => {
     const [first] = hellos();
     const shapes = new HelloShapes();

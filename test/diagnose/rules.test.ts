@@ -7,6 +7,7 @@ import {
   at,
   cleanCheck,
   encrypted,
+  intermediateCertificate,
   leafCertificate,
   tls12Record,
   tls13Record,
@@ -454,6 +455,14 @@ describe('certificate-chain-incomplete', () => {
   it('does not fire for a complete chain to an untrusted root', () => {
     const record = clientRejectsTls12(48, (r) => void (r.tls.certificateCheck = cleanCheck({ trusted: false })));
     expect(codeOf(record)).toBe('certificate-untrusted');
+  });
+  it('is certificate-untrusted when the chain sent ends at an intermediate whose root is unknown (a private or inspection CA)', () => {
+    const record = clientRejectsTls12(46, (r) => {
+      r.tls.certificates = [leafCertificate(), intermediateCertificate()];
+      r.tls.certificateCheck = cleanCheck({ chainComplete: false, trusted: false, missingIssuer: 'CN=Example Root CA,O=Example' });
+    });
+    expect(codeOf(record)).toBe('certificate-untrusted');
+    expect(evidenceOf(record)).toContain('ends at an intermediate');
   });
 });
 

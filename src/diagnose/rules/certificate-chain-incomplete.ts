@@ -1,4 +1,4 @@
-import type { Diagnosis } from '../../model/record.js';
+import type { CertificateFacts, Diagnosis } from '../../model/record.js';
 import type { RuleContext } from '../context.js';
 import { checkedAt, clientRejection, leafPhrase, otherProblems } from '../certificate.js';
 import { quoted } from '../describe.js';
@@ -12,6 +12,9 @@ export function certificateChainIncomplete(facts: RuleContext): Diagnosis | null
   const check = tls.certificateCheck;
   const rejection = clientRejection(facts);
   if (!check || !rejection || check.chainComplete) return null;
+  // Servers send their leaf and intermediates; the root is theirs to omit. A chain that stops above a CA certificate
+  // most likely lacks only a root the client does not have — a private or TLS-inspection CA: untrusted, not incomplete.
+  if (stopsAtCaCertificate(tls.certificates, check.missingIssuer)) return null;
   const leaf = tls.certificates[0];
   const sent = tls.certificates.length;
   return {
@@ -29,4 +32,11 @@ export function certificateChainIncomplete(facts: RuleContext): Diagnosis | null
     ],
     fix: 'Configure the server to send the intermediate certificate(s) with its own (the "full chain" file from the CA, e.g. fullchain.pem), so clients can build a path to a root they trust.',
   };
+}
+
+/** The certificate whose issuer is missing is itself a CA (an intermediate): what is missing is most likely a root. */
+function stopsAtCaCertificate(certificates: readonly CertificateFacts[], missingIssuer: string | null): boolean {
+  if (missingIssuer === null) return false;
+  const top = certificates.find((c) => c.issuer === missingIssuer);
+  return top !== undefined && top.ca;
 }

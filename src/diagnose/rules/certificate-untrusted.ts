@@ -26,6 +26,9 @@ export function certificateUntrusted(facts: RuleContext): Diagnosis | null {
       check.selfSigned
         ? `${leafPhrase(leaf)} is self-signed`
         : `${leafPhrase(leaf)} chains to ${quoted(check.missingIssuer ?? leaf?.issuer ?? 'an unknown issuer')}, which is in no trust store tlsdiag knows`,
+      ...(tls.certificates.length > 1 && !check.chainComplete
+        ? ['the chain sent ends at an intermediate: what is missing is most likely a root the client does not have (a private or TLS-inspection CA)']
+        : []),
       checkedAt(check),
       rejection,
       'decided by checking the chain against the trust store; the client\'s reaction corroborates',

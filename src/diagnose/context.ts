@@ -67,6 +67,11 @@ export interface RuleContext {
   connectRefused: boolean;
   /** the capture shows neither hello: it began after the handshake */
   midStream: boolean;
+  /**
+   * both hellos came, then the handshake made no progress — no alert, FIN or RST either — for longer than the
+   * handshake timeout: seconds since its last step, else null
+   */
+  stallWait: number | null;
   /** the server's hello was never captured but the connection carried encrypted data: the handshake is out of sight */
   handshakeHidden: boolean;
   /** the server failed the handshake (alert, close, reset) in answer to the ClientHello, before any ServerHello */
@@ -123,6 +128,13 @@ export function buildContext(record: ConnectionRecord, options: DiagnoseOptions)
   const serverEncryptedData = tls.encryptedRecords.some((r) => r.from === 'server' && r.contentType === 23);
   const handshakeHidden = serverHello === null && (tcp.gapBytes.server > 0 || serverEncryptedData);
 
+  // Measured on the connection's own packets (retransmissions, keep-alives, ACKs that kept coming without progress),
+  // not to the end of the capture: a capture's clock can jump, and a capture that ends shows no stall by itself.
+  const stallWait =
+    clientHello !== null && serverHello !== null && !tls.established && failureAct === null && firstEnd === null && lastStep !== null
+      ? record.lastTs - lastStep.ts
+      : null;
+
   const serverFailedClientHello =
     failureAct !== null &&
     failureAct.from === 'server' &&
@@ -164,6 +176,7 @@ export function buildContext(record: ConnectionRecord, options: DiagnoseOptions)
     connectTimedOut,
     connectRefused,
     midStream,
+    stallWait: stallWait !== null && stallWait > options.handshakeTimeout ? stallWait : null,
     handshakeHidden,
     serverFailedClientHello,
     clientRejectedServerFlight,

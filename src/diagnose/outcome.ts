@@ -16,7 +16,7 @@ export function decideOutcome(facts: Omit<RuleContext, 'outcome'>): Outcome {
     return 'incomplete';
   }
   if (facts.handshakeHidden && !isPlaintextFatalAlert(facts)) return 'incomplete';
-  if (facts.failureAct !== null || facts.helloTimedOut) return 'failed';
+  if (facts.failureAct !== null || facts.helloTimedOut || facts.stallWait !== null) return 'failed';
   return 'incomplete';
 }
 

@@ -67,7 +67,7 @@ describe('healthy traffic', () => {
   it('every rule is listed once, in the data table', () => {
     const codes = RULES.map(([code]) => code);
     expect(new Set(codes).size).toBe(codes.length);
-    expect(codes).toHaveLength(22);
+    expect(codes).toHaveLength(23);
   });
 });
 
@@ -597,6 +597,35 @@ describe('server-timeout', () => {
     oneSided.tcp.synTs = null;
     oneSided.tcp.synAckTs = null;
     expect(judge(oneSided)).toMatchObject({ outcome: 'incomplete', diagnosis: null });
+  });
+});
+
+describe('handshake-stalled', () => {
+  /** ClientHello and the server's flight, then nothing of the handshake until `observedOffset`. */
+  /** ClientHello and the server's flight, then only packets without progress (retransmissions) until `lastOffset`. */
+  const stalled = (lastOffset: number, end = 'capture-end', serverGap = 0) =>
+    tls12Record((r) => {
+      unestablished(r);
+      r.end = end;
+      r.lastTs = at(lastOffset);
+      r.observedUntil = at(lastOffset + 1);
+      r.tcp.gapBytes = { client: 0, server: serverGap };
+    });
+  it('fires when the handshake made no progress after the server flight for longer than the timeout', () => {
+    const record = stalled(30);
+    expect(codeOf(record)).toBe('handshake-stalled');
+    expect(evidenceOf(record)).toContain('the client was to answer next');
+  });
+  it('points at the path when part of the flight never arrived', () => {
+    const record = stalled(30, 'idle', 2896);
+    expect(judge(record).diagnosis?.fix).toContain('MTU');
+    expect(evidenceOf(record)).toContain('2896 bytes');
+  });
+  it('is incomplete when the connection\'s packets stop sooner than the timeout, however long the capture ran on', () => {
+    expect(judge(stalled(5)).outcome).toBe('incomplete');
+    const quiet = stalled(0.05);
+    quiet.observedUntil = at(10_000);
+    expect(judge(quiet).outcome).toBe('incomplete');
   });
 });
 

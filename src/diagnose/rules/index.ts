@@ -12,6 +12,7 @@ import { certificateUntrusted } from './certificate-untrusted.js';
 import { cipherSuiteMismatch } from './cipher-suite-mismatch.js';
 import { clientCertificateRequired } from './client-certificate-required.js';
 import { clientRejectedCertificate } from './client-rejected-certificate.js';
+import { handshakeStalled } from './handshake-stalled.js';
 import { inappropriateFallback } from './inappropriate-fallback.js';
 import { keyExchangeMismatch } from './key-exchange-mismatch.js';
 import { notTls } from './not-tls.js';
@@ -45,6 +46,7 @@ export const RULES: readonly (readonly [code: string, rule: Rule])[] = [
   ['certificate-untrusted', certificateUntrusted],
   ['client-rejected-certificate', clientRejectedCertificate],
   ['server-timeout', serverTimeout],
+  ['handshake-stalled', handshakeStalled],
   ['reset-by-middlebox', resetByMiddlebox],
   ['reset-by-server', resetByServer],
   ['reset-by-client', resetByClient],

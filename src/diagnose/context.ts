@@ -19,8 +19,11 @@ import { decideOutcome } from './outcome.js';
 import { analyzeReset, type ResetAnalysis } from './reset.js';
 import { CHANGE_CIPHER_SPEC, handshakeSteps, type HandshakeStep } from './steps.js';
 
-/** One rule: the facts of a connection in, a diagnosis out when the rule's cause fits, else null. */
-export type Rule = (facts: RuleContext) => Diagnosis | null;
+/** What a rule finds: a cause with its evidence and fix; how strong it is and what else fits is decided after. */
+export type Finding = Omit<Diagnosis, 'basis' | 'confidence' | 'alternatives'>;
+
+/** One rule: the facts of a connection in, a finding out when the rule's cause fits, else null. */
+export type Rule = (facts: RuleContext) => Finding | null;
 
 /** The first thing that ended the handshake: an alert, a reset, a FIN, or bytes that are not TLS. */
 export interface FailureAct {

@@ -3,7 +3,7 @@
  * the cause with its evidence and fix (see docs/causes.md for every code).
  */
 import type { ConnectionRecord, Diagnosis, Outcome } from '../model/record.js';
-import { buildContext } from './context.js';
+import { buildContext, type Finding } from './context.js';
 import { DEFAULT_DIAGNOSE_OPTIONS, DEFAULT_HANDSHAKE_TIMEOUT, type DiagnoseOptions } from './options.js';
 import { RULES } from './rules/index.js';
 import { clientFlightRejectedDiagnosis, tls13ClientFlightRejected } from './tls13-client-flight-rejected.js';
@@ -29,13 +29,18 @@ export function diagnose(record: ConnectionRecord, options: DiagnoseOptions = DE
     // complete by TLS-level rules, but a TLS 1.3 server may still refuse the client's (hidden) certificate
     const rejection = tls13ClientFlightRejected(record);
     if (rejection === null) return { outcome: 'established', diagnosis: null, warnings: establishedWarnings(record) };
-    return { outcome: 'failed', diagnosis: clientFlightRejectedDiagnosis(rejection), warnings: [] };
+    return { outcome: 'failed', diagnosis: asDiagnosis(clientFlightRejectedDiagnosis(rejection)), warnings: [] };
   }
   const facts = buildContext(record, options);
   if (facts.outcome === 'incomplete') return { outcome: 'incomplete', diagnosis: null, warnings: [] };
   for (const [, rule] of RULES) {
-    const diagnosis = rule(facts);
-    if (diagnosis !== null) return { outcome: 'failed', diagnosis, warnings: [] };
+    const finding = rule(facts);
+    if (finding !== null) return { outcome: 'failed', diagnosis: asDiagnosis(finding), warnings: [] };
   }
   return { outcome: 'failed', diagnosis: null, warnings: ['the handshake failed but no rule recognised how'] };
+}
+
+/** Interim: every finding at medium confidence until the evidence-weighted reasoning lands. */
+function asDiagnosis(finding: Finding): Diagnosis {
+  return { ...finding, basis: 'inferred', confidence: 'medium', alternatives: [] };
 }

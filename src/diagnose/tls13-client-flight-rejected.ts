@@ -5,7 +5,8 @@
  * 2 bytes + the inner content type + the AEAD tag, 19 bytes with AES-GCM or ChaCha20-Poly1305 (11 with AES-CCM-8) —
  * and closes. By TLS-level rules (and tshark's) that handshake completed; for the client it failed.
  */
-import type { ConnectionRecord, Diagnosis, RecordFacts } from '../model/record.js';
+import type { ConnectionRecord, RecordFacts } from '../model/record.js';
+import type { Finding } from './context.js';
 import { isTls13Version } from './context.js';
 
 const APPLICATION_DATA = 23;
@@ -51,7 +52,7 @@ export function tls13ClientFlightRejected(record: ConnectionRecord): ClientFligh
 }
 
 /** The diagnosis of that pattern: most often the server wanted a client certificate and got none, or refused it. */
-export function clientFlightRejectedDiagnosis(rejection: ClientFlightRejection): Diagnosis {
+export function clientFlightRejectedDiagnosis(rejection: ClientFlightRejection): Finding {
   const [first] = rejection.clientFlight;
   const emptyCertificate = rejection.clientFlight.length >= 2 && first.length === EMPTY_CERTIFICATE_RECORD;
   const sizes = rejection.clientFlight.map((r) => `${r.length}`).join(', ');

@@ -185,11 +185,34 @@ export interface TimelineEvent {
   detail?: string;
 }
 
+/**
+ * How strong the basis of a candidate cause is, strongest first:
+ * - stated: a peer named it (an alert whose description is the cause);
+ * - verified: tlsdiag checked it on facts in the capture (dates at capture time, names against the SNI, versions,
+ *   suites and groups offered against chosen);
+ * - inferred: read from record sizes, timing or TTLs, which stand in for what the packets do not say;
+ * - assumed: rests on something the capture cannot show (the trust store the client has).
+ */
+export type EvidenceBasis = 'stated' | 'verified' | 'inferred' | 'assumed';
+
+/** How sure the diagnosis is: high only when a stated or verified cause agrees with what the peers did and when. */
+export type Confidence = 'high' | 'medium' | 'low';
+
+/** Another cause that fits the packets, less well than the primary one, and why it was not chosen. */
+export interface AlternativeCause {
+  code: string;
+  why: string;
+}
+
 export interface Diagnosis {
   code: string;
   title: string;
   evidence: string[];
   fix: string;
+  basis: EvidenceBasis;
+  confidence: Confidence;
+  /** other causes that fit, strongest first; [] when the packets admit one cause only */
+  alternatives: AlternativeCause[];
 }
 
 export type Outcome = 'established' | 'failed' | 'incomplete';

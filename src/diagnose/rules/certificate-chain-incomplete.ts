@@ -1,5 +1,5 @@
-import type { CertificateFacts, Diagnosis } from '../../model/record.js';
-import type { RuleContext } from '../context.js';
+import type { CertificateFacts } from '../../model/record.js';
+import type { Finding, RuleContext } from '../context.js';
 import { checkedAt, clientRejection, leafPhrase, otherProblems } from '../certificate.js';
 import { quoted } from '../describe.js';
 
@@ -7,7 +7,7 @@ import { quoted } from '../describe.js';
  * The server sent a chain that stops short (RFC 5246 §7.4.2 / RFC 8446 §4.4.2: the sender provides the chain up to,
  * optionally, the root): a certificate's issuer is neither the next one sent nor a root the store knows.
  */
-export function certificateChainIncomplete(facts: RuleContext): Diagnosis | null {
+export function certificateChainIncomplete(facts: RuleContext): Finding | null {
   const { tls } = facts.record;
   const check = tls.certificateCheck;
   const rejection = clientRejection(facts);

@@ -1,5 +1,4 @@
-import type { Diagnosis } from '../../model/record.js';
-import type { RuleContext } from '../context.js';
+import type { Finding, RuleContext } from '../context.js';
 import { checkedAt, clientRejection, leafPhrase, otherProblems, TLS13_HIDDEN } from '../certificate.js';
 import { humanDuration, isoDate, quoted } from '../describe.js';
 import { alertSentence } from '../evidence.js';
@@ -12,7 +11,7 @@ const CERTIFICATE_EXPIRED = 45;
  * a certificate_expired alert decides alone only when the chain could not be seen (TLS 1.3) — or when the server
  * sends it, about the client's own certificate.
  */
-export function certificateExpired(facts: RuleContext): Diagnosis | null {
+export function certificateExpired(facts: RuleContext): Finding | null {
   const { tls } = facts.record;
   const check = tls.certificateCheck;
   const leaf = tls.certificates[0];

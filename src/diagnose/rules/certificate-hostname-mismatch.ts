@@ -1,5 +1,4 @@
-import type { Diagnosis } from '../../model/record.js';
-import type { RuleContext } from '../context.js';
+import type { Finding, RuleContext } from '../context.js';
 import { checkedAt, clientRejection, leafPhrase, otherProblems, sanPhrase } from '../certificate.js';
 import { quoted } from '../describe.js';
 
@@ -7,7 +6,7 @@ import { quoted } from '../describe.js';
  * The name the client asked for (SNI, RFC 6066 §3) is not covered by the certificate's subjectAltName, or its CN
  * where there is no SAN (RFC 6125 §6.4).
  */
-export function certificateHostnameMismatch(facts: RuleContext): Diagnosis | null {
+export function certificateHostnameMismatch(facts: RuleContext): Finding | null {
   const { tls } = facts.record;
   const check = tls.certificateCheck;
   const rejection = clientRejection(facts);

@@ -1,5 +1,4 @@
-import type { Diagnosis } from '../../model/record.js';
-import type { RuleContext } from '../context.js';
+import type { Finding, RuleContext } from '../context.js';
 import { checkedAt, clientRejection, leafPhrase, otherProblems } from '../certificate.js';
 import { humanDuration, isoDate } from '../describe.js';
 
@@ -7,7 +6,7 @@ import { humanDuration, isoDate } from '../describe.js';
  * A certificate whose notBefore (RFC 5280 §4.1.2.5) lies after the capture time: issued for the future, or — far
  * more often — a clock that is wrong on the client, the server or the issuing machine.
  */
-export function certificateNotYetValid(facts: RuleContext): Diagnosis | null {
+export function certificateNotYetValid(facts: RuleContext): Finding | null {
   const { tls } = facts.record;
   const check = tls.certificateCheck;
   const rejection = clientRejection(facts);

@@ -1,5 +1,4 @@
-import type { Diagnosis } from '../../model/record.js';
-import type { RuleContext } from '../context.js';
+import type { Finding, RuleContext } from '../context.js';
 import { checkedAt, clientCertificateAlert, clientRejection, leafPhrase, otherProblems, TLS13_HIDDEN } from '../certificate.js';
 import { quoted } from '../describe.js';
 
@@ -11,7 +10,7 @@ const UNKNOWN_CA = 48;
  * Decided by the record's check against the trust store, or — when the chain was encrypted (TLS 1.3) or the check
  * found nothing — by the client's certificate alert.
  */
-export function certificateUntrusted(facts: RuleContext): Diagnosis | null {
+export function certificateUntrusted(facts: RuleContext): Finding | null {
   const { tls } = facts.record;
   const check = tls.certificateCheck;
   const rejection = clientRejection(facts);

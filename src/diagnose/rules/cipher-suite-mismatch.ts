@@ -1,5 +1,4 @@
-import type { Diagnosis } from '../../model/record.js';
-import type { RuleContext } from '../context.js';
+import type { Finding, RuleContext } from '../context.js';
 import { actSentence, offeredSuitesSentence, realSuites } from '../evidence.js';
 import { isModernSuite } from '../suites.js';
 
@@ -10,7 +9,7 @@ const REFUSALS: ReadonlySet<number> = new Set([40, 71]);
  * No cipher suite both sides accept (RFC 5246 §7.4.1.3, RFC 8446 §4.1.3): the server refuses the ClientHello with
  * handshake_failure or insufficient_security before any ServerHello.
  */
-export function cipherSuiteMismatch(facts: RuleContext): Diagnosis | null {
+export function cipherSuiteMismatch(facts: RuleContext): Finding | null {
   const hello = facts.clientHello;
   const act = facts.failureAct;
   if (!hello || !act || !facts.serverFailedClientHello) return null;

@@ -1,5 +1,4 @@
-import type { Diagnosis } from '../../model/record.js';
-import type { RuleContext } from '../context.js';
+import type { Finding, RuleContext } from '../context.js';
 import { actSentence, alertSentence } from '../evidence.js';
 
 /** certificate_required (116, RFC 8446 §6.2). */
@@ -9,7 +8,7 @@ const CERTIFICATE_REQUIRED = 116;
  * The server asked for a client certificate (CertificateRequest, RFC 5246 §7.4.4 / RFC 8446 §4.3.2) and failed the
  * handshake when the client sent none (an empty Certificate, §7.4.6) or sent one it would not accept.
  */
-export function clientCertificateRequired(facts: RuleContext): Diagnosis | null {
+export function clientCertificateRequired(facts: RuleContext): Finding | null {
   const { tls } = facts.record;
   const required = tls.alerts.find((a) => a.from === 'server' && a.description === CERTIFICATE_REQUIRED);
   const act = facts.failureAct;

@@ -1,5 +1,4 @@
-import type { Diagnosis } from '../../model/record.js';
-import type { RuleContext } from '../context.js';
+import type { Finding, RuleContext } from '../context.js';
 import { when } from '../evidence.js';
 
 /**
@@ -22,12 +21,12 @@ const FIX =
  * certificate. (A client whose alert goes out in plaintext, before its keys switch, names its reason: the
  * certificate rules take those.)
  */
-export function clientRejectedCertificate(facts: RuleContext): Diagnosis | null {
+export function clientRejectedCertificate(facts: RuleContext): Finding | null {
   if (!facts.tls13) return null;
   return byRecordSizes(facts);
 }
 
-function byRecordSizes(facts: RuleContext): Diagnosis | null {
+function byRecordSizes(facts: RuleContext): Finding | null {
   if (!facts.firstEnd) return null;
   const { client, server } = facts.postHelloRecords;
   if (client.length === 0) return bySilentClose(facts);
@@ -55,7 +54,7 @@ function byRecordSizes(facts: RuleContext): Diagnosis | null {
  * orderly close (FIN). Some stacks (Node.js) reject a certificate that way. A RST instead is left to reset-by-client:
  * clients abort for many reasons.
  */
-function bySilentClose(facts: RuleContext): Diagnosis | null {
+function bySilentClose(facts: RuleContext): Finding | null {
   const end = facts.firstEnd;
   const serverHello = facts.serverHello;
   const flight = facts.postHelloRecords.server.filter((r) => end !== null && r.ts <= end.ts);

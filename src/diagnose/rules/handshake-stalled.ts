@@ -1,5 +1,4 @@
-import type { Diagnosis } from '../../model/record.js';
-import type { RuleContext } from '../context.js';
+import type { Finding, RuleContext } from '../context.js';
 import { seconds } from '../describe.js';
 import { when } from '../evidence.js';
 
@@ -8,7 +7,7 @@ import { when } from '../evidence.js';
  * longer than the handshake timeout while the connection's own packets kept coming (retransmissions, ACKs). Who was to speak next says where to look; bytes of that side's flight that never
  * arrived point at the path (a path-MTU black hole drops exactly the full-size segments of a certificate flight).
  */
-export function handshakeStalled(facts: RuleContext): Diagnosis | null {
+export function handshakeStalled(facts: RuleContext): Finding | null {
   if (facts.stallWait === null || facts.lastStep === null) return null;
   const last = facts.lastStep;
   const waiting = last.from === 'server' ? 'client' : 'server';

@@ -1,11 +1,10 @@
-import type { Diagnosis } from '../../model/record.js';
-import type { RuleContext } from '../context.js';
+import type { Finding, RuleContext } from '../context.js';
 import { alertSentence, offeredVersionsSentence } from '../evidence.js';
 
 /** inappropriate_fallback (86, RFC 7507 §3): the client retried with a lower version and said so with TLS_FALLBACK_SCSV. */
 const INAPPROPRIATE_FALLBACK = 86;
 
-export function inappropriateFallback(facts: RuleContext): Diagnosis | null {
+export function inappropriateFallback(facts: RuleContext): Finding | null {
   const alert = facts.decisiveAlert;
   if (!alert || alert.description !== INAPPROPRIATE_FALLBACK) return null;
   const hello = facts.clientHello;

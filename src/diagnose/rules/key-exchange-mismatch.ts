@@ -1,5 +1,5 @@
-import type { ClientHelloFacts, Diagnosis } from '../../model/record.js';
-import type { RuleContext } from '../context.js';
+import type { ClientHelloFacts } from '../../model/record.js';
+import type { Finding, RuleContext } from '../context.js';
 import { isTls13Version } from '../context.js';
 import { groupLabel, namedCode, summarizeList } from '../describe.js';
 import { actSentence, offeredVersions, realSuites } from '../evidence.js';
@@ -14,7 +14,7 @@ const NO_COMMON_PARAMETERS: ReadonlySet<number> = new Set([40, 47, 71]);
  * refusing, right after the ClientHello, a client whose suites cannot be the problem — it offers only TLS 1.3, whose
  * suites every server shares (§9.1), or modern suites with groups no common server supports.
  */
-export function keyExchangeMismatch(facts: RuleContext): Diagnosis | null {
+export function keyExchangeMismatch(facts: RuleContext): Finding | null {
   const hello = facts.clientHello;
   const act = facts.failureAct;
   if (!hello || !act) return null;

@@ -1,10 +1,9 @@
-import type { Diagnosis } from '../../model/record.js';
-import type { RuleContext } from '../context.js';
+import type { Finding, RuleContext } from '../context.js';
 import { quoted } from '../describe.js';
 import { when } from '../evidence.js';
 
 /** The server answered the ClientHello with bytes that do not frame as TLS records (RFC 8446 §5.1). */
-export function notTls(facts: RuleContext): Diagnosis | null {
+export function notTls(facts: RuleContext): Finding | null {
   const answer = facts.record.tls.nonTlsResponse;
   if (!answer || answer.from !== 'server' || !facts.clientHello) return null;
   const looksHttp = /^HTTP\/\d/.test(answer.preview);

@@ -1,5 +1,4 @@
-import type { Diagnosis } from '../../model/record.js';
-import type { RuleContext } from '../context.js';
+import type { Finding, RuleContext } from '../context.js';
 import { alertLabel, quoted, summarizeList } from '../describe.js';
 import { alertSentence } from '../evidence.js';
 
@@ -22,7 +21,7 @@ export const ALERT_HINTS: ReadonlyMap<number, string> = new Map([
 ]);
 
 /** Any other alert that ended the handshake: named, with what it usually means. */
-export function otherAlert(facts: RuleContext): Diagnosis | null {
+export function otherAlert(facts: RuleContext): Finding | null {
   const act = facts.failureAct;
   if (!act || act.kind !== 'alert' || !act.alert) return null;
   const alert = act.alert;

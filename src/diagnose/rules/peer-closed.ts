@@ -1,9 +1,8 @@
-import type { Diagnosis } from '../../model/record.js';
-import type { RuleContext } from '../context.js';
+import type { Finding, RuleContext } from '../context.js';
 import { actSentence } from '../evidence.js';
 
 /** One side closed the connection (FIN) during the handshake without a TLS alert. */
-export function peerClosed(facts: RuleContext): Diagnosis | null {
+export function peerClosed(facts: RuleContext): Finding | null {
   const act = facts.failureAct;
   if (!act || act.kind !== 'FIN') return null;
   const afterCertificate = act.from === 'client' && facts.record.tls.certificatesTs !== null && act.ts >= facts.record.tls.certificatesTs;

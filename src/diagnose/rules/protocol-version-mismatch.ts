@@ -1,5 +1,5 @@
-import type { ClientHelloFacts, Diagnosis, ServerHelloFacts } from '../../model/record.js';
-import type { RuleContext } from '../context.js';
+import type { ClientHelloFacts, ServerHelloFacts } from '../../model/record.js';
+import type { Finding, RuleContext } from '../context.js';
 import { versionLabel } from '../describe.js';
 import { actSentence, alertSentence, highestOffered, offeredVersions, offeredVersionsSentence } from '../evidence.js';
 
@@ -13,7 +13,7 @@ const TLS_1_2 = 0x0303;
  * failing right after a ClientHello that offers nothing newer than TLS 1.1 (servers often say internal_error or
  * handshake_failure instead), or by a ServerHello choosing a version the client never offered.
  */
-export function protocolVersionMismatch(facts: RuleContext): Diagnosis | null {
+export function protocolVersionMismatch(facts: RuleContext): Finding | null {
   const hello = facts.clientHello;
   const alert = facts.decisiveAlert;
   const act = facts.failureAct;

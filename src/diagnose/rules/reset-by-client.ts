@@ -1,9 +1,8 @@
-import type { Diagnosis } from '../../model/record.js';
-import type { RuleContext } from '../context.js';
+import type { Finding, RuleContext } from '../context.js';
 import { resetLines } from '../reset-evidence.js';
 
 /** The client aborted the handshake with a TCP reset and no TLS alert. */
-export function resetByClient(facts: RuleContext): Diagnosis | null {
+export function resetByClient(facts: RuleContext): Finding | null {
   const lines = resetLines(facts);
   if (!lines || facts.reset?.from !== 'client') return null;
   return {

@@ -1,12 +1,11 @@
-import type { Diagnosis } from '../../model/record.js';
-import type { RuleContext } from '../context.js';
+import type { Finding, RuleContext } from '../context.js';
 import { resetLines } from '../reset-evidence.js';
 
 /**
  * A RST that claims to come from one side but was forged on the path (a firewall, an SNI filter, an IPS): its TTL /
  * hop limit differs from that side's earlier packets, or it arrived sooner than the server could have answered.
  */
-export function resetByMiddlebox(facts: RuleContext): Diagnosis | null {
+export function resetByMiddlebox(facts: RuleContext): Finding | null {
   const lines = resetLines(facts);
   const reset = facts.reset;
   if (!lines || !reset || reset.forgedBecause.length === 0) return null;

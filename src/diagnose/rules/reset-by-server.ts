@@ -1,9 +1,8 @@
-import type { Diagnosis } from '../../model/record.js';
-import type { RuleContext } from '../context.js';
+import type { Finding, RuleContext } from '../context.js';
 import { resetLines } from '../reset-evidence.js';
 
 /** The server aborted the handshake with a TCP reset (RFC 9293 §3.5.2) and no TLS alert. */
-export function resetByServer(facts: RuleContext): Diagnosis | null {
+export function resetByServer(facts: RuleContext): Finding | null {
   const lines = resetLines(facts);
   if (!lines || facts.reset?.from !== 'server') return null;
   return {

@@ -1,10 +1,9 @@
-import type { Diagnosis } from '../../model/record.js';
-import type { RuleContext } from '../context.js';
+import type { Finding, RuleContext } from '../context.js';
 import { quoted, seconds } from '../describe.js';
 import { when } from '../evidence.js';
 
 /** The ClientHello went unanswered for longer than the handshake timeout (`--handshake-timeout`, default 10 s). */
-export function serverTimeout(facts: RuleContext): Diagnosis | null {
+export function serverTimeout(facts: RuleContext): Finding | null {
   if (!facts.helloTimedOut || facts.helloWait === null || !facts.clientHello) return null;
   const end = facts.firstEnd;
   const sni = facts.clientHello.sni;

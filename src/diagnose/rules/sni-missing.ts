@@ -1,5 +1,4 @@
-import type { Diagnosis } from '../../model/record.js';
-import type { RuleContext } from '../context.js';
+import type { Finding, RuleContext } from '../context.js';
 import { checkedAt, clientCertificateAlert, clientRejection, sanPhrase } from '../certificate.js';
 import { quoted } from '../describe.js';
 import { actSentence } from '../evidence.js';
@@ -12,7 +11,7 @@ const UNKNOWN_CA = 48;
  * hosts many names cannot choose one), or the client turned down a certificate tlsdiag finds trusted and in date —
  * the default certificate of a server that did not know which site was meant.
  */
-export function sniMissing(facts: RuleContext): Diagnosis | null {
+export function sniMissing(facts: RuleContext): Finding | null {
   const hello = facts.clientHello;
   const act = facts.failureAct;
   if (!hello || hello.sni !== null || !act) return null;

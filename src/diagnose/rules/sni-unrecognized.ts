@@ -1,12 +1,11 @@
-import type { Diagnosis } from '../../model/record.js';
-import type { RuleContext } from '../context.js';
+import type { Finding, RuleContext } from '../context.js';
 import { quoted } from '../describe.js';
 import { alertSentence } from '../evidence.js';
 
 /** unrecognized_name (112, RFC 6066 §3): the server has no configuration for the name in the SNI. */
 const UNRECOGNIZED_NAME = 112;
 
-export function sniUnrecognized(facts: RuleContext): Diagnosis | null {
+export function sniUnrecognized(facts: RuleContext): Finding | null {
   const alert = facts.record.tls.alerts.find((a) => a.description === UNRECOGNIZED_NAME && a.from === 'server');
   if (!alert) return null;
   const sni = facts.clientHello?.sni ?? null;

@@ -1,9 +1,8 @@
-import type { Diagnosis } from '../../model/record.js';
-import type { RuleContext } from '../context.js';
+import type { Finding, RuleContext } from '../context.js';
 import { when } from '../evidence.js';
 
 /** The SYN was answered by a RST (RFC 9293 §3.10.7.1): nothing listens on the port, or a firewall rejects. */
-export function tcpConnectRefused(facts: RuleContext): Diagnosis | null {
+export function tcpConnectRefused(facts: RuleContext): Finding | null {
   const { record } = facts;
   if (!facts.connectRefused || !record.tcp.rst) return null;
   return {

@@ -1,9 +1,8 @@
-import type { Diagnosis } from '../../model/record.js';
-import type { RuleContext } from '../context.js';
+import type { Finding, RuleContext } from '../context.js';
 import { seconds } from '../describe.js';
 
 /** The SYN went unanswered past the handshake timeout: the server is down, unreachable, or a firewall drops. */
-export function tcpConnectTimeout(facts: RuleContext): Diagnosis | null {
+export function tcpConnectTimeout(facts: RuleContext): Finding | null {
   if (!facts.connectTimedOut || facts.connectWait === null) return null;
   const { record } = facts;
   return {

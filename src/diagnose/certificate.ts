@@ -3,10 +3,12 @@
  * in evidence. The record's certificate check (made at capture time, against the SNI and the trust store) decides
  * what was wrong; the client's alert only corroborates, because stacks often send a vaguer one.
  */
-import type { CertificateCheck, CertificateFacts, ConnectionRecord } from '../model/record.js';
+import type { CertificateCheck, CertificateFacts, ConnectionRecord, EvidenceBasis } from '../model/record.js';
 import type { RuleContext } from './context.js';
 import { humanDuration, isoDate, isoTime, quoted, summarizeList } from './describe.js';
 import { actSentence } from './evidence.js';
+import { stepPhrase } from './steps.js';
+import { delayWords } from './timing.js';
 
 /**
  * Alerts a client sends about the server's certificate (RFC 5246 §7.2.2, RFC 8446 §6.2): bad_certificate (42),
@@ -15,10 +17,53 @@ import { actSentence } from './evidence.js';
  */
 export const CERTIFICATE_ALERTS: ReadonlySet<number> = new Set([42, 43, 44, 45, 46, 48]);
 
-/** How the client turned the chain down, as an evidence line; null when it did not (or the server failed first). */
-export function clientRejection(facts: RuleContext): string | null {
-  if (!facts.clientRejectedServerFlight || !facts.failureAct) return null;
-  return actSentence(facts, facts.failureAct);
+/** How the client turned the server's chain down, as the certificate rules read it. */
+export interface CertificateReaction {
+  /** the act in one evidence line */
+  line: string;
+  /** prompt, right after the server's certificate (or the finished handshake): a reaction to it */
+  prompt: boolean;
+  /** why the act does not read as a reaction, when it is not prompt */
+  caveat: string | null;
+  /** the client's alert description, when it sent a readable one */
+  alert: number | null;
+}
+
+/**
+ * The client's act after the server's certificate: an alert, a reset or a close during the handshake, or a hang-up
+ * right after a completed one (clients that verify only then). null when the client did neither (or the server failed
+ * first). A close long after the certificate answers something else — a timer, an operator — not the certificate.
+ */
+export function certificateReaction(facts: RuleContext): CertificateReaction | null {
+  const rejection = facts.clientRejection;
+  if (rejection !== null) {
+    const { act } = rejection;
+    const alert = act.kind === 'alert' && act.alert !== null && act.alert.description !== null ? act.alert.description : null;
+    // an explicit alert names the client's reason whenever it comes; a bare close must be prompt to mean anything
+    const prompt = rejection.prompt || alert !== null;
+    const caveat = prompt
+      ? null
+      : `the client's ${act.kind} came ${delayWords(rejection.delay)} after ${rejection.answered ? stepPhrase(rejection.answered) : 'the server\'s last message'}, ` +
+        `too late to be a reaction to it (round trip ${facts.rtt === null ? 'unknown' : delayWords(facts.rtt)}): something else ended the handshake`;
+    return { line: actSentence(facts, act), prompt, caveat, alert };
+  }
+  const hangUp = facts.hangUp;
+  if (hangUp !== null) {
+    const how = hangUp.kind === 'RST' ? 'reset the connection (RST)' : hangUp.kind === 'FIN' ? 'closed the connection (FIN)' : 'sent a fatal alert';
+    const alertNote = hangUp.alertRecord !== null ? ` after one ${hangUp.alertRecord.length}-byte encrypted record, the size of an alert,` : '';
+    return {
+      line: `the handshake completed, then the client${alertNote} ${how} ${delayWords(hangUp.delay)} later without sending any application data: it did not accept the session (clients such as Node.js, wget with GnuTLS and curl's host-name check verify only after the handshake)`,
+      prompt: true,
+      caveat: null,
+      alert: null,
+    };
+  }
+  return null;
+}
+
+/** The certificate finding's basis: stated when the client's alert names `stated`, else what the check gives. */
+export function reactionBasis(reaction: CertificateReaction, states: readonly number[], otherwise: EvidenceBasis): EvidenceBasis {
+  return reaction.alert !== null && states.includes(reaction.alert) ? 'stated' : otherwise;
 }
 
 /** The client's decisive alert when it is about certificates, else null. */

@@ -7,7 +7,9 @@ import type {
   AlertFacts,
   ClientHelloFacts,
   ConnectionRecord,
+  Confidence,
   Diagnosis,
+  EvidenceBasis,
   Outcome,
   RecordFacts,
   Role,
@@ -17,10 +19,26 @@ import { versionName } from '../tls/registry/index.js';
 import type { DiagnoseOptions } from './options.js';
 import { decideOutcome } from './outcome.js';
 import { analyzeReset, type ResetAnalysis } from './reset.js';
+import { isAlertSized } from './encrypted-sizes.js';
 import { CHANGE_CIPHER_SPEC, handshakeSteps, type HandshakeStep } from './steps.js';
+import { reactionWindow, roundTrip, TIMER_FLOOR, timerThreshold } from './timing.js';
 
-/** What a rule finds: a cause with its evidence and fix; how strong it is and what else fits is decided after. */
-export type Finding = Omit<Diagnosis, 'basis' | 'confidence' | 'alternatives'>;
+/**
+ * What a rule finds: a cause with its evidence, fix and the strength of its basis. `consistent` says whether what the
+ * peers did, and when, fits the cause (a prompt rejection right after what it concerns, by the side that would
+ * reject); a cause that is true of the facts but did not end this handshake is only an alternative. The confidence
+ * and the alternatives are decided when all findings are weighed (weigh.ts).
+ */
+export interface Finding extends Omit<Diagnosis, 'basis' | 'confidence' | 'alternatives'> {
+  basis: EvidenceBasis;
+  consistent: boolean;
+  /** why the finding is not the primary cause when it is not (shown as the alternative's reason) */
+  caveat?: string;
+  /** orders findings of one basis: a finding with more independent support weighs more (default 0) */
+  weight?: number;
+  /** the most confidence the finding can carry whatever its rivals: a pattern other causes also produce */
+  ceiling?: Confidence;
+}
 
 /** One rule: the facts of a connection in, a finding out when the rule's cause fits, else null. */
 export type Rule = (facts: RuleContext) => Finding | null;
@@ -84,8 +102,40 @@ export interface RuleContext {
   /** encrypted records after the ServerHello, per side, ChangeCipherSpec left out (bounded by the record) */
   postHelloRecords: { client: RecordFacts[]; server: RecordFacts[] };
   reset: ResetAnalysis | null;
+  /** the round trip seen from the capture point (timing.ts), seconds; null when not measurable */
+  rtt: number | null;
+  /** the client turned the server's flight down: by what act, how long after the server's last message, promptly or not */
+  clientRejection: ClientRejection | null;
+  /** the handshake completed and the client hung up at once without sending application data */
+  hangUp: HangUp | null;
+  /** the client gave up on an unanswered ClientHello or SYN after a timer of its own: seconds it waited */
+  clientGaveUpAfter: number | null;
+  /** one side sent nothing at all while the other went on as if answered: the capture saw one direction only */
+  oneSided: boolean;
   outcome: Outcome;
 }
+
+export interface ClientRejection {
+  act: FailureAct;
+  /** seconds from the server's last message before the act */
+  delay: number;
+  /** within a round trip and a little processing of that message (timing.ts) */
+  prompt: boolean;
+  /** the server's message the act answered */
+  answered: HandshakeStep | null;
+}
+
+export interface HangUp {
+  kind: 'FIN' | 'RST' | 'alert';
+  ts: number;
+  /** seconds after the handshake completed (TLS ≤ 1.2) or after the client's own Finished (TLS 1.3) */
+  delay: number;
+  /** TLS 1.3: the alert-sized record the client sent before closing, if any */
+  alertRecord: RecordFacts | null;
+}
+
+/** Record types a handshake and its close are made of; any other record from the client means it used the session. */
+const HANDSHAKE_RECORD_TYPES: ReadonlySet<string> = new Set(['handshake', 'change_cipher_spec', 'alert']);
 
 /** Alerts that are not failures even before the handshake completes: close_notify, user_canceled, no_renegotiation, unrecognized_name. */
 const BENIGN_WARNINGS: ReadonlySet<number> = new Set([0, 90, 100, 112]);
@@ -110,23 +160,29 @@ export function buildContext(record: ConnectionRecord, options: DiagnoseOptions)
 
   // a silence lasts as long as the watch that saw it: to the capture's end or the eviction, not the last packet
   const waitEnd = Math.max(record.lastTs, record.observedUntil ?? record.lastTs);
+  const rtt = roundTrip(record);
 
   const serverAnswered = didServerAnswer(record);
   let helloWait: number | null = null;
   if (clientHello && !serverAnswered) {
-    const stoppedAt = firstEnd && firstEnd.from === 'server' ? firstEnd.ts : waitEnd;
+    const stoppedAt = firstEnd ? firstEnd.ts : waitEnd;
     helloWait = stoppedAt - clientHello.ts;
   }
   // No packet at all from the server side: the capture may see one direction only (a filter, asymmetric routing, a
   // mirror port), so its silence proves nothing. A real unanswered ClientHello still shows the server's SYN-ACK/ACKs.
   const serverVisible = tcp.packets.server > 0;
-  const helloTimedOut = serverVisible && helloWait !== null && helloWait > options.handshakeTimeout;
+  const clientGaveUpAfter = findClientGaveUp(record, firstEnd, serverAnswered, rtt, waitEnd);
+  // a close by either side after a silence longer than a refusal takes is a timer running out: the server never answered
+  const closedAfterSilence = firstEnd !== null && helloWait !== null && helloWait >= timerThreshold(rtt);
+  const helloTimedOut =
+    serverVisible && helloWait !== null && (helloWait > options.handshakeTimeout || closedAfterSilence);
 
   const midStream = clientHello === null && serverHello === null;
   const synUnanswered = midStream && tcp.synTs !== null && tcp.synAckTs === null;
   const connectRefused = synUnanswered && tcp.rst !== null && tcp.rst.from === 'server';
   const connectWait = synUnanswered && !connectRefused ? waitEnd - (tcp.synTs ?? waitEnd) : null;
-  const connectTimedOut = connectWait !== null && connectWait > options.handshakeTimeout;
+  const connectTimedOut =
+    connectWait !== null && (connectWait > options.handshakeTimeout || (clientGaveUpAfter !== null && tcp.packets.server === 0));
 
   const serverEncryptedData = tls.encryptedRecords.some((r) => r.from === 'server' && r.contentType === 23);
   const handshakeHidden = serverHello === null && (tcp.gapBytes.server > 0 || serverEncryptedData);
@@ -138,12 +194,15 @@ export function buildContext(record: ConnectionRecord, options: DiagnoseOptions)
       ? record.lastTs - lastStep.ts
       : null;
 
+  // A server refuses a ClientHello at once; a FIN or RST long after it is a timer of the server's (or the client's),
+  // not a refusal. An alert names its reason whenever it comes.
   const serverFailedClientHello =
     failureAct !== null &&
     failureAct.from === 'server' &&
     clientHello !== null &&
     failureAct.ts >= clientHello.ts &&
-    (serverHello === null || serverHello.ts > failureAct.ts);
+    (serverHello === null || serverHello.ts > failureAct.ts) &&
+    (failureAct.kind === 'alert' || failureAct.kind === 'non-TLS' || failureAct.ts - clientHello.ts < timerThreshold(rtt));
 
   const clientRejectedServerFlight = didClientReject(record, failureAct, tls13);
 
@@ -158,6 +217,10 @@ export function buildContext(record: ConnectionRecord, options: DiagnoseOptions)
   const resetSide = tcp.rst?.from;
   const peerLast = resetSide ? lastStepBefore(steps, tcp.rst?.ts ?? 0, resetSide === 'client' ? 'server' : 'client') : null;
   const reset = analyzeReset(record, peerLast);
+
+  const clientRejection = findClientRejection(failureAct, clientRejectedServerFlight, steps, rtt);
+  const hangUp = findHangUp(record, tls13, rtt);
+  const oneSided = isOneSided(record);
 
   const facts: Omit<RuleContext, 'outcome'> = {
     record,
@@ -185,6 +248,11 @@ export function buildContext(record: ConnectionRecord, options: DiagnoseOptions)
     clientRejectedServerFlight,
     postHelloRecords,
     reset,
+    rtt,
+    clientRejection,
+    hangUp,
+    clientGaveUpAfter,
+    oneSided,
   };
   return { ...facts, outcome: decideOutcome(facts) };
 }
@@ -234,7 +302,9 @@ function findFailureAct(
     ? { kind: 'alert', from: alert.from, ts: alert.ts, alert, after: null }
     : null;
   const nonTls = record.tls.nonTlsResponse;
-  if (nonTls && nonTls.from === 'server' && (act === null || nonTls.ts < act.ts)) {
+  // bytes that do not frame as TLS, then valid TLS from the same side: the capture missed where a record began
+  const serverSpokeTls = record.tls.serverHello !== null || Object.values(record.tls.recordCounts.server).some((n) => n > 0);
+  if (nonTls && nonTls.from === 'server' && !serverSpokeTls && (act === null || nonTls.ts < act.ts)) {
     act = { kind: 'non-TLS', from: nonTls.from, ts: nonTls.ts, alert: null, after: null };
   }
   if (end && (act === null || end.ts < act.ts)) {
@@ -277,4 +347,109 @@ function didClientReject(record: ConnectionRecord, act: FailureAct | null, tls13
   if (tls13) return true;
   if (certificatesTs === null || act.ts < certificatesTs) return false;
   return changeCipherSpec.client === null || changeCipherSpec.client >= act.ts;
+}
+
+/**
+ * How the client turned the server's flight down, and whether promptly: the act measured from the server's last
+ * message before it. Only a prompt act reads as a reaction to that message.
+ */
+function findClientRejection(
+  act: FailureAct | null,
+  rejected: boolean,
+  steps: readonly HandshakeStep[],
+  rtt: number | null,
+): ClientRejection | null {
+  if (!rejected || act === null) return null;
+  const answered = lastStepBefore(steps, act.ts, 'server');
+  const delay = answered === null ? 0 : Math.max(0, act.ts - answered.ts);
+  return { act, delay, prompt: delay <= reactionWindow(rtt), answered };
+}
+
+/**
+ * The handshake completed, and the client closed at once: no application data, nothing but (TLS 1.3) its Finished
+ * and perhaps an alert-sized record, then its FIN or RST (or a fatal alert) within a reaction of the handshake's end,
+ * before the server closed. Clients that verify the certificate only after the handshake (Node.js, GnuTLS in wget,
+ * curl's host-name check) fail that way.
+ */
+function findHangUp(record: ConnectionRecord, tls13: boolean, rtt: number | null): HangUp | null {
+  const { tls, tcp } = record;
+  if (!tls.established || tls.establishedTs === null || tls.serverHello === null) return null;
+  const end = findFirstEnd(record);
+  const clientAlert = tls.alerts.find((a) => a.from === 'client' && a.ts >= (tls.establishedTs ?? 0)) ?? null;
+  let closeTs: number | null = null;
+  let kind: HangUp['kind'] | null = null;
+  if (end !== null && end.from === 'client') {
+    closeTs = end.ts;
+    kind = end.kind;
+  }
+  if (clientAlert !== null && clientAlert.level === 2 && (closeTs === null || clientAlert.ts <= closeTs)) {
+    closeTs = clientAlert.ts;
+    kind = 'alert';
+  }
+  if (closeTs === null || kind === null) return null;
+  if (end !== null && end.from === 'server' && end.ts < closeTs) return null;
+  if (tcp.rst !== null && tcp.rst.from === 'server' && tcp.rst.ts <= closeTs) return null;
+
+  let startTs = tls.establishedTs;
+  let alertRecord: RecordFacts | null = null;
+  if (tls13) {
+    // TLS 1.3 hides the content type: the client's records after the ServerHello are its Finished, then data
+    const suite = tls.serverHello.cipherSuite;
+    const own = tls.encryptedRecords.filter((r) => r.from === 'client' && r.contentType === 23 && r.ts >= tls.serverHello!.ts);
+    const counted = tls.recordCounts.client.application_data ?? own.length;
+    if (own.length === 0) return null;
+    const [finished, ...rest] = own;
+    if (isAlertSized(finished.length, suite)) return null; // no Finished: not a completed handshake
+    if (rest.length > 1 || counted > own.length) return null;
+    if (rest.length === 1) {
+      if (!isAlertSized(rest[0].length, suite)) return null; // a record that can hold data
+      alertRecord = rest[0];
+    }
+    startTs = finished.ts;
+  } else if (Object.entries(tls.recordCounts.client).some(([type, n]) => n > 0 && !HANDSHAKE_RECORD_TYPES.has(type))) {
+    return null; // application data, a heartbeat: the client used the session
+  }
+  const delay = closeTs - startTs;
+  if (delay < 0 || delay > reactionWindow(rtt)) return null;
+  return { kind, ts: closeTs, delay, alertRecord };
+}
+
+/**
+ * The client gave up waiting: its ClientHello (or SYN) got no answer at all, and it closed or reset after a silence
+ * no refusal takes — or stopped retrying its SYN while the capture went on. Seconds it waited, else null.
+ */
+function findClientGaveUp(
+  record: ConnectionRecord,
+  end: ConnectionEnd | null,
+  serverAnswered: boolean,
+  rtt: number | null,
+  waitEnd: number,
+): number | null {
+  const { tls, tcp } = record;
+  const threshold = timerThreshold(rtt);
+  if (tls.clientHello !== null) {
+    if (serverAnswered || end === null || end.from !== 'client') return null;
+    const waited = end.ts - tls.clientHello.ts;
+    return waited >= threshold ? waited : null;
+  }
+  if (tcp.synTs === null || tcp.synAckTs !== null || tcp.packets.server > 0) return null;
+  if (end !== null && end.from === 'client') {
+    const waited = end.ts - tcp.synTs;
+    return waited >= threshold ? waited : null;
+  }
+  // retried SYNs, then nothing more while the capture went on longer than the last back-off: the client stopped
+  const retrying = record.lastTs - tcp.synTs;
+  if (tcp.packets.client < 2 || retrying < TIMER_FLOOR) return null;
+  return waitEnd - record.lastTs >= Math.max(TIMER_FLOOR, retrying) ? retrying : null;
+}
+
+/**
+ * One side sent nothing while the other carried on as if answered (payload without a SYN-ACK or any packet back):
+ * the capture saw one direction only, so silences prove nothing.
+ */
+function isOneSided(record: ConnectionRecord): boolean {
+  const { packets, payloadBytes } = record.tcp;
+  if (packets.server === 0) return payloadBytes.client > 0;
+  if (packets.client === 0) return payloadBytes.server > 0;
+  return false;
 }

@@ -7,7 +7,9 @@ import type { Outcome } from '../model/record.js';
 import type { RuleContext } from './context.js';
 
 export function decideOutcome(facts: Omit<RuleContext, 'outcome'>): Outcome {
-  if (facts.record.tls.established) return 'established';
+  if (facts.record.tls.established) return facts.hangUp !== null ? 'failed' : 'established';
+  // one direction only: a silence or a missing answer proves nothing, but a plaintext fatal alert shows the end
+  if (facts.oneSided && !isPlaintextFatalAlert(facts)) return 'incomplete';
   if (facts.midStream) {
     if (facts.connectRefused || facts.connectTimedOut) return 'failed';
     // No hello at all, but the capture saw the connection open: a plaintext fatal alert is then a handshake that

@@ -8,11 +8,10 @@
 import type { ConnectionRecord, RecordFacts } from '../model/record.js';
 import type { Finding } from './context.js';
 import { isTls13Version } from './context.js';
+import { isAlertSized } from './encrypted-sizes.js';
+import { reactionWindow, roundTrip } from './timing.js';
 
 const APPLICATION_DATA = 23;
-/** The largest encrypted record an alert makes: 2 bytes + content type + padding a stack might add + a 16-byte tag. */
-const MAX_ALERT_RECORD = 24;
-const MIN_ALERT_RECORD = 11;
 /** An empty client Certificate message (RFC 8446 §4.4.2: type, length, empty context, empty list) + type + 16-byte tag. */
 const EMPTY_CERTIFICATE_RECORD = 4 + 1 + 3 + 1 + 16;
 
@@ -38,16 +37,23 @@ export function tls13ClientFlightRejected(record: ConnectionRecord): ClientFligh
   const flightTs = clientFlight[0].ts;
   const serverRecords = tls.encryptedRecords.filter((r) => r.from === 'server' && r.contentType === APPLICATION_DATA && r.ts > flightTs);
   if (serverRecords.length === 0) return null;
-  if (!serverRecords.every((r) => r.length >= MIN_ALERT_RECORD && r.length <= MAX_ALERT_RECORD)) return null;
+  if (!serverRecords.every((r) => isAlertSized(r.length, tls.serverHello!.cipherSuite))) return null;
   // nothing more from the server than those records (the list keeps only the first records of each side)
   const serverCounted = tls.recordCounts.server.application_data ?? 0;
   const serverBeforeFlight = tls.encryptedRecords.filter((r) => r.from === 'server' && r.contentType === APPLICATION_DATA && r.ts <= flightTs).length;
   if (serverCounted !== serverBeforeFlight + serverRecords.length) return null;
+  // The server closes right after its alert-sized record. Which FIN leaves first does not matter: a client that sent
+  // its request right behind its Finished may close as soon as the alert arrives, before the server's FIN.
+  const answerTs = serverRecords[serverRecords.length - 1].ts;
   let close: ClientFlightRejection['close'] | null = null;
-  if (tcp.rst !== null) close = { kind: 'RST', ts: tcp.rst.ts };
-  for (const fin of tcp.fin) if (close === null || fin.ts < close.ts) close = { kind: 'FIN', ts: fin.ts };
-  const closer = close === null ? null : close.kind === 'RST' ? tcp.rst!.from : tcp.fin.find((f) => f.ts === close!.ts)!.from;
-  if (close === null || closer !== 'server') return null;
+  if (tcp.rst !== null && tcp.rst.from === 'server' && tcp.rst.ts >= answerTs) close = { kind: 'RST', ts: tcp.rst.ts };
+  for (const fin of tcp.fin) {
+    if (fin.from === 'server' && fin.ts >= answerTs && (close === null || fin.ts < close.ts)) close = { kind: 'FIN', ts: fin.ts };
+  }
+  if (close === null || close.ts - answerTs > reactionWindow(roundTrip(record))) return null;
+  // the client closing before the server's alert-sized answer means the client ended it: not this pattern
+  const clientFirst = tcp.fin.some((f) => f.from === 'client' && f.ts < answerTs) || (tcp.rst?.from === 'client' && tcp.rst.ts < answerTs);
+  if (clientFirst) return null;
   return { clientFlight, serverRecords, close };
 }
 
@@ -74,5 +80,7 @@ export function clientFlightRejectedDiagnosis(rejection: ClientFlightRejection):
     fix: emptyCertificate
       ? 'Configure the client with its certificate and private key (for example curl --cert/--key, or the keystore of a Java client); or, if client authentication is not wanted, make it optional on the server.'
       : 'Check the server\'s log for the alert it sent: most often the client\'s certificate is not issued by a CA the server trusts for client authentication, or it has expired.',
+    basis: 'inferred',
+    consistent: true,
   };
 }

@@ -124,6 +124,12 @@ export interface CertificateCheck {
   trusted: boolean;
   /** the issuer name the chain stopped at when it is incomplete or untrusted */
   missingIssuer: string | null;
+  /**
+   * why the missing issuer looks like an intermediate the server should have sent, in words, else null: the
+   * certificate says where its issuer's certificate is published (Authority Information Access caIssuers, RFC 5280
+   * §4.2.2.1), or the trust store holds a root of the issuer's own organization
+   */
+  missingIssuerLooksIntermediate?: string | null;
   /** plain-words findings, one per problem */
   problems: string[];
 }

@@ -2,7 +2,7 @@ import type { FrameSink } from '../capture/types.js';
 import { decodeFrameAt } from '../decode/frame.js';
 import { newTcpSegment } from '../decode/frame.js';
 import { linkTypeName } from '../decode/link.js';
-import { diagnose } from '../diagnose/index.js';
+import { DEFAULT_DIAGNOSE_OPTIONS, diagnose } from '../diagnose/index.js';
 import type { ConnectionRecord } from '../model/record.js';
 import { FlowTable } from '../tcp/flow-table.js';
 import type { FlowTableOptions } from '../tcp/types.js';
@@ -159,7 +159,7 @@ export class Analyzer implements FrameSink {
 
   private finishRecord(record: ConnectionRecord): void {
     this.stats.connections++;
-    const verdict = diagnose(record, { handshakeTimeout: this.handshakeTimeout });
+    const verdict = diagnose(record, { ...DEFAULT_DIAGNOSE_OPTIONS, handshakeTimeout: this.handshakeTimeout });
     record.outcome = verdict.outcome;
     record.diagnosis = verdict.diagnosis;
     record.warnings = verdict.warnings;

@@ -101,6 +101,7 @@ export function checkCertificateChain(
     chainComplete: false,
     trusted: false,
     missingIssuer: null,
+    missingIssuerLooksIntermediate: null,
     problems: [],
   };
   if (ders.length === 0) {
@@ -178,6 +179,7 @@ function walkChain(certs: (X509Certificate | null)[], store: TrustStore, check: 
       return onPath;
     }
     check.missingIssuer = oneLineName(current.issuer);
+    check.missingIssuerLooksIntermediate = intermediateHint(current, store);
     check.problems.push(
       `the issuer '${check.missingIssuer}' of ${quoted(current)} was not sent and is not in the trust store`,
     );
@@ -224,4 +226,26 @@ function addStrengthProblems(
       check.problems.push(`${what} is signed with ${algorithm}`);
     }
   }
+}
+
+/**
+ * Why the issuer `child` names but nobody sent looks like an intermediate rather than a root the client may hold:
+ * the certificate publishes its issuer's certificate (AIA caIssuers, RFC 5280 §4.2.2.1), or the store holds a root
+ * of the issuer's own organization (O=), whose intermediates this one would be. null when neither.
+ */
+function intermediateHint(child: X509Certificate, store: TrustStore): string | null {
+  if (/CA Issuers/i.test(child.infoAccess ?? '')) {
+    return "the certificate names where its issuer's certificate is published (Authority Information Access)";
+  }
+  const organization = organizationOf(child.issuer);
+  if (organization !== null && store.hasOrganization(organization)) {
+    return `the trust store holds a root of the issuer's organization "O=${organization}", of which the issuer would be an intermediate`;
+  }
+  return null;
+}
+
+/** The O= value of a Node multi-line distinguished name, else null. */
+export function organizationOf(name: string | undefined): string | null {
+  for (const line of (name ?? '').split('\n')) if (line.startsWith('O=')) return line.slice(2);
+  return null;
 }

@@ -8,6 +8,8 @@ export interface TrustStore {
   bySubject(issuer: string): readonly X509Certificate[];
   /** the very certificate (same SHA-256) is in the store */
   has(cert: X509Certificate): boolean;
+  /** some certificate of the store belongs to this organization (its subject's O= value) */
+  hasOrganization(organization: string): boolean;
   readonly size: number;
   /** PEM blocks of the extra bundles that did not parse, in words */
   readonly problems: readonly string[];
@@ -22,6 +24,7 @@ const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE
 export function createTrustStore(extraPem: string[] = []): TrustStore {
   const subjects = new Map<string, X509Certificate[]>();
   const fingerprints = new Set<string>();
+  const organizations = new Set<string>();
   const problems: string[] = [];
 
   const add = (pem: string, origin: string): void => {
@@ -35,6 +38,8 @@ export function createTrustStore(extraPem: string[] = []): TrustStore {
     const fingerprint = fingerprintHex(cert);
     if (fingerprints.has(fingerprint)) return;
     fingerprints.add(fingerprint);
+    const organization = /^O=(.*)$/m.exec(cert.subject)?.[1];
+    if (organization !== undefined) organizations.add(organization);
     const sameSubject = subjects.get(cert.subject);
     if (sameSubject === undefined) subjects.set(cert.subject, [cert]);
     else sameSubject.push(cert);
@@ -50,6 +55,7 @@ export function createTrustStore(extraPem: string[] = []): TrustStore {
   return {
     bySubject: (issuer) => subjects.get(issuer) ?? [],
     has: (cert) => fingerprints.has(fingerprintHex(cert)),
+    hasOrganization: (organization) => organizations.has(organization),
     size: fingerprints.size,
     problems,
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diagnose, DEFAULT_HANDSHAKE_TIMEOUT, RULES } from '../../src/diagnose/index.js';
+import { DEFAULT_DIAGNOSE_OPTIONS, diagnose, DEFAULT_HANDSHAKE_TIMEOUT, RULES } from '../../src/diagnose/index.js';
 import type { ConnectionRecord } from '../../src/model/record.js';
 import {
   afterClientHelloOnly,
@@ -14,7 +14,7 @@ import {
   unestablished,
 } from './record-factory.js';
 
-const options = { handshakeTimeout: DEFAULT_HANDSHAKE_TIMEOUT };
+const options = { ...DEFAULT_DIAGNOSE_OPTIONS, handshakeTimeout: DEFAULT_HANDSHAKE_TIMEOUT };
 
 function judge(record: ConnectionRecord) {
   return diagnose(record, options);
@@ -65,7 +65,7 @@ describe('healthy traffic', () => {
   });
 
   it('every rule is listed once, in the data table', () => {
-    const codes = RULES.map(([code]) => code);
+    const codes = RULES.map((entry) => entry.code);
     expect(new Set(codes).size).toBe(codes.length);
     expect(codes).toHaveLength(23);
   });
@@ -269,8 +269,12 @@ describe('cipher-suite-mismatch', () => {
     expect(evidence).toContain('legacy suite');
     expect(evidence).toMatch(/handshake_failure \(40\) alert 20\.\d ms after the ClientHello/);
   });
-  it('fires on insufficient_security (71)', () => {
-    expect(codeOf(serverRefusesHello(71))).toBe('cipher-suite-mismatch');
+  it('on insufficient_security (71) after a ClientHello with TLS 1.3 and current suites, weighs it against the groups', () => {
+    const diagnosis = judge(serverRefusesHello(71)).diagnosis!;
+    expect([diagnosis.code, ...diagnosis.alternatives.map((a) => a.code)]).toEqual(
+      expect.arrayContaining(['cipher-suite-mismatch', 'key-exchange-mismatch']),
+    );
+    expect(diagnosis.confidence).toBe('low');
   });
   it('does not fire on handshake_failure after the ServerHello', () => {
     const record = tls12Record((r) => {
@@ -382,27 +386,46 @@ describe('a client that completes TLS 1.2 and drops the session at once (Node.js
       ];
       mutate?.(r);
     });
-  it('stays established (the handshake did complete) with a warning naming the certificate problem', () => {
+  it('is failed with the certificate cause the check verified, at medium confidence at most', () => {
     const record = abandoned((r) => {
       r.tls.clientHello!.sni = 'www.tlsdiag.test';
       r.tls.certificateCheck = cleanCheck({ hostnameMatches: false });
     });
     const result = judge(record);
-    expect(result.outcome).toBe('established');
-    expect(result.diagnosis).toBeNull();
-    expect(result.warnings).toHaveLength(1);
-    expect(result.warnings[0]).toContain('closed the connection 0.5 ms after the handshake completed');
-    expect(result.warnings[0]).toContain('the client asked for "www.tlsdiag.test" but');
-    expect(result.warnings[0]).toContain('"DNS:www.example.com"');
+    expect(result.outcome).toBe('failed');
+    expect(result.diagnosis?.code).toBe('certificate-hostname-mismatch');
+    expect(result.diagnosis?.basis).toBe('verified');
+    expect(result.diagnosis?.confidence).toBe('medium');
+    const evidence = result.diagnosis!.evidence.join('\n');
+    expect(evidence).toContain('the handshake completed, then the client closed the connection (FIN) 0.5 ms later without sending any application data');
+    expect(evidence).toContain('"DNS:www.example.com"');
   });
-  it('does not also claim the client accepted an expired certificate it dropped', () => {
+  it('names the verified defect over the assumed one: an expired leaf of a root tlsdiag does not know', () => {
     const record = abandoned((r) => {
       r.tls.certificates[0] = leafCertificate({ notAfter: '2023-11-01T00:00:00.000Z' });
-      r.tls.certificateCheck = cleanCheck({ expiredFor: 13 * 86400, trusted: false });
+      r.tls.certificateCheck = cleanCheck({ expiredFor: 13 * 86400, trusted: false, missingIssuer: 'CN=Private Root' });
     });
-    const warnings = judge(record).warnings;
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('expired on 2023-11-01T00:00:00.000Z');
+    const result = judge(record);
+    expect(result.outcome).toBe('failed');
+    expect(result.diagnosis?.code).toBe('certificate-expired');
+    expect(result.diagnosis?.alternatives.map((a) => a.code)).toContain('certificate-untrusted');
+  });
+  it('stays established when the client sent application data before closing', () => {
+    const record = abandoned((r) => {
+      r.tls.recordCounts.client = { handshake: 2, change_cipher_spec: 1, application_data: 1 };
+      r.tls.certificateCheck = cleanCheck({ hostnameMatches: false });
+    });
+    expect(judge(record).outcome).toBe('established');
+  });
+  it('stays established when the client closed long after the handshake (not a reaction)', () => {
+    const record = abandoned((r) => {
+      r.tls.certificateCheck = cleanCheck({ hostnameMatches: false });
+      r.tcp.fin = [
+        { from: 'client', ts: at(2.5), ttl: 64 },
+        { from: 'server', ts: at(2.6), ttl: 52 },
+      ];
+    });
+    expect(judge(record).outcome).toBe('established');
   });
   it('gives no warning when the certificate is fine (a client that only probed the handshake)', () => {
     expect(judge(abandoned())).toEqual({ outcome: 'established', diagnosis: null, warnings: [] });
@@ -440,17 +463,29 @@ describe('certificate-hostname-mismatch', () => {
 });
 
 describe('certificate-chain-incomplete', () => {
-  it('fires on unknown_ca with a chain that stops at an issuer never sent', () => {
+  it('fires on unknown_ca with a chain that stops at an issuer never sent, which looks like an intermediate', () => {
     const record = clientRejectsTls12(48, (r) => {
       r.tls.certificates = [leafCertificate()];
       r.tls.certificateCheck = cleanCheck({
         chainComplete: false,
         trusted: false,
         missingIssuer: 'CN=Example Intermediate CA,O=Example',
+        missingIssuerLooksIntermediate: "the certificate names where its issuer's certificate is published (Authority Information Access)",
       });
     });
     expect(codeOf(record)).toBe('certificate-chain-incomplete');
     expect(evidenceOf(record)).toContain('"CN=Example Intermediate CA,O=Example"');
+    expect(evidenceOf(record)).toContain('Authority Information Access');
+  });
+  it('with nothing saying the missing issuer is an intermediate, weighs a private root the client holds as much', () => {
+    const record = clientRejectsTls12(48, (r) => {
+      r.tls.certificates = [leafCertificate()];
+      r.tls.certificateCheck = cleanCheck({ chainComplete: false, trusted: false, missingIssuer: 'CN=Corp CA,O=Corp' });
+    });
+    const diagnosis = judge(record).diagnosis!;
+    expect(diagnosis.code).toBe('certificate-untrusted');
+    expect(diagnosis.confidence).toBe('medium');
+    expect(diagnosis.alternatives.map((a) => a.code)).toContain('certificate-chain-incomplete');
   });
   it('does not fire for a complete chain to an untrusted root', () => {
     const record = clientRejectsTls12(48, (r) => void (r.tls.certificateCheck = cleanCheck({ trusted: false })));
@@ -508,8 +543,11 @@ describe('sni-missing', () => {
     });
     expect(codeOf(record)).toBe('sni-missing');
   });
-  it('does not fire when the ClientHello carried SNI', () => {
-    expect(codeOf(serverRefusesHello(80))).toBe('other-alert');
+  it('does not fire when the ClientHello carried SNI: internal_error then points, weakly, at the name (Go servers)', () => {
+    const diagnosis = judge(serverRefusesHello(80)).diagnosis!;
+    expect(diagnosis.code).toBe('sni-unrecognized');
+    expect(diagnosis.basis).toBe('inferred');
+    expect(diagnosis.confidence).toBe('low');
   });
 });
 
@@ -586,10 +624,15 @@ describe('server-timeout', () => {
     expect(judge(silent(0.021, 'capture-end', false, 9))).toMatchObject({ outcome: 'incomplete', diagnosis: null });
   });
   it('honours --handshake-timeout', () => {
-    expect(diagnose(silent(4, 'capture-end'), { handshakeTimeout: 3 }).diagnosis?.code).toBe('server-timeout');
+    expect(diagnose(silent(4, 'capture-end'), { ...DEFAULT_DIAGNOSE_OPTIONS, handshakeTimeout: 3 }).diagnosis?.code).toBe('server-timeout');
   });
-  it('is peer-closed, not a timeout, when the client closed before the timeout', () => {
-    expect(codeOf(silent(2, 'closed', true))).toBe('peer-closed');
+  it('is a timeout when the client gave up after a silence of its own timer, before tlsdiag\'s', () => {
+    const record = silent(2, 'closed', true);
+    expect(codeOf(record)).toBe('server-timeout');
+    expect(evidenceOf(record)).toContain('the client gave up after 2.0 s: a timeout of its own');
+  });
+  it('is peer-closed, not a timeout, when the client closed at once', () => {
+    expect(codeOf(silent(0.05, 'closed', true))).toBe('peer-closed');
   });
   it('is incomplete, not a timeout, when the capture holds no packet at all from the server (one-sided capture)', () => {
     const oneSided = silent(0.021, 'capture-end', false, 60);
@@ -692,7 +735,7 @@ describe('resets', () => {
   it('a reset after a fatal alert is diagnosed by the alert', () => {
     const record = resetAfterHello('server', 52, 0.05);
     record.tls.alerts = [alert('server', 0.0415, 40)];
-    expect(codeOf(record)).toBe('cipher-suite-mismatch');
+    expect(['cipher-suite-mismatch', 'key-exchange-mismatch']).toContain(codeOf(record));
   });
 });
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { diagnose } from '../../src/diagnose/index.js';
+import { DEFAULT_DIAGNOSE_OPTIONS, diagnose } from '../../src/diagnose/index.js';
 import type { ConnectionRecord } from '../../src/model/record.js';
 import { cleanCheck, leafCertificate, tls12Record } from './record-factory.js';
 
 function warningsOf(record: ConnectionRecord): string[] {
-  const result = diagnose(record, { handshakeTimeout: 10 });
+  const result = diagnose(record, { ...DEFAULT_DIAGNOSE_OPTIONS, handshakeTimeout: 10 });
   expect(result.outcome).toBe('established');
   expect(result.diagnosis).toBeNull();
   return result.warnings;

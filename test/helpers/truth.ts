@@ -34,6 +34,8 @@ export interface TruthConnection {
   tcp_rst_from: string | null;
   tcp_gap_segments: number;
   tls_records: { client: number; server: number };
+  /** application_data records per side (TLS 1.3: the Finished and everything after it) */
+  app_data_records?: { client: number; server: number };
   sslv2_records: boolean;
   reassembly_sensitive_fields: string[];
 }

@@ -8,12 +8,13 @@ import { Aggregator, formatForPath, formatProgress, isReportFormat, REPORT_FORMA
 import type { Report } from '../../report/index.js';
 import { CAPTURE_NAME, describeFsError, expandInputs } from '../inputs.js';
 import { collect, positiveSeconds, type CommandContext } from '../program.js';
+import { readSystemTrust } from '../system-trust.js';
 
 /** Picked out of folders: capture names, and NDJSON record files from `analyze --format ndjson` or `live`. */
 const REPORT_INPUT_NAME = new RegExp(`${CAPTURE_NAME.source}|\\.(ndjson|jsonl)$`, 'i');
 
 /** Cause codes --fail-on accepts besides 'any'. */
-const FAIL_ON_CODES: ReadonlySet<string> = new Set([...RULES.map(([code]) => code), UNDIAGNOSED]);
+const FAIL_ON_CODES: ReadonlySet<string> = new Set([...RULES.map((entry) => entry.code), UNDIAGNOSED]);
 
 function positiveInteger(value: string): number {
   const n = Number(value);
@@ -93,7 +94,9 @@ export async function runReport(paths: string[], options: ReportCommandOptions):
   if ('error' in parsedFailOn) return usageError(parsedFailOn.error);
   const { failOn } = parsedFailOn;
 
-  const caPems: string[] = [];
+  const system = await readSystemTrust();
+  if (system.problem) process.stderr.write(`tlsdiag: ${sanitizeForTerminal(system.problem)}\n`);
+  const caPems: string[] = [...system.pems];
   for (const file of options.caFiles) {
     try {
       caPems.push(await readFile(file, 'utf8'));

@@ -1,22 +1,32 @@
 import type { CertificateFacts } from '../../model/record.js';
 import type { Finding, RuleContext } from '../context.js';
-import { checkedAt, clientRejection, leafPhrase, otherProblems } from '../certificate.js';
+import { certificateReaction, checkedAt, leafPhrase, otherProblems } from '../certificate.js';
 import { quoted } from '../describe.js';
+
+/** unknown_ca (48): OpenSSL's answer to a missing intermediate too (it cannot get the issuer: docs/alerts.md). */
+const UNKNOWN_CA = 48;
 
 /**
  * The server sent a chain that stops short (RFC 5246 §7.4.2 / RFC 8446 §4.4.2: the sender provides the chain up to,
- * optionally, the root): a certificate's issuer is neither the next one sent nor a root the store knows.
+ * optionally, the root): a non-CA certificate's issuer is neither the next one sent nor a root the store knows.
+ * Outside observers cannot tell a missing intermediate from a private root that issues leaves directly, which private
+ * PKIs do. Two signs tell an intermediate (tls/certificate-check.ts): the leaf publishes its issuer's certificate
+ * (Authority Information Access, RFC 5280 §4.2.2.1), or the store holds a root of the issuer's organization — then
+ * inferred. Without them only assumed, and the untrusted-root reading weighs as much.
  */
 export function certificateChainIncomplete(facts: RuleContext): Finding | null {
   const { tls } = facts.record;
   const check = tls.certificateCheck;
-  const rejection = clientRejection(facts);
-  if (!check || !rejection || check.chainComplete) return null;
+  const reaction = certificateReaction(facts);
+  if (!check || !reaction || check.chainComplete) return null;
   // Servers send their leaf and intermediates; the root is theirs to omit. A chain that stops above a CA certificate
   // most likely lacks only a root the client does not have — a private or TLS-inspection CA: untrusted, not incomplete.
   if (stopsAtCaCertificate(tls.certificates, check.missingIssuer)) return null;
   const leaf = tls.certificates[0];
   const sent = tls.certificates.length;
+  const hint = check.missingIssuerLooksIntermediate ?? null;
+  const published = hint !== null;
+  const stated = reaction.alert === UNKNOWN_CA;
   return {
     code: 'certificate-chain-incomplete',
     title: 'The server sends an incomplete certificate chain',
@@ -25,12 +35,19 @@ export function certificateChainIncomplete(facts: RuleContext): Finding | null {
       check.missingIssuer !== null
         ? `the chain stops at issuer ${quoted(check.missingIssuer)}, which was neither sent nor is a known root`
         : `${leafPhrase(leaf)}: its issuer was neither sent nor is a known root`,
+      published
+        ? `inferred: ${hint}, so it is an intermediate the server should send`
+        : 'assumed: the missing issuer may be an intermediate the server should send, or a private root the client holds (private PKIs issue leaves from the root)',
       checkedAt(check),
-      rejection,
-      'decided by following the chain the server sent; the client\'s reaction corroborates',
+      reaction.line,
+      ...(stated ? ["the client's unknown_ca says it could not find the issuer"] : []),
       ...otherProblems(check, (p) => /issuer|chain|incomplete/i.test(p)),
     ],
     fix: 'Configure the server to send the intermediate certificate(s) with its own (the "full chain" file from the CA, e.g. fullchain.pem), so clients can build a path to a root they trust.',
+    basis: stated ? 'stated' : published ? 'inferred' : 'assumed',
+    consistent: reaction.prompt,
+    weight: published ? 1 : 0,
+    caveat: reaction.caveat ?? (published ? undefined : 'the missing issuer may as well be a private root the client holds'),
   };
 }
 
@@ -39,4 +56,12 @@ function stopsAtCaCertificate(certificates: readonly CertificateFacts[], missing
   if (missingIssuer === null) return false;
   const top = certificates.find((c) => c.issuer === missingIssuer);
   return top !== undefined && top.ca;
+}
+
+/** The chain stops below a CA certificate and the stopping certificate publishes where its issuer is. */
+export function unknownIssuerIsPublished(facts: RuleContext): boolean {
+  const { tls } = facts.record;
+  const check = tls.certificateCheck;
+  if (!check || check.chainComplete || (check.missingIssuerLooksIntermediate ?? null) === null) return false;
+  return !stopsAtCaCertificate(tls.certificates, check.missingIssuer);
 }

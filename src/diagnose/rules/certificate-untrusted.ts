@@ -1,43 +1,62 @@
+import type { EvidenceBasis } from '../../model/record.js';
 import type { Finding, RuleContext } from '../context.js';
-import { checkedAt, clientCertificateAlert, clientRejection, leafPhrase, otherProblems, TLS13_HIDDEN } from '../certificate.js';
+import { certificateReaction, checkedAt, leafPhrase, otherProblems, TLS13_HIDDEN } from '../certificate.js';
 import { quoted } from '../describe.js';
+import { unknownIssuerIsPublished } from './certificate-chain-incomplete.js';
 
-/** unknown_ca (48): the client could not anchor the chain in its trust store. */
+/** unknown_ca (48): the client could not anchor the chain in its trust store (RFC 5246 §7.2.2). */
 const UNKNOWN_CA = 48;
+/** Roots come and go from stores over the years: a capture this much older than the store may have used one. */
+const STORE_DRIFT = 2 * 365 * 86400;
 
 /**
- * The chain ends in a certificate the client does not trust: self-signed, or issued by a private CA (RFC 5280 §6).
- * Decided by the record's check against the trust store, or — when the chain was encrypted (TLS 1.3) or the check
- * found nothing — by the client's certificate alert.
+ * The chain ends in a certificate the client does not trust (RFC 5280 §6): a self-signed leaf, or a root no store of
+ * tlsdiag's knows. Stated when the client says unknown_ca. Otherwise only inferred for a self-signed leaf, which no
+ * default store trusts, and only assumed for an unknown root: the client's store is not in the capture, a private
+ * PKI's clients have its root, and roots that were public when an old capture was made may be gone from today's store.
  */
 export function certificateUntrusted(facts: RuleContext): Finding | null {
   const { tls } = facts.record;
   const check = tls.certificateCheck;
-  const rejection = clientRejection(facts);
-  if (!rejection) return null;
-  const alert = clientCertificateAlert(facts);
+  const reaction = certificateReaction(facts);
+  if (!reaction) return null;
+  const statedByAlert = reaction.alert === UNKNOWN_CA;
   const checkFound = check !== null && (!check.trusted || check.selfSigned);
-  if (!checkFound && alert === null) return null;
+  if (!checkFound && !statedByAlert) return null;
+  // a leaf whose missing issuer publishes its certificate is an intermediate the server left out: chain-incomplete's
+  if (check !== null && !statedByAlert && unknownIssuerIsPublished(facts)) return null;
   const leaf = tls.certificates[0];
   const evidence: string[] = [];
+  let basis: EvidenceBasis = statedByAlert ? 'stated' : 'assumed';
   if (check && checkFound) {
+    const selfSignedLeaf = check.selfSigned && tls.certificates.length <= 1;
+    if (selfSignedLeaf && !statedByAlert) basis = 'inferred';
     evidence.push(
       check.selfSigned
-        ? `${leafPhrase(leaf)} is self-signed`
-        : `${leafPhrase(leaf)} chains to ${quoted(check.missingIssuer ?? leaf?.issuer ?? 'an unknown issuer')}, which is in no trust store tlsdiag knows`,
+        ? selfSignedLeaf
+          ? `${leafPhrase(leaf)} is self-signed: no default trust store holds it`
+          : `the chain ends at the self-signed root ${quoted(check.missingIssuer ?? 'unknown')}, which no trust store tlsdiag knows holds`
+        : `${leafPhrase(leaf)} chains to ${quoted(check.missingIssuer ?? leaf?.issuer ?? 'an unknown issuer')}, which no trust store tlsdiag knows holds`,
       ...(tls.certificates.length > 1 && !check.chainComplete
         ? ['the chain sent ends at an intermediate: what is missing is most likely a root the client does not have (a private or TLS-inspection CA)']
         : []),
       checkedAt(check),
-      rejection,
-      'decided by checking the chain against the trust store; the client\'s reaction corroborates',
-      ...otherProblems(check, (p) => /trust|self|issuer/i.test(p)),
+      reaction.line,
     );
+    if (statedByAlert) evidence.push('stated by the client: unknown_ca means it could not anchor the chain in its trust store');
+    else if (!selfSignedLeaf) {
+      evidence.push("assumed: tlsdiag does not know this root, but the client's trust store is not in the capture — a private PKI's clients hold its root (give it to tlsdiag with --ca)");
+    }
+    if (facts.options.trustStoreTime - check.at > STORE_DRIFT) {
+      const years = Math.floor((facts.options.trustStoreTime - check.at) / (365 * 86400));
+      evidence.push(`the capture is ${years} years older than tlsdiag's trust store: roots that were public then may have been removed since`);
+    }
+    evidence.push(...otherProblems(check, (p) => /trust|self|issuer/i.test(p)));
   } else {
     evidence.push(
-      rejection,
+      reaction.line,
       check
-        ? 'tlsdiag\'s own check found the chain trusted: the client\'s trust store differs'
+        ? "tlsdiag's own check found the chain trusted: the client's trust store differs"
         : facts.tls13
           ? TLS13_HIDDEN
           : 'the record holds no certificate check to confirm it',
@@ -48,8 +67,13 @@ export function certificateUntrusted(facts: RuleContext): Finding | null {
     title: 'The client does not trust the server\'s certificate',
     evidence,
     fix:
-      alert === UNKNOWN_CA || checkFound
+      statedByAlert || checkFound
         ? 'Install a certificate from a CA the clients trust on the server; or, for a private CA, add that CA\'s root to the client\'s trust store (never disable verification).'
         : 'Inspect the server\'s chain as the client sees it (openssl s_client -showcerts) and compare it with the client\'s trust store and policy; replace the certificate or add the issuing CA to the client\'s store.',
+    basis,
+    consistent: reaction.prompt,
+    caveat:
+      reaction.caveat ??
+      (basis === 'assumed' ? "tlsdiag does not know the root, but the capture cannot show the client's trust store" : undefined),
   };
 }

@@ -35,5 +35,7 @@ export function clientCertificateRequired(facts: RuleContext): Finding | null {
     fix: refused
       ? 'Give the client a certificate issued by a CA the server trusts for client authentication (check the server\'s client CA list, the certificate\'s dates and its clientAuth extended key usage).'
       : 'Configure the client with its certificate and private key (for example curl --cert/--key, or the keystore of a Java client); or, if client authentication is not wanted, make it optional on the server.',
+    basis: required ? 'stated' : 'verified',
+    consistent: true,
   };
 }

@@ -1,73 +1,99 @@
 import type { Finding, RuleContext } from '../context.js';
+import { isAlertSized } from '../encrypted-sizes.js';
 import { when } from '../evidence.js';
-
-/**
- * The smallest and largest body of an encrypted TLS 1.3 alert record (RFC 8446 §5.2): 2 bytes of alert, 1 byte of
- * inner content type and a 16-byte AEAD tag make 19; a little padding is allowed for.
- */
-export const ENCRYPTED_ALERT_MIN = 19;
-export const ENCRYPTED_ALERT_MAX = 24;
+import { delayWords } from '../timing.js';
 
 const TITLE = 'The client rejected the server\'s certificate (TLS 1.3)';
 const FIX =
   'Check the server\'s certificate as this client sees it: expiry, the host name it connects to, and whether the ' +
   'issuing CA is in the client\'s trust store (openssl s_client -connect host:port -servername name). Client-side ' +
-  'logs name the exact reason.';
+  'logs name the exact reason; a key log (--keylog) lets tlsdiag read the certificate and the alert.';
 
 /**
- * TLS 1.3 encrypts the server's certificate and the client's alert, but not their sizes. When the server has sent its
- * encrypted flight and the client's first encrypted record is alert-sized instead of a Finished (53 bytes or more), or
- * the client sends nothing at all and closes, the client rejected what the server sent — almost always its
- * certificate. (A client whose alert goes out in plaintext, before its keys switch, names its reason: the
- * certificate rules take those.)
+ * TLS 1.3 encrypts the server's certificate and the client's alert, but not their sizes (encrypted-sizes.ts). When
+ * the server has sent its encrypted flight and the client promptly answers with an alert-sized record instead of a
+ * Finished, or with nothing and a close, the client rejected what the server sent — almost always its certificate.
+ * Inferred: the reason itself is not visible. A client that finishes the handshake and at once sends an alert-sized
+ * record and closes, without data and without reading the server's session tickets, is read the same way at low
+ * confidence: a client that only probes the handshake closes alike.
  */
 export function clientRejectedCertificate(facts: RuleContext): Finding | null {
   if (!facts.tls13) return null;
+  if (facts.hangUp !== null) return byHangUp(facts);
   return byRecordSizes(facts);
 }
 
 function byRecordSizes(facts: RuleContext): Finding | null {
-  if (!facts.firstEnd) return null;
+  const rejection = facts.clientRejection;
+  if (!facts.firstEnd || rejection === null) return null;
+  const suite = facts.serverHello?.cipherSuite ?? null;
   const { client, server } = facts.postHelloRecords;
-  if (client.length === 0) return bySilentClose(facts);
-  if (server.length === 0 || client.length !== 1) return null;
-  const record = client[0];
-  if (record.length < ENCRYPTED_ALERT_MIN || record.length > ENCRYPTED_ALERT_MAX) return null;
-  if (facts.record.tls.alerts.some((a) => a.from === 'server' && a.ts <= record.ts)) return null;
+  const flight = server.filter((r) => r.ts <= rejection.act.ts);
+  if (flight.length === 0) return null;
+  if (facts.record.tls.alerts.some((a) => a.from === 'server' && a.ts <= rejection.act.ts)) return null;
   const end = facts.firstEnd;
-  const serverSizes = server.filter((r) => r.ts <= record.ts).map((r) => r.length);
+  const flightLine = `after the ServerHello the server sent ${flight.length} encrypted record${flight.length === 1 ? '' : 's'} (${flight.map((r) => r.length).join(', ')} bytes): its encrypted certificate and Finished`;
+  const inferred = 'inferred from record sizes and timing: TLS 1.3 encrypts the certificate and the alert, so the reason itself is not visible';
+  const caveat = rejection.prompt ? undefined : `the client's answer came ${delayWords(rejection.delay)} after the server's flight: too late to be a reaction to it`;
+  if (client.length === 0) {
+    if (end.kind !== 'FIN' || end.from !== 'client') return null;
+    if (facts.record.tls.alerts.some((a) => a.ts <= end.ts)) return null;
+    return {
+      code: 'client-rejected-certificate',
+      title: TITLE,
+      evidence: [
+        flightLine,
+        `the client sent no encrypted record in answer — neither its Finished nor an alert — and closed the connection (FIN) ${when(facts, end.ts)}`,
+        `${inferred}; some clients drop the connection without an alert when their certificate check fails`,
+      ],
+      fix: FIX,
+      basis: 'inferred',
+      consistent: rejection.prompt,
+      caveat,
+    };
+  }
+  const first = client[0];
+  if (client.filter((r) => r.ts <= end.ts).length !== 1 || !isAlertSized(first.length, suite)) return null;
   return {
     code: 'client-rejected-certificate',
     title: TITLE,
     evidence: [
-      `after the ServerHello the server sent ${serverSizes.length} encrypted record${serverSizes.length === 1 ? '' : 's'} (${serverSizes.join(', ')} bytes): its encrypted certificate and Finished`,
-      `the client's first encrypted record, ${when(facts, record.ts)}, was ${record.length} bytes: the size of an encrypted alert (19 bytes + padding), not of a Finished`,
+      flightLine,
+      `the client's first encrypted record, ${when(facts, first.ts)}, was ${first.length} bytes: the size of an encrypted alert, smaller than any Finished of the negotiated suite`,
       `then the ${end.from} ${end.kind === 'RST' ? 'reset' : 'closed'} the connection (${end.kind}) ${when(facts, end.ts)}, and no application data followed`,
-      'inferred from record sizes: TLS 1.3 encrypts the certificate and the alert, so the reason itself is not visible',
+      inferred,
     ],
     fix: FIX,
+    basis: 'inferred',
+    consistent: rejection.prompt,
+    caveat,
   };
 }
 
-/**
- * The client answered the server's whole encrypted flight with no record at all — no Finished, no alert — and an
- * orderly close (FIN). Some stacks (Node.js) reject a certificate that way. A RST instead is left to reset-by-client:
- * clients abort for many reasons.
- */
-function bySilentClose(facts: RuleContext): Finding | null {
-  const end = facts.firstEnd;
-  const serverHello = facts.serverHello;
-  const flight = facts.postHelloRecords.server.filter((r) => end !== null && r.ts <= end.ts);
-  if (!end || end.kind !== 'FIN' || end.from !== 'client' || !serverHello || flight.length === 0) return null;
-  if (facts.record.tls.alerts.some((a) => a.ts <= end.ts)) return null;
+/** A completed TLS 1.3 handshake the client hung up on at once, the certificate unseen (context.ts findHangUp). */
+function byHangUp(facts: RuleContext): Finding | null {
+  const hangUp = facts.hangUp;
+  if (hangUp === null || facts.record.tls.certificateCheck !== null) return null;
+  // A client that read what the server sent after its Finished (session tickets) before closing took the session
+  // and left: a probe, or a client collecting a ticket. One that verifies after the handshake and fails closes at once,
+  // and a reset says it left the server's tickets unread.
+  const finishedTs = hangUp.ts - hangUp.delay;
+  const readTickets = facts.postHelloRecords.server.some((r) => r.ts > finishedTs && r.ts <= hangUp.ts);
+  if (readTickets) return null;
+  // and it says so: an alert-sized record before the close. A bare close without reading anything is how a
+  // browser drops a spare connection it opened in parallel.
+  if (hangUp.alertRecord === null) return null;
   return {
     code: 'client-rejected-certificate',
-    title: TITLE,
+    title: 'The client hung up right after the TLS 1.3 handshake: most likely it rejected the certificate',
     evidence: [
-      `after the ServerHello the server sent ${flight.length} encrypted record${flight.length === 1 ? '' : 's'} (${flight.map((r) => r.length).join(', ')} bytes): its encrypted certificate and Finished`,
-      `the client sent no encrypted record in answer — neither its Finished nor an alert — and closed the connection (FIN) ${when(facts, end.ts)}`,
-      'inferred from record sizes and order: TLS 1.3 encrypts the certificate, so the reason itself is not visible; some clients (Node.js) drop the connection without an alert when their certificate check fails',
+      `the client sent its Finished, then ${hangUp.alertRecord !== null ? `one ${hangUp.alertRecord.length}-byte encrypted record (the size of an alert) and ` : ''}${hangUp.kind === 'RST' ? 'reset' : hangUp.kind === 'FIN' ? 'closed' : 'ended'} the connection ${delayWords(hangUp.delay)} later, without a byte of application data`,
+      'clients that verify the certificate after the handshake (Node.js; wget with GnuTLS; curl for the host name) fail that way',
+      'inferred from the order and timing of records only: the certificate is encrypted, and a client that merely tests the handshake closes the same way',
     ],
     fix: FIX,
+    basis: 'inferred',
+    consistent: true,
+    ceiling: 'low',
   };
 }

@@ -33,5 +33,7 @@ export function handshakeStalled(facts: RuleContext): Finding | null {
     fix: lostFlight
       ? 'Check the path MTU between the two: a firewall that drops ICMP "fragmentation needed" makes full-size segments vanish (lower the MTU/MSS, or allow the ICMP), and look for loss on the path.'
       : `Look at the ${waiting}: it received the ${last.from}'s ${last.name} and never answered — overloaded, stuck on something it waits for (a client checking revocation over OCSP/CRL through a firewall that blocks it), or a middlebox holding the connection.`,
+    basis: 'verified',
+    consistent: true,
   };
 }

@@ -25,5 +25,7 @@ export function inappropriateFallback(facts: RuleContext): Finding | null {
       'The client fell back to a lower TLS version after an earlier attempt failed, and the server (which supports a ' +
       'higher one) refused. Find why the first, higher-version attempt failed (often a middlebox or a flaky path) ' +
       'and fix that; the fallback is a symptom.',
+    basis: 'stated',
+    consistent: true,
   };
 }

@@ -1,7 +1,7 @@
 /**
- * The rules in the order they are tried: the first whose cause fits the record gives its diagnosis. Most specific
- * first — a failed TCP connect before anything TLS, explicit alerts that name a cause before the certificate checks
- * that explain a vaguer one, inferences from sizes and timing after those, and a bare reset, FIN or unnamed alert last.
+ * The rule table: every rule runs, and weigh.ts picks among the findings (docs/causes.md). The order is the order of
+ * specificity — a failed TCP connect before anything TLS, causes a peer can name before those tlsdiag infers, and a
+ * bare reset, FIN or unnamed alert last.
  */
 import type { Rule } from '../context.js';
 import { certificateChainIncomplete } from './certificate-chain-incomplete.js';
@@ -28,28 +28,41 @@ import { sniUnrecognized } from './sni-unrecognized.js';
 import { tcpConnectRefused } from './tcp-connect-refused.js';
 import { tcpConnectTimeout } from './tcp-connect-timeout.js';
 
-export const RULES: readonly (readonly [code: string, rule: Rule])[] = [
-  ['tcp-connect-refused', tcpConnectRefused],
-  ['tcp-connect-timeout', tcpConnectTimeout],
-  ['not-tls', notTls],
-  ['inappropriate-fallback', inappropriateFallback],
-  ['sni-unrecognized', sniUnrecognized],
-  ['protocol-version-mismatch', protocolVersionMismatch],
-  ['key-exchange-mismatch', keyExchangeMismatch],
-  ['cipher-suite-mismatch', cipherSuiteMismatch],
-  ['client-certificate-required', clientCertificateRequired],
-  ['certificate-expired', certificateExpired],
-  ['certificate-not-yet-valid', certificateNotYetValid],
-  ['certificate-hostname-mismatch', certificateHostnameMismatch],
-  ['certificate-chain-incomplete', certificateChainIncomplete],
-  ['sni-missing', sniMissing],
-  ['certificate-untrusted', certificateUntrusted],
-  ['client-rejected-certificate', clientRejectedCertificate],
-  ['server-timeout', serverTimeout],
-  ['handshake-stalled', handshakeStalled],
-  ['reset-by-middlebox', resetByMiddlebox],
-  ['reset-by-server', resetByServer],
-  ['reset-by-client', resetByClient],
-  ['peer-closed', peerClosed],
-  ['other-alert', otherAlert],
+/**
+ * specific: names a cause (a certificate defect, a version gap). descriptive: says who ended the handshake and how
+ * (a reset, a close, an alert no specific cause claims, a stall) — the primary cause only where no specific one fits.
+ */
+export type RuleKind = 'specific' | 'descriptive';
+
+export interface RuleEntry {
+  code: string;
+  rule: Rule;
+  kind: RuleKind;
+}
+
+/** Every rule, most specific first: the order breaks ties between findings of equal basis and weight. */
+export const RULES: readonly RuleEntry[] = [
+  { code: 'tcp-connect-refused', rule: tcpConnectRefused, kind: 'specific' },
+  { code: 'tcp-connect-timeout', rule: tcpConnectTimeout, kind: 'specific' },
+  { code: 'not-tls', rule: notTls, kind: 'specific' },
+  { code: 'inappropriate-fallback', rule: inappropriateFallback, kind: 'specific' },
+  { code: 'sni-unrecognized', rule: sniUnrecognized, kind: 'specific' },
+  { code: 'protocol-version-mismatch', rule: protocolVersionMismatch, kind: 'specific' },
+  { code: 'key-exchange-mismatch', rule: keyExchangeMismatch, kind: 'specific' },
+  { code: 'cipher-suite-mismatch', rule: cipherSuiteMismatch, kind: 'specific' },
+  { code: 'client-certificate-required', rule: clientCertificateRequired, kind: 'specific' },
+  { code: 'certificate-expired', rule: certificateExpired, kind: 'specific' },
+  { code: 'certificate-not-yet-valid', rule: certificateNotYetValid, kind: 'specific' },
+  { code: 'certificate-hostname-mismatch', rule: certificateHostnameMismatch, kind: 'specific' },
+  { code: 'sni-missing', rule: sniMissing, kind: 'specific' },
+  { code: 'certificate-untrusted', rule: certificateUntrusted, kind: 'specific' },
+  { code: 'certificate-chain-incomplete', rule: certificateChainIncomplete, kind: 'specific' },
+  { code: 'client-rejected-certificate', rule: clientRejectedCertificate, kind: 'specific' },
+  { code: 'server-timeout', rule: serverTimeout, kind: 'specific' },
+  { code: 'reset-by-middlebox', rule: resetByMiddlebox, kind: 'specific' },
+  { code: 'handshake-stalled', rule: handshakeStalled, kind: 'descriptive' },
+  { code: 'reset-by-server', rule: resetByServer, kind: 'descriptive' },
+  { code: 'reset-by-client', rule: resetByClient, kind: 'descriptive' },
+  { code: 'peer-closed', rule: peerClosed, kind: 'descriptive' },
+  { code: 'other-alert', rule: otherAlert, kind: 'descriptive' },
 ];

@@ -33,7 +33,10 @@ export function keyExchangeMismatch(facts: RuleContext): Finding | null {
   const suitesFine = suites.codes.some((code, i) => isModernSuite(code, suites.names[i]));
   const unusualGroups = hello.groups.length > 0 && !hello.groups.some((g) => WIDELY_SUPPORTED_GROUPS.has(g));
   const tls13Only = offersOnlyTls13(hello) && suitesFine;
-  if (!afterRetry && !(refusedHello && (tls13Only || (suitesFine && unusualGroups)))) return null;
+  // TLS 1.3 with its mandatory suite and current TLS 1.2 suites beside: a server refusing that is most likely short of
+  // a group or signature algorithm, not a suite (docs/alerts.md: TLS 1.3 servers say handshake_failure for both)
+  const suitesShared = offersTls13Mandatory(hello) && suitesFine;
+  if (!afterRetry && !(refusedHello && (tls13Only || suitesShared || (suitesFine && unusualGroups)))) return null;
 
   const evidence: string[] = [];
   if (afterRetry && facts.helloRetry) {
@@ -52,6 +55,9 @@ export function keyExchangeMismatch(facts: RuleContext): Finding | null {
   if (!afterRetry && unusualGroups) {
     evidence.push('none of them is x25519 (0x001d), secp256r1 (0x0017) or secp384r1 (0x0018), the groups servers commonly support');
   }
+  if (!afterRetry && suitesShared && !tls13Only) {
+    evidence.push('the client offered TLS 1.3 with TLS_AES_128_GCM_SHA256, which every TLS 1.3 server supports, and current TLS 1.2 suites: inferred, the suites are unlikely to be what failed');
+  }
   if (!afterRetry && tls13Only) {
     evidence.push('the client offered only TLS 1.3, whose TLS_AES_128_GCM_SHA256 every server must support (RFC 8446 §9.1): the cipher suites cannot be what failed');
   }
@@ -68,10 +74,19 @@ export function keyExchangeMismatch(facts: RuleContext): Finding | null {
       'Make the client offer a group the server supports (x25519 or secp256r1 work almost everywhere), or enable the ' +
       'client\'s groups on the server; if the groups match, compare the signature algorithms the client accepts ' +
       'with the server certificate\'s key type (RSA, ECDSA, Ed25519).',
+    basis: afterRetry ? 'verified' : 'inferred',
+    consistent: true,
+    weight: tls13Only || unusualGroups ? 1 : 0,
   };
 }
 
 function offersOnlyTls13(hello: ClientHelloFacts): boolean {
   const { versions, fromExtension } = offeredVersions(hello);
   return fromExtension && versions.length > 0 && versions.every(isTls13Version);
+}
+
+/** supported_versions lists TLS 1.3 and the suites hold TLS_AES_128_GCM_SHA256 (RFC 8446 §9.1). */
+function offersTls13Mandatory(hello: ClientHelloFacts): boolean {
+  const { versions, fromExtension } = offeredVersions(hello);
+  return fromExtension && versions.some(isTls13Version) && hello.cipherSuites.includes('0x1301');
 }

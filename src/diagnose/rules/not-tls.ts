@@ -6,10 +6,14 @@ import { when } from '../evidence.js';
 export function notTls(facts: RuleContext): Finding | null {
   const answer = facts.record.tls.nonTlsResponse;
   if (!answer || answer.from !== 'server' || !facts.clientHello) return null;
+  // bytes that do not frame as TLS, then valid TLS from the same side: a capture that missed the start, not plaintext
+  if (facts.serverHello !== null || Object.values(facts.record.tls.recordCounts.server).some((n) => n > 0)) return null;
   const looksHttp = /^HTTP\/\d/.test(answer.preview);
   return {
     code: 'not-tls',
     title: 'The server does not speak TLS on this port',
+    basis: 'verified',
+    consistent: true,
     evidence: [
       `the client sent a ClientHello to port ${facts.record.server.port}`,
       `the server answered ${when(facts, answer.ts)} with bytes that are not TLS: ${quoted(answer.preview, 80)}`,

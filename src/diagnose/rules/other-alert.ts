@@ -46,5 +46,7 @@ export function otherAlert(facts: RuleContext): Finding | null {
       alert.description === NO_APPLICATION_PROTOCOL
         ? 'Enable a protocol the client offers (e.g. h2 or http/1.1) in the server\'s ALPN configuration, or make the client offer one the server supports.'
         : `Look at the ${sender}'s logs at that moment: the alert names the problem it found${hint ? ` (${hint})` : ''}.`,
+    basis: alert.description === null ? 'inferred' : 'stated',
+    consistent: true,
   };
 }

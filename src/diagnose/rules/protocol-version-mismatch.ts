@@ -2,6 +2,7 @@ import type { ClientHelloFacts, ServerHelloFacts } from '../../model/record.js';
 import type { Finding, RuleContext } from '../context.js';
 import { versionLabel } from '../describe.js';
 import { actSentence, alertSentence, highestOffered, offeredVersions, offeredVersionsSentence } from '../evidence.js';
+import { reactionWindow } from '../timing.js';
 
 /** protocol_version (70, RFC 8446 §6.2 / RFC 5246 §7.2.2). */
 const PROTOCOL_VERSION = 70;
@@ -25,7 +26,19 @@ export function protocolVersionMismatch(facts: RuleContext): Finding | null {
     hello !== null && facts.serverHello !== null && act !== null && act.from === 'client'
       ? !serverChoiceOffered(hello, facts.serverHello)
       : false;
-  if (!byAlert && !byOldOffer && !unofferedChoice) return null;
+  // the server picked TLS 1.0/1.1 from a client that offers TLS 1.2 or newer, and the client gave up at once: its
+  // policy refuses the old version (OpenSSL 3 clients say internal_error — their security level rejects the old
+  // signature algorithm — others protocol_version or just close: docs/alerts.md)
+  const oldChoiceRefused =
+    hello !== null &&
+    facts.serverHello !== null &&
+    act !== null &&
+    act.from === 'client' &&
+    !oldOffer &&
+    parseInt(facts.serverHello.version, 16) < TLS_1_2 &&
+    act.ts >= facts.serverHello.ts &&
+    act.ts - facts.serverHello.ts <= reactionWindow(facts.rtt) + (facts.record.tls.certificatesTs !== null ? 0.05 : 0);
+  if (!byAlert && !byOldOffer && !unofferedChoice && !oldChoiceRefused) return null;
 
   const evidence: string[] = [];
   if (hello) {
@@ -43,10 +56,13 @@ export function protocolVersionMismatch(facts: RuleContext): Finding | null {
   if (byAlert && alert) evidence.push(alertSentence(facts, alert));
   else if (act) evidence.push(actSentence(facts, act));
   if (!byAlert && byOldOffer) {
-    evidence.push('decided by the client offering nothing newer than TLS 1.1: servers refuse such clients, whatever alert they send');
+    evidence.push('inferred from the client offering nothing newer than TLS 1.1: servers refuse such clients, whatever alert they send');
+  }
+  if (!byAlert && oldChoiceRefused && !unofferedChoice) {
+    evidence.push(`inferred: the server chose a deprecated version (RFC 8996) and the client gave up right after its ServerHello; current clients refuse TLS 1.0/1.1 by policy`);
   }
 
-  const serverTooOld = !oldOffer && !unofferedChoice && alert?.from === 'server';
+  const serverTooOld = (!oldOffer && !unofferedChoice && alert?.from === 'server') || (oldChoiceRefused && !unofferedChoice);
   return {
     code: 'protocol-version-mismatch',
     title: oldOffer
@@ -60,6 +76,8 @@ export function protocolVersionMismatch(facts: RuleContext): Finding | null {
       : serverTooOld
         ? 'Enable the versions the client offers on the server (TLS 1.2 and TLS 1.3), or, if the server cannot be upgraded, allow TLS 1.2 on the client.'
         : 'Align the version settings: the server picked a version outside the client\'s allowed range. Raise the server\'s version (TLS 1.2 or 1.3) or widen the client\'s minimum/maximum.',
+    basis: byAlert ? 'stated' : unofferedChoice ? 'verified' : 'inferred',
+    consistent: true,
   };
 }
 

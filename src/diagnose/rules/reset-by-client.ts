@@ -10,5 +10,7 @@ export function resetByClient(facts: RuleContext): Finding | null {
     title: 'The client reset the connection during the handshake',
     evidence: lines,
     fix: 'The client gave up without a TLS alert: check the client\'s own error (a timeout, a rejected certificate, a cancelled request) in its logs; its TLS library usually names the reason there.',
+    basis: 'verified',
+    consistent: true,
   };
 }

@@ -18,5 +18,7 @@ export function resetByMiddlebox(facts: RuleContext): Finding | null {
       'Find the firewall, proxy or filter between client and server that resets this traffic (' +
       (sni ? 'SNI-based filtering is common' : 'port- or content-based filtering') +
       ') and allow the connection there; a traceroute and the firewall logs along the path will show it.',
+    basis: 'inferred',
+    consistent: true,
   };
 }

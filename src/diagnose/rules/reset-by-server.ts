@@ -10,5 +10,7 @@ export function resetByServer(facts: RuleContext): Finding | null {
     title: 'The server reset the connection during the handshake',
     evidence: lines,
     fix: 'The server (or the load balancer in front of it) dropped the handshake without saying why: check its logs at that time for TLS errors, crashes or connection limits, and its TLS configuration for the name and versions this client uses.',
+    basis: 'verified',
+    consistent: true,
   };
 }

@@ -1,5 +1,5 @@
 import type { Finding, RuleContext } from '../context.js';
-import { checkedAt, clientCertificateAlert, clientRejection, sanPhrase } from '../certificate.js';
+import { certificateReaction, checkedAt, clientCertificateAlert, sanPhrase } from '../certificate.js';
 import { quoted } from '../describe.js';
 import { actSentence } from '../evidence.js';
 
@@ -17,12 +17,11 @@ export function sniMissing(facts: RuleContext): Finding | null {
   if (!hello || hello.sni !== null || !act) return null;
   const serverRefused = facts.serverFailedClientHello && act.kind === 'alert';
   const check = facts.record.tls.certificateCheck;
-  const rejection = clientRejection(facts);
+  const reaction = certificateReaction(facts);
+  const rejection = reaction !== null && reaction.prompt ? reaction.line : null;
   const defaultCertificateRejected =
     rejection !== null &&
     check !== null &&
-    check.trusted &&
-    !check.selfSigned &&
     check.expiredFor === null &&
     check.notYetValidFor === null &&
     clientCertificateAlert(facts) !== UNKNOWN_CA;
@@ -46,5 +45,7 @@ export function sniMissing(facts: RuleContext): Finding | null {
     title: 'The client did not say which server name it wanted',
     evidence,
     fix: 'Make the client send SNI: connect by host name rather than IP address, or set the server name explicitly (openssl s_client -servername, curl --resolve, the TLS library\'s server-name option). Alternatively give the server a default certificate that covers the name clients use.',
+    basis: 'inferred',
+    consistent: true,
   };
 }

@@ -5,10 +5,18 @@ import { alertSentence } from '../evidence.js';
 /** unrecognized_name (112, RFC 6066 §3): the server has no configuration for the name in the SNI. */
 const UNRECOGNIZED_NAME = 112;
 
+/** internal_error (80): what Go's crypto/tls server sends when its GetCertificate finds no certificate for the name. */
+const INTERNAL_ERROR = 80;
+
 export function sniUnrecognized(facts: RuleContext): Finding | null {
-  const alert = facts.record.tls.alerts.find((a) => a.description === UNRECOGNIZED_NAME && a.from === 'server');
-  if (!alert) return null;
+  const stated = facts.record.tls.alerts.find((a) => a.description === UNRECOGNIZED_NAME && a.from === 'server');
   const sni = facts.clientHello?.sni ?? null;
+  const internal =
+    stated === undefined && sni !== null && facts.serverFailedClientHello && facts.failureAct?.alert?.description === INTERNAL_ERROR
+      ? facts.failureAct.alert
+      : null;
+  const alert = stated ?? internal;
+  if (!alert) return null;
   return {
     code: 'sni-unrecognized',
     title: 'The server does not recognise the name the client asked for',
@@ -16,7 +24,14 @@ export function sniUnrecognized(facts: RuleContext): Finding | null {
       sni === null ? 'the ClientHello carried no server name (SNI)' : `the client asked for the server name ${quoted(sni)} (SNI)`,
       alertSentence(facts, alert),
       ...(alert.level === 1 ? ['the alert was a warning, yet the handshake did not complete after it'] : []),
+      ...(internal !== null
+        ? ['inferred: internal_error right after a ClientHello with a server name is how Go servers refuse a name they hold no certificate for (docs/alerts.md); other servers send it for other internal faults']
+        : []),
     ],
+    basis: internal !== null ? 'inferred' : 'stated',
+    consistent: true,
+    ceiling: internal !== null ? 'low' : undefined,
+    weight: internal !== null ? -1 : 0,
     fix:
       sni === null
         ? 'Make the client send the server name (SNI), or give the server a default site for connections without one.'

@@ -16,5 +16,7 @@ export function tcpConnectRefused(facts: RuleContext): Finding | null {
     fix:
       `Check that the service is running and listening on ${record.server.ip} port ${record.server.port}, ` +
       'and that no firewall on the server rejects the connection; or point the client at the right port.',
+    basis: 'verified',
+    consistent: true,
   };
 }

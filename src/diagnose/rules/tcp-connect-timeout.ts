@@ -11,11 +11,15 @@ export function tcpConnectTimeout(facts: RuleContext): Finding | null {
     evidence: [
       `the client sent a SYN to ${record.server.ip} port ${record.server.port}` +
         (record.tcp.packets.client > 1 ? ` (${record.tcp.packets.client} packets in all, retransmissions included)` : ''),
-      `no SYN-ACK and no RST came back in ${seconds(facts.connectWait)} (timeout ${seconds(facts.options.handshakeTimeout)})`,
+      facts.clientGaveUpAfter !== null && facts.connectWait <= facts.options.handshakeTimeout
+        ? `no SYN-ACK and no RST came back; the client gave up after ${seconds(facts.clientGaveUpAfter)} (a timeout of its own)`
+        : `no SYN-ACK and no RST came back in ${seconds(facts.connectWait)} (timeout ${seconds(facts.options.handshakeTimeout)})`,
       'no TLS was exchanged: the failure is below TLS',
     ],
     fix:
       'Check that the server is up and reachable from the client (routing, DNS answer, security groups) and that ' +
       'no firewall silently drops traffic to that port.',
+    basis: 'verified',
+    consistent: true,
   };
 }

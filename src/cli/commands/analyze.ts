@@ -9,6 +9,7 @@ import { recordToNdjson } from '../output/ndjson.js';
 import { diagnosisLines, recordToTextLine, TEXT_HEADER } from '../output/text.js';
 import { collect, positiveSeconds, type CommandContext } from '../program.js';
 import { loadTui } from '../../ui/load.js';
+import { readSystemTrust } from '../system-trust.js';
 
 /** `tlsdiag analyze <captures...>` — the default command. */
 export function registerAnalyze({ program, setExitCode }: CommandContext): void {
@@ -58,7 +59,9 @@ interface PreparedInputs {
 /** The trust store (with --ca files) and the capture files the arguments name. */
 async function prepareInputs(paths: string[], caFiles: string[]): Promise<PreparedInputs> {
   const problems: PreparedInputs['problems'] = [];
-  const caPems: string[] = [];
+  const system = await readSystemTrust();
+  if (system.problem) process.stderr.write(`tlsdiag: ${sanitizeForTerminal(system.problem)}\n`);
+  const caPems: string[] = [...system.pems];
   for (const file of caFiles) {
     try {
       caPems.push(await readFile(file, 'utf8'));

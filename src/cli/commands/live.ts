@@ -12,6 +12,7 @@ import { describeFsError } from '../inputs.js';
 import { recordToNdjson } from '../output/ndjson.js';
 import { diagnosisLines, recordToTextLine, TEXT_HEADER } from '../output/text.js';
 import { collect, positiveSeconds, type CommandContext } from '../program.js';
+import { readSystemTrust } from '../system-trust.js';
 
 /** How often time is let pass in the analysis (wall-clock timeouts, idle eviction), the file flushed, progress told. */
 const TICK_MS = 500;
@@ -71,7 +72,9 @@ export interface LiveCommandOptions {
 
 /** Exit codes: 0 the capture ran and ended (duration, Ctrl-C, SIGTERM); 2 it could not start, or the file failed. */
 export async function runLive(options: LiveCommandOptions): Promise<number> {
-  const caPems: string[] = [];
+  const system = await readSystemTrust();
+  if (system.problem) process.stderr.write(`tlsdiag: ${sanitizeForTerminal(system.problem)}\n`);
+  const caPems: string[] = [...system.pems];
   for (const file of options.caFiles) {
     try {
       caPems.push(await readFile(file, 'utf8'));

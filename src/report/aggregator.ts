@@ -2,10 +2,11 @@ import type { ConnectionRecord } from '../model/record.js';
 import { compareExamples, EXAMPLES_PER_ROW, keepEarliest } from './examples.js';
 import { summarizeRecord } from './summary.js';
 import { TimeSeries } from './time-series.js';
-import type { CauseCount, CauseRow, Example, InputFile, PeerRow, RecordSummary, Report, SkippedInput } from './types.js';
+import type { CauseCount, CauseRow, ConfidenceCounts, Example, InputFile, PeerRow, RecordSummary, Report, SkippedInput } from './types.js';
 
 interface CauseTally {
   count: number;
+  confidence: ConfidenceCounts;
   firstSeen: number;
   lastSeen: number;
   /** the earliest failure of this cause (for a peer) */
@@ -87,14 +88,15 @@ export class Aggregator {
     };
     let cause = this.causes.get(code);
     if (cause === undefined) {
-      cause = { count: 0, firstSeen: ts, lastSeen: ts, example, servers: new Set(), examples: [], titleOfEarliest: summary.title ?? code };
+      cause = { count: 0, confidence: noConfidence(), firstSeen: ts, lastSeen: ts, example, servers: new Set(), examples: [], titleOfEarliest: summary.title ?? code };
       this.causes.set(code, cause);
     }
-    tally(cause, ts, example);
+    const confidence = summary.confidence ?? 'medium';
+    tally(cause, ts, example, confidence);
     cause.servers.add(serverKey);
     if (keepEarliest(cause.examples, example) && cause.examples[0] === example) cause.titleOfEarliest = summary.title ?? code;
-    failPeer(server, code, ts, example);
-    failPeer(client, code, ts, example);
+    failPeer(server, code, ts, example, confidence);
+    failPeer(client, code, ts, example, confidence);
   }
 
   /** An input file that was read (its connections were added separately). */
@@ -118,6 +120,7 @@ export class Aggregator {
       firstSeen: c.firstSeen,
       lastSeen: c.lastSeen,
       servers: c.servers.size,
+      confidence: { ...c.confidence },
       examples: [...c.examples],
     }));
     causes.sort((a, b) => b.count - a.count || compareText(a.code, b.code));
@@ -155,20 +158,25 @@ function peerEntry(map: Map<string, PeerEntry>, key: string, endpoint: string, s
   return entry;
 }
 
-function tally(t: CauseTally, ts: number, example: Example): void {
+function noConfidence(): ConfidenceCounts {
+  return { high: 0, medium: 0, low: 0 };
+}
+
+function tally(t: CauseTally, ts: number, example: Example, confidence: keyof ConfidenceCounts): void {
   t.count++;
+  t.confidence[confidence]++;
   if (ts < t.firstSeen) t.firstSeen = ts;
   if (ts > t.lastSeen) t.lastSeen = ts;
   if (compareExamples(example, t.example) < 0) t.example = example;
 }
 
-function failPeer(peer: PeerEntry, code: string, ts: number, example: Example): void {
+function failPeer(peer: PeerEntry, code: string, ts: number, example: Example, confidence: keyof ConfidenceCounts): void {
   peer.failed++;
   if (peer.firstFailure === null || ts < peer.firstFailure) peer.firstFailure = ts;
   if (peer.lastFailure === null || ts > peer.lastFailure) peer.lastFailure = ts;
   const known = peer.causes.get(code);
-  if (known === undefined) peer.causes.set(code, { count: 0, firstSeen: ts, lastSeen: ts, example });
-  tally(peer.causes.get(code)!, ts, example);
+  if (known === undefined) peer.causes.set(code, { count: 0, confidence: noConfidence(), firstSeen: ts, lastSeen: ts, example });
+  tally(peer.causes.get(code)!, ts, example, confidence);
   keepEarliest(peer.examples, example, EXAMPLES_PER_ROW);
 }
 
@@ -176,7 +184,7 @@ function failingRows(map: Map<string, PeerEntry>): PeerRow[] {
   const rows: PeerRow[] = [];
   for (const peer of map.values()) {
     if (peer.failed === 0) continue;
-    const causes: CauseCount[] = [...peer.causes].map(([code, t]) => ({ code, count: t.count, firstSeen: t.firstSeen, lastSeen: t.lastSeen, example: t.example }));
+    const causes: CauseCount[] = [...peer.causes].map(([code, t]) => ({ code, count: t.count, confidence: { ...t.confidence }, firstSeen: t.firstSeen, lastSeen: t.lastSeen, example: t.example }));
     causes.sort((a, b) => b.count - a.count || compareText(a.code, b.code));
     rows.push({
       endpoint: peer.endpoint,

@@ -1,5 +1,5 @@
 /** Plain formatting shared by the writers: times, spans, rates, and how to find an example in Wireshark. */
-import type { Example } from './types.js';
+import type { Example, ConfidenceCounts } from './types.js';
 
 /** A capture time as 'YYYY-MM-DD HH:MM:SS.mmm' UTC: precise enough to find the packet, sortable as text. */
 export function formatTime(ts: number | null): string {
@@ -61,4 +61,11 @@ export function wiresharkFilter(example: Example): string {
 /** One line naming an example: capture, time, client → server. */
 export function describeExample(example: Example): string {
   return `${example.capture} ${formatTime(example.ts)} ${example.client} → ${example.server}`;
+}
+
+/** '12 high · 3 medium · 1 low', naming only the levels that occur. */
+export function confidenceText(counts: ConfidenceCounts): string {
+  const parts: string[] = [];
+  for (const level of ['high', 'medium', 'low'] as const) if (counts[level] > 0) parts.push(`${counts[level]} ${level}`);
+  return parts.join(' · ');
 }

@@ -1,4 +1,4 @@
-import { describeExample, formatMegabytes, formatRate, formatSpan, formatTime, wiresharkFilter } from './format.js';
+import { describeExample, formatMegabytes, formatRate, formatSpan, formatTime, wiresharkFilter, confidenceText } from './format.js';
 import { causesSvg, timelineSvg } from './html-charts.js';
 import { escapeHtml, wireHtml } from './html-escape.js';
 import type { RenderOptions } from './markdown.js';
@@ -125,7 +125,7 @@ export function renderHtml(report: Report, options: RenderOptions = {}): string 
   const card = (label: string, value: string, bad = false) => `<div class="card${bad ? ' bad' : ''}"><b>${escapeHtml(value)}</b>${escapeHtml(label)}</div>`;
 
   const causeRows = report.causes.slice(0, max).map(
-    (c) => '<tr>' + text(c.code) + num(c.count) + num(c.servers) + spanCell(c.firstSeen, c.lastSeen) + text(c.title, 300) + examplesCell(c.examples) + '</tr>',
+    (c) => '<tr>' + text(c.code) + num(c.count) + text(confidenceText(c.confidence)) + num(c.servers) + spanCell(c.firstSeen, c.lastSeen) + text(c.title, 300) + examplesCell(c.examples) + '</tr>',
   );
   const inputRows = report.inputs.map(
     (i) =>
@@ -155,7 +155,7 @@ ${card('connections', String(t.connections))}${card('established', String(t.esta
 <h2>Failures over time (${escapeHtml(formatSpan(report.bucketSeconds))} per column, UTC)</h2>
 ${report.timeline.length === 0 ? '<p>No connections.</p>' : timelineSvg(report.timeline, report.bucketSeconds)}
 <h2>Failures by cause</h2>
-${report.causes.length === 0 ? '<p>No failed handshakes.</p>' : causesSvg(report.causes) + sortable(['Cause', 'Failures', 'Servers', 'First → last seen', 'What happened', 'Examples'], causeRows) + clippedNote(report.causes.length, max)}
+${report.causes.length === 0 ? '<p>No failed handshakes.</p>' : causesSvg(report.causes) + sortable(['Cause', 'Failures', 'Confidence', 'Servers', 'First → last seen', 'What happened', 'Examples'], causeRows) + clippedNote(report.causes.length, max)}
 <h2>Servers with failures</h2>
 ${peerSection(report.servers, true, max)}
 <h2>Clients with failures</h2>

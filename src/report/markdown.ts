@@ -1,5 +1,5 @@
 import { sanitizeForTerminal } from '../model/sanitize.js';
-import { describeExample, formatBucketStart, formatMegabytes, formatRate, formatSpan, formatTime } from './format.js';
+import { describeExample, formatBucketStart, formatMegabytes, formatRate, formatSpan, formatTime, confidenceText } from './format.js';
 import type { Example, PeerRow, Report } from './types.js';
 
 export interface RenderOptions {
@@ -90,10 +90,11 @@ export function renderMarkdown(report: Report, options: RenderOptions = {}): str
   else {
     out.push(
       ...table(
-        ['Cause', 'Failures', 'Servers', 'First seen', 'Last seen', 'What happened', 'Examples'],
+        ['Cause', 'Failures', 'Confidence', 'Servers', 'First seen', 'Last seen', 'What happened', 'Examples'],
         report.causes.map((c) => [
           markdownText(c.code),
           String(c.count),
+          confidenceText(c.confidence),
           String(c.servers),
           formatTime(c.firstSeen),
           formatTime(c.lastSeen),
@@ -102,7 +103,10 @@ export function renderMarkdown(report: Report, options: RenderOptions = {}): str
         ]),
       ),
     );
-    out.push('', 'Each cause is explained, with its fix, in docs/causes.md.');
+    out.push(
+      '',
+      'Each cause is explained, with its fix, in docs/causes.md. Confidence counts the failures by how sure their diagnosis is: high when a peer stated the cause or tlsdiag verified it and the peers\' acts agree; low when it rests on an inference other causes share or on an assumption.',
+    );
   }
   out.push('');
 

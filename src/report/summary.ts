@@ -1,4 +1,4 @@
-import type { ConnectionRecord, Outcome } from '../model/record.js';
+import type { Confidence, ConnectionRecord, Outcome } from '../model/record.js';
 import type { RecordSummary } from './types.js';
 
 /** The cause given to a failure no rule recognised, so it still counts somewhere. */
@@ -19,6 +19,7 @@ export function summarizeRecord(record: ConnectionRecord): RecordSummary {
     outcome: record.outcome,
     cause: failed ? (record.diagnosis?.code ?? UNDIAGNOSED) : null,
     title: failed ? (record.diagnosis?.title ?? 'The handshake failed but no rule recognised how') : null,
+    confidence: failed ? (record.diagnosis?.confidence ?? 'low') : null,
   };
 }
 
@@ -63,6 +64,7 @@ export function summarizeJson(value: unknown): RecordSummary | string {
     outcome: value.outcome as Outcome,
     cause: failed ? code : null,
     title: failed ? title : null,
+    confidence: failed ? confidenceOf(diagnosis) : null,
   };
 }
 
@@ -75,4 +77,13 @@ export function summarizeNdjsonLine(line: string): RecordSummary | string {
     return 'not valid JSON';
   }
   return summarizeJson(value);
+}
+
+const CONFIDENCES: ReadonlySet<string> = new Set<Confidence>(['high', 'medium', 'low']);
+
+/** A record's confidence; one from before confidence existed was a first-matching rule's answer: medium. */
+function confidenceOf(diagnosis: Json | null): Confidence {
+  if (diagnosis === null) return 'low';
+  const value = diagnosis.confidence;
+  return typeof value === 'string' && CONFIDENCES.has(value) ? (value as Confidence) : 'medium';
 }

@@ -2,7 +2,7 @@
  * The shapes of a batch report: what the aggregation keeps of each connection, and the finished report every writer
  * (Markdown, CSV, JSON, HTML) renders. Times are capture times in seconds since the Unix epoch.
  */
-import type { Outcome } from '../model/record.js';
+import type { Confidence, Outcome } from '../model/record.js';
 
 /**
  * The part of a connection record a report needs. Workers send these instead of whole records (a few hundred bytes
@@ -23,6 +23,15 @@ export interface RecordSummary {
   cause: string | null;
   /** the diagnosis title of a failure, null otherwise */
   title: string | null;
+  /** how sure the diagnosis is (records from before confidence existed count as medium); null unless failed */
+  confidence: Confidence | null;
+}
+
+/** How many failures of a cause were diagnosed at each confidence: counts stay by primary cause. */
+export interface ConfidenceCounts {
+  high: number;
+  medium: number;
+  low: number;
 }
 
 /** A connection to open in tlsdiag or Wireshark: which capture, when, between whom. */
@@ -49,12 +58,14 @@ export interface CauseRow extends Occurrence {
   title: string;
   /** distinct servers (IP:port and SNI) that failed with this cause */
   servers: number;
+  confidence: ConfidenceCounts;
   examples: Example[];
 }
 
 /** Failures of one cause at one server or from one client. */
 export interface CauseCount extends Occurrence {
   code: string;
+  confidence: ConfidenceCounts;
   example: Example;
 }
 

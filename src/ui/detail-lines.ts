@@ -11,8 +11,20 @@ export function diagnosisLines(r: ConnectionRecord, width: number): Line[] {
   if (d !== null) {
     const tone: Tone = r.outcome === 'failed' ? 'error' : 'warning';
     lines.push(...wrapped([seg(r.outcome === 'failed' ? '✗ ' : '◌ ', tone, true)], safe(d.title), tone, width).map(bold));
-    lines.push([seg('  cause ', 'muted'), seg(d.code, tone)]);
+    const confidence = d.confidence ?? 'medium';
+    lines.push([
+      seg('  cause ', 'muted'),
+      seg(safe(d.code, 60), tone),
+      seg('  confidence ', 'muted'),
+      seg(confidence, confidence === 'high' ? tone : 'warning', confidence === 'high'),
+      seg(` (${safe(d.basis ?? 'inferred', 20)})`, 'muted'),
+    ]);
     for (const e of d.evidence) lines.push(...wrapped([seg('  • ', 'muted')], safe(e, 400), 'plain', width));
+    const alternatives = d.alternatives ?? [];
+    if (alternatives.length > 0) {
+      lines.push([seg('  also fits', 'muted', true)]);
+      for (const a of alternatives) lines.push(...wrapped([seg('  ? ', 'muted'), seg(safe(a.code, 60), 'warning'), seg(' ', 'plain')], safe(a.why, 400), 'plain', width));
+    }
     lines.push(...wrapped([seg('  fix ', 'ok', true)], safe(d.fix, 600), 'plain', width));
   } else if (r.outcome === 'established') {
     const version = r.tls.serverHello?.versionName ?? 'TLS';

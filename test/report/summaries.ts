@@ -18,6 +18,7 @@ export function summary(overrides: Partial<RecordSummary> = {}): RecordSummary {
     outcome: failed ? 'failed' : 'established',
     cause: null,
     title: failed ? `title of ${overrides.cause}` : null,
+    confidence: failed ? 'high' : null,
     ...overrides,
-  };
+  } as RecordSummary;
 }

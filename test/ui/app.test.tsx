@@ -94,8 +94,11 @@ describe.skipIf(!HAVE_CAPTURES)('terminal app over the project captures', async 
     expect(detail).toMatch(/── Alert ─+▶ {2}fatal certificate_expired \(45\)/);
     // the diagnosis with its evidence, and the certificate with the failed check marked
     expect(detail).toContain("✗ The server's certificate has expired");
-    expect(detail).toContain('cause certificate-expired');
+    expect(detail).toContain('cause certificate-expired  confidence high (stated)');
     expect(detail).toContain('• the client sent a fatal certificate_expired (45) alert');
+    // the alternatives, each with why it is not the primary cause
+    expect(detail).toContain('also fits');
+    expect(detail).toMatch(/\? certificate-untrusted .*\(assumed\)/);
     await press(' ');
     expect(screen()).toContain('✗ expired 40.5 days before');
     expect(screen()).toMatch(/checks {2}✗ dates {2}✓ name/);

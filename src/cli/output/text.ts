@@ -21,7 +21,7 @@ export const TEXT_HEADER =
 export function recordToTextLine(r: ConnectionRecord): string {
   const sni = r.tls.clientHello?.sni ?? '';
   const version = r.tls.serverHello?.versionName ?? (r.tls.clientHello ? '-' : '');
-  const cause = r.diagnosis?.code ?? (r.warnings.length > 0 ? `(${r.warnings.length} warning${r.warnings.length > 1 ? 's' : ''})` : '');
+  const cause = r.diagnosis ? `${r.diagnosis.code} (${r.diagnosis.confidence ?? 'medium'})` : (r.warnings.length > 0 ? `(${r.warnings.length} warning${r.warnings.length > 1 ? 's' : ''})` : '');
   return [
     cell(clock(r.firstTs), 12),
     cell(endpoint(r.client.ip, r.client.port), 22),
@@ -38,9 +38,14 @@ export function recordToTextLine(r: ConnectionRecord): string {
 export function diagnosisLines(r: ConnectionRecord): string[] {
   if (r.diagnosis === null) return [];
   const d = r.diagnosis;
+  const alternatives = d.alternatives ?? [];
   return [
     `    ${sanitizeForTerminal(d.title, 200)}`,
+    `      confidence: ${d.confidence ?? 'medium'} (${d.basis ?? 'inferred'})`,
     ...d.evidence.map((e) => `      - ${sanitizeForTerminal(e, 300)}`),
+    ...(alternatives.length > 0
+      ? ['      also fits:', ...alternatives.map((a) => `        ${sanitizeForTerminal(a.code, 60)}: ${sanitizeForTerminal(a.why, 300)}`)]
+      : []),
     `      fix: ${sanitizeForTerminal(d.fix, 400)}`,
   ];
 }

@@ -10,6 +10,7 @@ import { CertificateJudge } from '../tls/session/certificates.js';
 import { HelloShapes } from '../tls/session/hello-shapes.js';
 import { ConnectionTracker, type TrackerContext } from '../tls/session/tracker.js';
 import { createTrustStore, type TrustStore } from '../tls/trust-store.js';
+import { TlsServers } from '../tls/session/tls-servers.js';
 
 /** Ports where a connection that never carried a byte is still reported: a TLS connect that failed. */
 export const DEFAULT_TLS_PORTS: readonly number[] = [
@@ -20,6 +21,7 @@ export interface AnalyzeOptions {
   /** seconds a ClientHello may wait for an answer before the server is called unresponsive (default 10) */
   handshakeTimeout?: number;
   trustStore?: TrustStore;
+  /** ports besides DEFAULT_TLS_PORTS on which a connect that carried nothing is reported (--tls-port) */
   tlsPorts?: readonly number[];
   flows?: FlowTableOptions;
   /**
@@ -51,6 +53,7 @@ export class Analyzer implements FrameSink {
   private readonly flows: FlowTable;
   private readonly unsupportedLinks = new Set<number>();
   private readonly handshakeTimeout: number;
+  private readonly tlsServers: TlsServers;
   // wall-clock mode: connections that began to wait for the server, in that order (so their deadlines are in order)
   private readonly waiting: (ConnectionTracker | null)[] = [];
   private readonly waitDeadlines: number[] = [];
@@ -63,12 +66,13 @@ export class Analyzer implements FrameSink {
   ) {
     this.handshakeTimeout = options.handshakeTimeout ?? 10;
     const judge = new CertificateJudge(options.trustStore ?? createTrustStore());
+    this.tlsServers = new TlsServers(new Set([...DEFAULT_TLS_PORTS, ...(options.tlsPorts ?? [])]), (record) => this.finishRecord(record));
     let id = 0;
     const context: TrackerContext = {
       capture,
       certificates: judge,
       helloShapes: new HelloShapes(),
-      tlsPorts: new Set(options.tlsPorts ?? DEFAULT_TLS_PORTS),
+      tlsServers: this.tlsServers,
       emit: (record) => this.finishRecord(record),
       nextId: () => ++id,
     };
@@ -149,6 +153,9 @@ export class Analyzer implements FrameSink {
   /** The capture is over (at `now`, default the last frame's time): every connection still open is ended and reported. */
   finish(now: number = this.stats.lastTs): void {
     this.flows.flush(now);
+    this.tlsServers.finish();
+    const leftOut = this.tlsServers.leftOutNote();
+    if (leftOut !== null) this.notes.push(leftOut);
     if (this.stats.malformedFrames > 0) this.notes.push(`${this.stats.malformedFrames} malformed frame(s) skipped`);
   }
 

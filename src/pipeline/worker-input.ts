@@ -15,6 +15,7 @@ import { analyzeFile } from './analyze-file.js';
 export interface InputReadOptions {
   handshakeTimeout: number;
   trustStore: TrustStore;
+  tlsPorts?: readonly number[];
   onProgress?: (bytesRead: number, totalBytes: number) => void;
 }
 
@@ -76,7 +77,7 @@ export async function readInput(path: string, options: InputReadOptions, onSumma
   try {
     const summary = await analyzeFile(
       path,
-      { handshakeTimeout: options.handshakeTimeout, trustStore: options.trustStore, onProgress: options.onProgress },
+      { handshakeTimeout: options.handshakeTimeout, trustStore: options.trustStore, tlsPorts: options.tlsPorts, onProgress: options.onProgress },
       (record) => {
         connections++;
         onSummary(summarizeRecord(record));

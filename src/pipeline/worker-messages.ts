@@ -6,6 +6,8 @@ export interface WorkerSetup {
   handshakeTimeout: number;
   /** extra trusted CA certificates (PEM): a TrustStore cannot cross threads, its sources can */
   caPems: string[];
+  /** --tls-port */
+  tlsPorts: number[];
 }
 
 /** Main thread → worker: read this input next. */

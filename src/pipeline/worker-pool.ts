@@ -45,7 +45,7 @@ async function readInThisThread(paths: readonly string[], options: PoolOptions, 
     try {
       const result = await readInput(
         paths[index],
-        { handshakeTimeout: options.handshakeTimeout, trustStore, onProgress: (read, total) => listener.progress(index, read, total) },
+        { handshakeTimeout: options.handshakeTimeout, trustStore, tlsPorts: options.tlsPorts, onProgress: (read, total) => listener.progress(index, read, total) },
         (summary) => {
           connections++;
           listener.summary(summary);
@@ -59,7 +59,7 @@ async function readInThisThread(paths: readonly string[], options: PoolOptions, 
 }
 
 function readOnWorkers(paths: readonly string[], options: PoolOptions, listener: PoolListener): Promise<void> {
-  const setup: WorkerSetup = { handshakeTimeout: options.handshakeTimeout, caPems: options.caPems };
+  const setup: WorkerSetup = { handshakeTimeout: options.handshakeTimeout, caPems: options.caPems, tlsPorts: options.tlsPorts ?? [] };
   const jobs = Math.max(1, Math.min(Math.floor(options.jobs) || 1, paths.length));
   const received = new Array<number>(paths.length).fill(0);
   let next = 0;

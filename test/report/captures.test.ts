@@ -21,6 +21,7 @@ const options = (output: string, more: Partial<ReportCommandOptions> = {}): Repo
   failOn: null,
   handshakeTimeout: 10,
   caFiles: [TEST_ROOT_CA],
+  tlsPorts: [],
   ...more,
 });
 

@@ -7,7 +7,7 @@ import { createTrustStore, type TrustStore } from '../../tls/trust-store.js';
 import { describeFsError, expandInputs } from '../inputs.js';
 import { recordToNdjson } from '../output/ndjson.js';
 import { diagnosisLines, recordToTextLine, TEXT_HEADER } from '../output/text.js';
-import { collect, positiveSeconds, type CommandContext } from '../program.js';
+import { collect, collectPort, positiveSeconds, TLS_PORT_HELP, type CommandContext } from '../program.js';
 import { loadTui } from '../../ui/load.js';
 import { readSystemTrust } from '../system-trust.js';
 
@@ -20,6 +20,7 @@ export function registerAnalyze({ program, setExitCode }: CommandContext): void 
     .option('--format <format>', 'output: text or ndjson', 'text')
     .option('--handshake-timeout <seconds>', 'a ClientHello unanswered this long is a server timeout', positiveSeconds, 10)
     .option('--ca <file>', 'extra trusted CA certificates (PEM), e.g. a private CA; repeat for several', collect, [] as string[])
+    .option('--tls-port <port>', TLS_PORT_HELP, collectPort, [] as number[])
     .option('--failed', 'only failed connections')
     .option('--no-tui', 'print text even on a terminal (the terminal UI opens only when stdin and stdout are terminals)')
     .action(async (captures, options) => {
@@ -34,6 +35,7 @@ export function registerAnalyze({ program, setExitCode }: CommandContext): void 
           format: options.format,
           handshakeTimeout: options.handshakeTimeout,
           caFiles: options.ca ?? [],
+          tlsPorts: options.tlsPort ?? [],
           failedOnly: options.failed === true,
         }),
       );
@@ -44,6 +46,8 @@ export interface AnalyzeCommandOptions {
   format: 'text' | 'ndjson';
   handshakeTimeout: number;
   caFiles: string[];
+  /** --tls-port: extra ports on which payload-less connects are reported */
+  tlsPorts: number[];
   failedOnly: boolean;
 }
 
@@ -127,7 +131,7 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
     };
     let summary: FileSummary;
     try {
-      summary = await analyzeFile(file, { handshakeTimeout: options.handshakeTimeout, trustStore }, onRecord);
+      summary = await analyzeFile(file, { handshakeTimeout: options.handshakeTimeout, trustStore, tlsPorts: options.tlsPorts }, onRecord);
     } catch (error) {
       fail(file, failureReason(file, error));
       continue;
@@ -165,6 +169,7 @@ export async function runAnalyzeTui(paths: string[], options: AnalyzeCommandOpti
   const feed = createFileFeed(files, {
     handshakeTimeout: options.handshakeTimeout,
     trustStore,
+    tlsPorts: options.tlsPorts,
     notices: problems.map((p) => `${p.path}: ${p.reason}`),
   });
   const names = files.map((f) => basename(f));

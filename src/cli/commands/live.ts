@@ -11,7 +11,7 @@ import type { AnalysisFeed, FeedListener, FeedProgress } from '../../ui/feed.js'
 import { describeFsError } from '../inputs.js';
 import { recordToNdjson } from '../output/ndjson.js';
 import { diagnosisLines, recordToTextLine, TEXT_HEADER } from '../output/text.js';
-import { collect, positiveSeconds, type CommandContext } from '../program.js';
+import { collect, collectPort, positiveSeconds, TLS_PORT_HELP, type CommandContext } from '../program.js';
 import { readSystemTrust } from '../system-trust.js';
 
 /** How often time is let pass in the analysis (wall-clock timeouts, idle eviction), the file flushed, progress told. */
@@ -34,6 +34,7 @@ export function registerLive({ program, setExitCode }: CommandContext): void {
     .option('--format <format>', 'output: text or ndjson (one record per line as each connection is decided)', 'text')
     .option('--handshake-timeout <seconds>', 'a SYN or ClientHello unanswered this long is a timeout', positiveSeconds, 10)
     .option('--ca <file>', 'extra trusted CA certificates (PEM), e.g. a private CA; repeat for several', collect, [] as string[])
+    .option('--tls-port <port>', TLS_PORT_HELP, collectPort, [] as number[])
     .option('--failed', 'only failed connections')
     .option('--no-tui', 'plain lines even on a terminal')
     .action(async (options) => {
@@ -51,6 +52,7 @@ export function registerLive({ program, setExitCode }: CommandContext): void {
           format: options.format,
           handshakeTimeout: options.handshakeTimeout,
           caFiles: options.ca ?? [],
+          tlsPorts: options.tlsPort ?? [],
           failedOnly: options.failed === true,
           tui: options.tui !== false && options.format === 'text' && process.stdout.isTTY === true && process.stdin.isTTY === true,
         }),
@@ -66,6 +68,7 @@ export interface LiveCommandOptions {
   format: 'text' | 'ndjson';
   handshakeTimeout: number;
   caFiles: string[];
+  tlsPorts: number[];
   failedOnly: boolean;
   tui: boolean;
 }
@@ -90,6 +93,7 @@ export async function runLive(options: LiveCommandOptions): Promise<number> {
     {
       handshakeTimeout: options.handshakeTimeout,
       trustStore: createTrustStore(caPems),
+      tlsPorts: options.tlsPorts,
       wallClock: true,
       // a closed connection is reported within a second, not after the 4 s a file analysis lets stragglers land
       flows: { lingerSeconds: LIVE_LINGER_SECONDS },

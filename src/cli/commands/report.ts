@@ -7,7 +7,7 @@ import { readInputs } from '../../pipeline/worker-pool.js';
 import { Aggregator, formatForPath, formatProgress, isReportFormat, REPORT_FORMATS, UNDIAGNOSED, type ReportFormat } from '../../report/index.js';
 import type { Report } from '../../report/index.js';
 import { CAPTURE_NAME, describeFsError, expandInputs } from '../inputs.js';
-import { collect, positiveSeconds, type CommandContext } from '../program.js';
+import { collect, collectPort, positiveSeconds, TLS_PORT_HELP, type CommandContext } from '../program.js';
 import { readSystemTrust } from '../system-trust.js';
 
 /** Picked out of folders: capture names, and NDJSON record files from `analyze --format ndjson` or `live`. */
@@ -34,6 +34,7 @@ export function registerReport({ program, setExitCode }: CommandContext): void {
     .option('--fail-on <causes>', "exit 1 when failures with any of these causes (comma-separated codes) are present; 'any' for every failure")
     .option('--handshake-timeout <seconds>', 'a ClientHello unanswered this long is a server timeout', positiveSeconds, 10)
     .option('--ca <file>', 'extra trusted CA certificates (PEM), e.g. a private CA; repeat for several', collect, [] as string[])
+    .option('--tls-port <port>', TLS_PORT_HELP, collectPort, [] as number[])
     .action(async (paths, options) => {
       setExitCode(
         await runReport(paths, {
@@ -43,6 +44,7 @@ export function registerReport({ program, setExitCode }: CommandContext): void {
           failOn: options.failOn ?? null,
           handshakeTimeout: options.handshakeTimeout,
           caFiles: options.ca ?? [],
+          tlsPorts: options.tlsPort ?? [],
         }),
       );
     });
@@ -56,6 +58,7 @@ export interface ReportCommandOptions {
   failOn: string | null;
   handshakeTimeout: number;
   caFiles: string[];
+  tlsPorts: number[];
 }
 
 function usageError(message: string): number {
@@ -120,7 +123,7 @@ export async function runReport(paths: string[], options: ReportCommandOptions):
   const progress = process.stderr.isTTY ? new ProgressLine(files.length, sizes) : null;
   await readInputs(
     files,
-    { jobs: options.jobs, handshakeTimeout: options.handshakeTimeout, caPems },
+    { jobs: options.jobs, handshakeTimeout: options.handshakeTimeout, caPems, tlsPorts: options.tlsPorts },
     {
       summary: (summary) => aggregator.add(summary),
       progress: (index, bytesRead) => progress?.fileProgress(index, bytesRead),

@@ -41,6 +41,7 @@ import { Side, SideListener, type SideEvents } from './side.js';
 import { MAX_ALERTS, MAX_ENCRYPTED_RECORDS_PER_SIDE, MAX_TIMELINE, MESSAGE_NAMES } from './timeline.js';
 import type { CertificateJudge } from './certificates.js';
 import type { HelloShapes } from './hello-shapes.js';
+import type { TlsServers } from './tls-servers.js';
 
 /** 'ttl 64': made once per value, as every control packet of every connection shows one. */
 const TTL_TEXTS: string[] = Array.from({ length: 256 }, (_, ttl) => `ttl ${ttl}`);
@@ -67,8 +68,8 @@ export interface TrackerContext {
   certificates: CertificateJudge;
   /** shares the spelled-out lists of look-alike ClientHellos */
   helloShapes: HelloShapes;
-  /** ports on which a connection with no payload at all is still reported (a TLS connect that failed) */
-  tlsPorts: ReadonlySet<number>;
+  /** server endpoints known to speak TLS: a connection with no payload at all is reported only to those */
+  tlsServers: TlsServers;
   /** a finished connection's record, before diagnosis */
   emit(record: ConnectionRecord): void;
   nextId(): number;
@@ -225,8 +226,18 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
     this.finished = true;
     this.sides[0].parser.end(ts);
     this.sides[1].parser.end(ts);
-    if (!this.isReportable()) return;
-    this.context.emit(buildRecord(this, this.context, reason, ts));
+    if (this.sides[0].tlsStarted || this.sides[1].tlsStarted) {
+      this.context.emit(buildRecord(this, this.context, reason, ts));
+      return;
+    }
+    if (this.sides[0].payloadBytes !== 0 || this.sides[1].payloadBytes !== 0) return;
+    // a TCP connect that carried nothing: reported when its server speaks TLS, as far as the capture tells
+    const server = this.serverIndex();
+    const ip = this.endpoints.addr[server];
+    const port = this.endpoints.port[server];
+    const servers = this.context.tlsServers;
+    if (servers.speaksTls(ip, port)) this.context.emit(buildRecord(this, this.context, reason, ts));
+    else servers.hold(ip, port, buildRecord(this, this.context, reason, ts));
   }
 
   // ---- TLS events -------------------------------------------------------------------------------------------
@@ -235,6 +246,8 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
     const side = this.sides[dir];
     side.tlsStarted = true;
     side.tlsStartTs = ts;
+    const server = this.serverIndex();
+    this.context.tlsServers.learn(this.endpoints.addr[server], this.endpoints.port[server]);
     if (streamOffset > 0) this.event(ts, dir, 'TLS starts', `after ${streamOffset} bytes of plaintext`);
     if (kind === 'sslv2') this.sslv2Session = true;
   }
@@ -568,12 +581,11 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
 
   // ---- bookkeeping ------------------------------------------------------------------------------------------
 
-  private isReportable(): boolean {
-    if (this.sides[0].tlsStarted || this.sides[1].tlsStarted) return true;
-    const noPayload = this.sides[0].payloadBytes === 0 && this.sides[1].payloadBytes === 0;
-    if (!noPayload) return false;
-    const serverPort = this.endpoints.port[this.synFrom === 1 || this.synAckFrom === 0 ? 0 : 1];
-    return this.context.tlsPorts.has(serverPort);
+  /** The endpoint index of the server as TCP tells it: the receiver of the SYN (or sender of the SYN-ACK). */
+  private serverIndex(): 0 | 1 {
+    if (this.synFrom >= 0 || this.synAckFrom >= 0) return this.synFrom === 1 || this.synAckFrom === 0 ? 0 : 1;
+    // no handshake seen: the ClientHello's sender is the client
+    return this.clientHelloFrom === 1 ? 0 : 1;
   }
 
   private letter(dir: Direction, letter: string): void {

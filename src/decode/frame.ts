@@ -110,7 +110,7 @@ RESULTS[-DONE_FRAGMENT] = 'fragment';
  */
 const MAX_STEPS = 8 * (MAX_NESTING + 2);
 
-const cursor: Cursor = { offset: 0, end: 0, declaredEnd: 0, frameEnd: 0, trail: new Uint8Array(MAX_NESTING), depth: 0 };
+const cursor: Cursor = { offset: 0, end: 0, declaredEnd: 0, frameEnd: 0, frameWhole: false, trail: new Uint8Array(MAX_NESTING), depth: 0 };
 
 /**
  * Decodes one frame of link type `linkType` (LINKTYPE_* number) down to its innermost TCP header, filling `out`.
@@ -125,13 +125,21 @@ export function decodeFrame(linkType: number, frame: Buffer, out: TcpSegment): D
 /**
  * decodeFrame for the frame `buf[start, end)`, without a view of it: the offsets `out` reports are offsets into `buf`.
  */
-export function decodeFrameAt(linkType: number, buf: Buffer, start: number, end: number, out: TcpSegment): DecodeResult {
+export function decodeFrameAt(
+  linkType: number,
+  buf: Buffer,
+  start: number,
+  end: number,
+  out: TcpSegment,
+  origLen: number = Number.POSITIVE_INFINITY,
+): DecodeResult {
   let layer = firstLayerOf(linkType);
   if (layer === NO_LAYER) return 'unsupported-link';
   cursor.offset = start;
   cursor.end = end;
   cursor.declaredEnd = end;
   cursor.frameEnd = end;
+  cursor.frameWhole = origLen <= end - start;
   cursor.depth = 0;
   out.buf = buf;
   out.truncated = false;

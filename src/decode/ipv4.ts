@@ -18,7 +18,9 @@ const FRAGMENT_OFFSET = 0x1fff;
  *   | destination address                                            |
  *   | options (IHL * 4 - 20 bytes) ...                               |
  *
- * The total length trims Ethernet padding; beyond the captured bytes it marks the segment truncated. A total length
+ * The total length trims Ethernet padding; beyond the captured bytes it marks the segment truncated — unless the
+ * capture kept the whole frame (original length = captured length), when the length field is bogus and the captured
+ * bytes are the datagram (Wireshark clamps it the same way). A total length
  * of 0 is what captures taken below segmentation offload show for large sends: the captured bytes are the datagram.
  * A later fragment (offset ≠ 0) has no TCP header; the first one (MF set) is decoded and flagged.
  */
@@ -42,7 +44,7 @@ export function ipv4Layer(buf: Buffer, cursor: Cursor, out: TcpSegment): number 
     if (datagramEnd <= end) {
       cursor.declaredEnd = datagramEnd;
       cursor.end = datagramEnd;
-    } else if (end < cursor.frameEnd) {
+    } else if (end < cursor.frameEnd || cursor.frameWhole) {
       cursor.declaredEnd = end;
     } else {
       cursor.declaredEnd = datagramEnd;

@@ -55,7 +55,7 @@ export function ipv6Layer(buf: Buffer, cursor: Cursor, out: TcpSegment): number 
     if (datagramEnd <= cursor.end) {
       cursor.declaredEnd = datagramEnd;
       cursor.end = datagramEnd;
-    } else if (cursor.end < cursor.frameEnd) {
+    } else if (cursor.end < cursor.frameEnd || cursor.frameWhole) {
       cursor.declaredEnd = cursor.end;
     } else {
       cursor.declaredEnd = datagramEnd;

@@ -16,6 +16,11 @@ export interface Cursor {
   declaredEnd: number;
   /** end of the captured frame: `end` below it means an outer length field (not the snaplen) bounds the layer */
   frameEnd: number;
+  /**
+   * the capture kept the whole frame (original length = captured length): a length field that reaches past the
+   * captured bytes then lies — the snaplen did not cut anything — and is clamped to them, as Wireshark does
+   */
+  frameWhole: boolean;
   /** encapsulations crossed, outermost first (Encapsulation codes), `depth` of them */
   trail: Uint8Array;
   depth: number;

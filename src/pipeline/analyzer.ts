@@ -99,11 +99,11 @@ export class Analyzer implements FrameSink {
     this.frameAt(data, 0, data.length, ts, linkType, origLen);
   }
 
-  frameAt(buf: Buffer, start: number, end: number, ts: number, linkType: number, _origLen: number): void {
+  frameAt(buf: Buffer, start: number, end: number, ts: number, linkType: number, origLen: number): void {
     const stats = this.stats;
     stats.frames++;
     stats.lastTs = ts;
-    const result = decodeFrameAt(linkType, buf, start, end, this.segment);
+    const result = decodeFrameAt(linkType, buf, start, end, this.segment, origLen);
     if (result === 'tcp') {
       stats.tcpSegments++;
       try {

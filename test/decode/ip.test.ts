@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decode } from './helpers/decode.js';
 import { bytes, ethernet, ipv4, ipv6, ipv6Extension, tcp } from './helpers/frames.js';
+import { decodeFrameAt, newTcpSegment } from '../../src/decode/frame.js';
 
 describe('TCP header fields', () => {
   it('ports, unsigned sequence numbers, flags, window, TTL and payload bounds', () => {
@@ -38,6 +39,17 @@ describe('IPv4', () => {
     const whole = ethernet(0x0800, ipv4(tcp(Buffer.alloc(1000, 0x41))));
     const d = decode(1, whole.subarray(0, 14 + 20 + 20 + 100));
     expect([d.result, d.segment.truncated, d.segment.payloadLength, d.payload.length]).toEqual(['tcp', true, 1000, 100]);
+  });
+
+  it('a whole frame (original length = captured length) whose IP total length is larger has a bogus length: clamped, not truncated', () => {
+    const whole = ethernet(0x0800, ipv4(tcp(Buffer.alloc(1000, 0x41))));
+    const kept = whole.subarray(0, 14 + 20 + 20 + 100);
+    const segment = newTcpSegment();
+    expect(decodeFrameAt(1, kept, 0, kept.length, segment, kept.length)).toBe('tcp');
+    expect([segment.truncated, segment.payloadEnd - segment.payloadStart]).toEqual([false, 100]);
+    const six = ipv6(tcp(Buffer.alloc(500))).subarray(0, 40 + 20 + 10);
+    expect(decodeFrameAt(101, six, 0, six.length, segment, six.length)).toBe('tcp');
+    expect([segment.truncated, segment.payloadEnd - segment.payloadStart]).toEqual([false, 10]);
   });
 
   it('a total length of 0 (capture below segmentation offload) means the captured bytes', () => {

@@ -29,7 +29,12 @@ export function weigh(findings: readonly WeighedFinding[]): Diagnosis | null {
   if (findings.length === 0) return null;
   const ranked = [...findings].sort(compare);
   const primary = ranked[0];
-  const rest = ranked.slice(1).filter((f, i, all) => f.code !== primary.code && all.findIndex((g) => g.code === f.code) === i);
+  // a descriptive finding says what happened, which a specific primary cause already explains: not an alternative
+  const explained = primary.kind === 'specific' && primary.consistent;
+  const rest = ranked
+    .slice(1)
+    .filter((f, i, all) => f.code !== primary.code && all.findIndex((g) => g.code === f.code) === i)
+    .filter((f) => !(explained && f.kind === 'descriptive'));
   const confidence = lower(rate(primary, rest), primary.ceiling);
   const alternatives: AlternativeCause[] = rest.slice(0, MAX_ALTERNATIVES).map((f) => ({ code: f.code, why: reasonOf(f, primary) }));
   const { code, title, evidence, fix, basis } = primary;
@@ -84,7 +89,6 @@ function reasonOf(f: WeighedFinding, primary: WeighedFinding): string {
 
 function whyNotPrimary(f: WeighedFinding, primary: WeighedFinding): string {
   if (!f.consistent) return "what the peers did, and when, does not fit it";
-  if (f.kind === 'descriptive' && primary.kind === 'specific') return 'what happened, but not why: the primary cause explains it';
   if (BASIS_RANK[f.basis] < BASIS_RANK[primary.basis]) return `fits too, on a weaker basis than the primary cause (${primary.basis})`;
   return 'fits as well as the primary cause, which the rule order ranks as more specific';
 }

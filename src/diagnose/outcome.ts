@@ -12,9 +12,10 @@ export function decideOutcome(facts: Omit<RuleContext, 'outcome'>): Outcome {
   if (facts.oneSided && !isPlaintextFatalAlert(facts)) return 'incomplete';
   if (facts.midStream) {
     if (facts.connectRefused || facts.connectTimedOut) return 'failed';
-    // No hello at all, but the capture saw the connection open: a plaintext fatal alert is then a handshake that
-    // never started (a client whose TLS library refused to build a ClientHello), not a capture that began too late.
-    if (facts.record.tcp.synTs !== null && facts.failureAct !== null && isPlaintextFatalAlert(facts)) return 'failed';
+    // No hello at all, but a plaintext fatal alert: alerts travel in plaintext only before encryption starts, so it
+    // ended a handshake — one that never started (a client whose TLS library refused to build a ClientHello), or one
+    // whose beginning the capture missed. Either way the capture shows how it ended.
+    if (facts.failureAct !== null && isPlaintextFatalAlert(facts)) return 'failed';
     return 'incomplete';
   }
   if (facts.handshakeHidden && !isPlaintextFatalAlert(facts)) return 'incomplete';

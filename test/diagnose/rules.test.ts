@@ -686,11 +686,21 @@ describe('a handshake that never started', () => {
     expect(codeOf(record)).toBe('other-alert');
     expect(evidenceOf(record)).toContain('before any ClientHello');
   });
-  it('stays incomplete when the capture began after the TCP handshake (nothing shows how it started)', () => {
+  it('is failed when the capture began after the TCP handshake: a plaintext fatal alert ends a handshake', () => {
     const record = tls12Record((r) => {
       afterClientHelloOnly(r);
       r.tls.clientHello = null;
       r.tls.alerts = [alert('client', 0.0316, 80)];
+      r.tcp.synTs = null;
+      r.tcp.synAckTs = null;
+    });
+    expect(judge(record).outcome).toBe('failed');
+    expect(evidenceOf(record)).toContain('the capture begins after the hellos');
+  });
+  it('stays incomplete when the capture began after the TCP handshake and shows no alert', () => {
+    const record = tls12Record((r) => {
+      afterClientHelloOnly(r);
+      r.tls.clientHello = null;
       r.tcp.synTs = null;
       r.tcp.synAckTs = null;
     });

@@ -214,3 +214,21 @@ describe('weigh()', () => {
     expect(weigh([])).toBeNull();
   });
 });
+
+describe('a capture that begins with a plaintext fatal alert', () => {
+  it('shows how the handshake ended, though the hellos were not captured', () => {
+    const record = tls12Record((r) => {
+      afterClientHelloOnly(r);
+      r.tls.clientHello = null;
+      r.tcp.synTs = null;
+      r.tcp.synAckTs = null;
+      r.tls.alerts = [alert('server', 0.05, 40)];
+      r.tcp.fin = [{ from: 'server', ts: at(0.051), ttl: 52 }];
+      r.tcp.payloadBytes = { client: 0, server: 7 };
+    });
+    const result = judge(record);
+    expect(result.outcome).toBe('failed');
+    expect(result.diagnosis?.code).toBe('other-alert');
+    expect(result.diagnosis?.evidence.join('\n')).toContain('the capture begins after the hellos');
+  });
+});

@@ -32,7 +32,10 @@ export function otherAlert(facts: RuleContext): Finding | null {
     evidence.push(`the client offered ALPN ${summarizeList(facts.clientHello.alpn.map((p) => quoted(p, 40)))}`);
   }
   if (alert.description === null) evidence.push('the alert was encrypted: its reason is not visible in the capture');
-  if (facts.clientHello === null && facts.record.tls.serverHello === null && alert.from === 'client') {
+  const sawStart = facts.record.tcp.synTs !== null;
+  if (facts.clientHello === null && facts.record.tls.serverHello === null && !sawStart) {
+    evidence.push('the capture begins after the hellos: a plaintext fatal alert is sent only during the handshake, so it shows how that handshake ended');
+  } else if (facts.clientHello === null && facts.record.tls.serverHello === null && alert.from === 'client') {
     evidence.push(
       'the client sent it before any ClientHello: its own TLS library refused to start the handshake — most often no protocol version or cipher suite it is allowed to use (for example TLS 1.0/1.1 only, disabled by the library\'s security policy)',
     );

@@ -52,9 +52,13 @@ export function certificateReaction(facts: RuleContext): CertificateReaction | n
     const how = hangUp.kind === 'RST' ? 'reset the connection (RST)' : hangUp.kind === 'FIN' ? 'closed the connection (FIN)' : 'sent a fatal alert';
     const alertNote = hangUp.alertRecord !== null ? ` after one ${hangUp.alertRecord.length}-byte encrypted record, the size of an alert,` : '';
     return {
-      line: `the handshake completed, then the client${alertNote} ${how} ${delayWords(hangUp.delay)} later without sending any application data: it did not accept the session (clients such as Node.js, wget with GnuTLS and curl's host-name check verify only after the handshake)`,
-      prompt: true,
-      caveat: null,
+      line: hangUp.prompt
+        ? `the handshake completed, then the client${alertNote} ${how} ${delayWords(hangUp.delay)} later without sending any application data: it did not accept the session (clients such as Node.js, wget with GnuTLS and curl's host-name check verify only after the handshake)`
+        : `the handshake completed, but the client never sent application data and ${how} ${delayWords(hangUp.delay)} later`,
+      prompt: hangUp.prompt,
+      caveat: hangUp.prompt
+        ? null
+        : `the client's close came ${delayWords(hangUp.delay)} after the handshake, too late to be a verdict on the certificate: it may have given up for another reason`,
       alert: null,
     };
   }

@@ -112,6 +112,13 @@ export interface RuleContext {
   clientGaveUpAfter: number | null;
   /** one side sent nothing at all while the other went on as if answered: the capture saw one direction only */
   oneSided: boolean;
+  /** both Finished messages were seen, but the client closed or reset before the last of them arrived */
+  clientLeftBeforeCompletion: boolean;
+  /**
+   * TLS 1.3: the client sent a Finished-sized record and nothing else went wrong; the handshake completed from its
+   * side even though no data followed (the server closed an idle connection much later)
+   */
+  tls13FinishedThenIdle: boolean;
   outcome: Outcome;
 }
 
@@ -132,6 +139,8 @@ export interface HangUp {
   delay: number;
   /** TLS 1.3: the alert-sized record the client sent before closing, if any */
   alertRecord: RecordFacts | null;
+  /** within a reaction of the handshake's end: a verdict on it, not a timer's or an operator's */
+  prompt: boolean;
 }
 
 /** Record types a handshake and its close are made of; any other record from the client means it used the session. */
@@ -153,7 +162,7 @@ export function buildContext(record: ConnectionRecord, options: DiagnoseOptions)
       : { ts: record.firstTs, name: 'first packet' };
   const steps = handshakeSteps(record);
   const lastStep = steps.length > 0 ? steps[steps.length - 1] : null;
-  const decisiveAlert = findDecisiveAlert(record);
+  const decisiveAlert = findDecisiveAlert(record, tls13 ? sizedAlerts(record) : []);
   const firstEnd = findFirstEnd(record);
   const failureAct = findFailureAct(record, decisiveAlert, firstEnd, steps);
   const helloRetry = findHelloRetry(record);
@@ -221,6 +230,14 @@ export function buildContext(record: ConnectionRecord, options: DiagnoseOptions)
   const clientRejection = findClientRejection(failureAct, clientRejectedServerFlight, steps, rtt);
   const hangUp = findHangUp(record, tls13, rtt);
   const oneSided = isOneSided(record);
+  // TLS ≤ 1.2 only: there the completion is the last Finished; a TLS 1.3 completion is dated by the server's answer
+  const clientLeftBeforeCompletion =
+    !tls13 &&
+    tls.established &&
+    tls.establishedTs !== null &&
+    ((tcp.rst !== null && tcp.rst.from === 'client' && tcp.rst.ts < tls.establishedTs) ||
+      tcp.fin.some((f) => f.from === 'client' && f.ts < tls.establishedTs!));
+  const tls13FinishedThenIdle = tls13 && !tls.established && finishedThenIdle(record, decisiveAlert, firstEnd, postHelloRecordsOf(record), rtt);
 
   const facts: Omit<RuleContext, 'outcome'> = {
     record,
@@ -253,6 +270,8 @@ export function buildContext(record: ConnectionRecord, options: DiagnoseOptions)
     hangUp,
     clientGaveUpAfter,
     oneSided,
+    clientLeftBeforeCompletion,
+    tls13FinishedThenIdle,
   };
   return { ...facts, outcome: decideOutcome(facts) };
 }
@@ -262,8 +281,9 @@ export function isTls13Version(hex: string): boolean {
   return versionName(parseInt(hex, 16)).startsWith('TLS 1.3');
 }
 
-function findDecisiveAlert(record: ConnectionRecord): AlertFacts | null {
-  const { alerts, established, establishedTs } = record.tls;
+function findDecisiveAlert(record: ConnectionRecord, sized: readonly AlertFacts[]): AlertFacts | null {
+  const { established, establishedTs } = record.tls;
+  const alerts = sized.length === 0 ? record.tls.alerts : [...record.tls.alerts, ...sized].sort((a, b) => a.ts - b.ts);
   const beforeEstablished = (a: AlertFacts) => !established || establishedTs === null || a.ts <= establishedTs;
   for (const alert of alerts) {
     if (alert.level === 2 && beforeEstablished(alert)) return alert;
@@ -406,12 +426,15 @@ function findHangUp(record: ConnectionRecord, tls13: boolean, rtt: number | null
       alertRecord = rest[0];
     }
     startTs = finished.ts;
-  } else if (Object.entries(tls.recordCounts.client).some(([type, n]) => n > 0 && !HANDSHAKE_RECORD_TYPES.has(type))) {
-    return null; // application data, a heartbeat: the client used the session
+  } else if (
+    Object.entries(tls.recordCounts.client).some(([type, n]) => n > 0 && !HANDSHAKE_RECORD_TYPES.has(type)) ||
+    (tls.recordCounts.server.application_data ?? 0) > 0
+  ) {
+    return null; // application data, a heartbeat, the server's data: the session was used
   }
   const delay = closeTs - startTs;
-  if (delay < 0 || delay > reactionWindow(rtt)) return null;
-  return { kind, ts: closeTs, delay, alertRecord };
+  if (delay < 0) return null;
+  return { kind, ts: closeTs, delay, alertRecord, prompt: delay <= reactionWindow(rtt) };
 }
 
 /**
@@ -452,4 +475,55 @@ function isOneSided(record: ConnectionRecord): boolean {
   if (packets.server === 0) return payloadBytes.client > 0;
   if (packets.client === 0) return payloadBytes.server > 0;
   return false;
+}
+
+/**
+ * TLS 1.3 alerts told by their size (encrypted-sizes.ts), on a handshake that did not complete: a side's record
+ * smaller than any Finished of the suite that is the last it sent — an empty client Certificate (25 bytes) is followed
+ * by the client's Finished, a small EncryptedExtensions by the server's certificate, so neither counts. The server's
+ * must come after its own Finished-sized record. Unreadable: level and description null, as for any encrypted alert.
+ */
+function sizedAlerts(record: ConnectionRecord): AlertFacts[] {
+  const { tls } = record;
+  if (tls.established || tls.serverHello === null) return [];
+  const suite = tls.serverHello.cipherSuite;
+  const found: AlertFacts[] = [];
+  for (const from of ['client', 'server'] as const) {
+    const own = tls.encryptedRecords.filter((r) => r.from === from && r.contentType === 23 && r.ts >= tls.serverHello!.ts);
+    if (own.length === 0) continue;
+    const last = own[own.length - 1];
+    if (!isAlertSized(last.length, suite)) continue;
+    if ((tls.recordCounts[from].application_data ?? own.length) > own.length) continue; // more records than were kept
+    if (from === 'server' && !own.slice(0, -1).some((r) => !isAlertSized(r.length, suite))) continue;
+    found.push({ from, ts: last.ts, level: null, description: null, name: null, encrypted: true });
+  }
+  return found;
+}
+
+function postHelloRecordsOf(record: ConnectionRecord): RecordFacts[] {
+  const hello = record.tls.serverHello;
+  if (hello === null) return [];
+  return record.tls.encryptedRecords.filter((r) => r.ts >= hello.ts && r.contentType === 23);
+}
+
+/**
+ * TLS 1.3, not marked complete: the client's last record is Finished-sized (not an alert), no alert ended anything,
+ * and whatever closed the connection came long after — an idle connection the server or client let go, not a
+ * failed handshake. (A client whose Finished carries more, such as an ALPS EncryptedExtensions, sends a bigger record.)
+ */
+function finishedThenIdle(
+  record: ConnectionRecord,
+  alert: AlertFacts | null,
+  end: ConnectionEnd | null,
+  records: readonly RecordFacts[],
+  rtt: number | null,
+): boolean {
+  if (alert !== null) return false;
+  const suite = record.tls.serverHello?.cipherSuite ?? null;
+  const client = records.filter((r) => r.from === 'client');
+  if (client.length === 0) return false;
+  const last = client[client.length - 1];
+  if (isAlertSized(last.length, suite)) return false;
+  if (end === null) return false;
+  return end.ts - last.ts > timerThreshold(rtt);
 }

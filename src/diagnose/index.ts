@@ -9,7 +9,7 @@ import { RULES } from './rules/index.js';
 import { clientFlightRejectedDiagnosis, tls13ClientFlightRejected } from './tls13-client-flight-rejected.js';
 import { delayWords } from './timing.js';
 import { establishedWarnings } from './warnings.js';
-import { weigh, type WeighedFinding } from './weigh.js';
+import { BASIS_RANK, weigh, type WeighedFinding } from './weigh.js';
 
 export { DEFAULT_DIAGNOSE_OPTIONS, DEFAULT_HANDSHAKE_TIMEOUT, type DiagnoseOptions };
 export type { Finding, Rule, RuleContext } from './context.js';
@@ -38,9 +38,15 @@ export function diagnose(record: ConnectionRecord, options: DiagnoseOptions = DE
     }
     if (!mayHaveHungUp(record)) return { outcome: 'established', diagnosis: null, warnings: establishedWarnings(record) };
     const facts = buildContext(record, options);
+    if (facts.clientLeftBeforeCompletion) return failedBy(facts);
     // a hang-up fails the handshake only through a certificate cause, and never surely: a client that merely probes
     // the handshake, or a browser's spare connection, hangs up the same way
-    const findings = facts.hangUp === null ? [] : findingsOf(facts).filter((f) => f.consistent && HANG_UP_CAUSES.has(f.code));
+    // a late hang-up fails the handshake only on a defect tlsdiag verified or the client stated, never on a guess
+    const hangUp = facts.hangUp;
+    const findings =
+      hangUp === null
+        ? []
+        : findingsOf(facts).filter((f) => HANG_UP_CAUSES.has(f.code) && (hangUp.prompt || BASIS_RANK[f.basis] >= BASIS_RANK.verified));
     const diagnosis = weigh(findings.map((f) => (f.ceiling === undefined ? { ...f, ceiling: 'medium' as const } : f)));
     if (diagnosis !== null) return { outcome: 'failed', diagnosis, warnings: [] };
     const warnings = establishedWarnings(record);
@@ -49,10 +55,19 @@ export function diagnose(record: ConnectionRecord, options: DiagnoseOptions = DE
   }
   const facts = buildContext(record, options);
   if (facts.outcome === 'incomplete') return { outcome: 'incomplete', diagnosis: null, warnings: [] };
+  if (facts.outcome === 'established') return { outcome: 'established', diagnosis: null, warnings: [...establishedWarnings(record), IDLE_AFTER_FINISHED] };
+  return failedBy(facts);
+}
+
+/** The weighed diagnosis of a failed handshake. */
+function failedBy(facts: RuleContext): DiagnoseResult {
   const diagnosis = weigh(findingsOf(facts));
   if (diagnosis !== null) return { outcome: 'failed', diagnosis, warnings: [] };
   return { outcome: 'failed', diagnosis: null, warnings: ['the handshake failed but no rule recognised how'] };
 }
+
+const IDLE_AFTER_FINISHED =
+  'the client sent its Finished (TLS 1.3) and no application data; the connection was closed long after, idle: the handshake completed';
 
 /** A TLS 1.3 client that hung up at once: the certificate is not visible, so this stays a warning. */
 function hiddenHangUpWarning(delay: number): string {
@@ -87,6 +102,7 @@ function findingsOf(facts: RuleContext): WeighedFinding[] {
 function mayHaveHungUp(record: ConnectionRecord): boolean {
   const { tls, tcp } = record;
   if (tls.establishedTs === null) return false;
-  const clientEnded = tcp.fin.some((f) => f.from === 'client') || tcp.rst?.from === 'client' || tls.alerts.some((a) => a.from === 'client' && a.level === 2);
+  const clientEnded =
+    tcp.fin.some((f) => f.from === 'client') || tcp.rst?.from === 'client' || tls.alerts.some((a) => a.from === 'client' && a.level === 2);
   return clientEnded;
 }

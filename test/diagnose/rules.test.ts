@@ -417,9 +417,22 @@ describe('a client that completes TLS 1.2 and drops the session at once (Node.js
     });
     expect(judge(record).outcome).toBe('established');
   });
-  it('stays established when the client closed long after the handshake (not a reaction)', () => {
+  it('a late close on a verified defect, with no data ever sent, is failed at low confidence (not a prompt verdict)', () => {
     const record = abandoned((r) => {
+      r.tls.clientHello!.sni = 'www.tlsdiag.test';
       r.tls.certificateCheck = cleanCheck({ hostnameMatches: false });
+      r.tcp.fin = [
+        { from: 'client', ts: at(2.5), ttl: 64 },
+        { from: 'server', ts: at(2.6), ttl: 52 },
+      ];
+    });
+    const result = judge(record);
+    expect(result.outcome).toBe('failed');
+    expect(result.diagnosis?.confidence).toBe('low');
+  });
+  it('stays established when the client closed long after the handshake and only an unknown root is against it (a probe)', () => {
+    const record = abandoned((r) => {
+      r.tls.certificateCheck = cleanCheck({ trusted: false, selfSigned: true, missingIssuer: 'CN=Old Public Root' });
       r.tcp.fin = [
         { from: 'client', ts: at(2.5), ttl: 64 },
         { from: 'server', ts: at(2.6), ttl: 52 },

@@ -1,6 +1,6 @@
 import type { Finding, RuleContext } from '../context.js';
 import { isAlertSized } from '../encrypted-sizes.js';
-import { when } from '../evidence.js';
+import { alertSentence, when } from '../evidence.js';
 import { delayWords } from '../timing.js';
 
 const TITLE = 'The client rejected the server\'s certificate (TLS 1.3)';
@@ -20,23 +20,28 @@ const FIX =
 export function clientRejectedCertificate(facts: RuleContext): Finding | null {
   if (!facts.tls13) return null;
   if (facts.hangUp !== null) return byHangUp(facts);
-  return byRecordSizes(facts);
+  return byPlaintextAlert(facts) ?? byRecordSizes(facts);
 }
 
 function byRecordSizes(facts: RuleContext): Finding | null {
   const rejection = facts.clientRejection;
-  if (!facts.firstEnd || rejection === null) return null;
+  if (rejection === null) return null;
+  const act = rejection.act;
   const suite = facts.serverHello?.cipherSuite ?? null;
   const { client, server } = facts.postHelloRecords;
-  const flight = server.filter((r) => r.ts <= rejection.act.ts);
+  const flight = server.filter((r) => r.ts <= act.ts);
   if (flight.length === 0) return null;
-  if (facts.record.tls.alerts.some((a) => a.from === 'server' && a.ts <= rejection.act.ts)) return null;
+  if (facts.record.tls.alerts.some((a) => a.from === 'server' && a.ts <= act.ts)) return null;
   const end = facts.firstEnd;
   const flightLine = `after the ServerHello the server sent ${flight.length} encrypted record${flight.length === 1 ? '' : 's'} (${flight.map((r) => r.length).join(', ')} bytes): its encrypted certificate and Finished`;
   const inferred = 'inferred from record sizes and timing: TLS 1.3 encrypts the certificate and the alert, so the reason itself is not visible';
   const caveat = rejection.prompt ? undefined : `the client's answer came ${delayWords(rejection.delay)} after the server's flight: too late to be a reaction to it`;
+  const endLine =
+    end !== null
+      ? `then the ${end.from} ${end.kind === 'RST' ? 'reset' : 'closed'} the connection (${end.kind}) ${when(facts, end.ts)}, and no application data followed`
+      : 'nothing followed from the client: no Finished, no application data';
   if (client.length === 0) {
-    if (end.kind !== 'FIN' || end.from !== 'client') return null;
+    if (end === null || end.kind !== 'FIN' || end.from !== 'client') return null;
     if (facts.record.tls.alerts.some((a) => a.ts <= end.ts)) return null;
     return {
       code: 'client-rejected-certificate',
@@ -53,20 +58,46 @@ function byRecordSizes(facts: RuleContext): Finding | null {
     };
   }
   const first = client[0];
-  if (client.filter((r) => r.ts <= end.ts).length !== 1 || !isAlertSized(first.length, suite)) return null;
+  const upTo = end !== null ? Math.max(end.ts, act.ts) : act.ts;
+  if (client.filter((r) => r.ts <= upTo).length !== 1 || !isAlertSized(first.length, suite)) return null;
   return {
     code: 'client-rejected-certificate',
     title: TITLE,
     evidence: [
       flightLine,
       `the client's first encrypted record, ${when(facts, first.ts)}, was ${first.length} bytes: the size of an encrypted alert, smaller than any Finished of the negotiated suite`,
-      `then the ${end.from} ${end.kind === 'RST' ? 'reset' : 'closed'} the connection (${end.kind}) ${when(facts, end.ts)}, and no application data followed`,
+      endLine,
       inferred,
     ],
     fix: FIX,
     basis: 'inferred',
     consistent: rejection.prompt,
     caveat,
+  };
+}
+
+/** Client alerts about the server's certificate that name no particular defect (RFC 8446 §6.2). */
+const VAGUE_CERTIFICATE_ALERTS: ReadonlySet<number> = new Set([42, 43, 44, 46]);
+
+/**
+ * TLS 1.3 with the certificate hidden, but the client's alert readable (stacks that send it before switching keys):
+ * bad_certificate, unsupported_certificate, certificate_revoked or certificate_unknown says the client rejected the
+ * certificate — stated — without saying which defect.
+ */
+function byPlaintextAlert(facts: RuleContext): Finding | null {
+  const alert = facts.decisiveAlert;
+  if (alert === null || alert.from !== 'client' || alert.description === null || !VAGUE_CERTIFICATE_ALERTS.has(alert.description)) return null;
+  if (facts.record.tls.certificateCheck !== null) return null;
+  return {
+    code: 'client-rejected-certificate',
+    title: `The client rejected the server's certificate with ${alert.name ?? `alert ${alert.description}`} (TLS 1.3)`,
+    evidence: [
+      alertSentence(facts, alert),
+      'the certificate itself was encrypted (TLS 1.3): the alert says the client rejected it, not which defect it found (an expired or not yet valid certificate, a name mismatch, an unknown issuer — a client whose clock is wrong sees valid certificates as not yet valid)',
+    ],
+    fix: FIX,
+    basis: 'stated',
+    consistent: true,
   };
 }
 

@@ -20,8 +20,10 @@ export function keyExchangeMismatch(facts: RuleContext): Finding | null {
   if (!hello || !act) return null;
   const serverHello = facts.serverHello;
   // a real ServerHello is followed by the server's encrypted flight: without one the failure answered the retry
+  // the retry must come before the act that ended the handshake: a client that left first did not leave over it
   const afterRetry =
     facts.helloRetry !== null &&
+    (facts.helloRetry.ts === null || facts.helloRetry.ts <= act.ts) &&
     (serverHello === null ||
       (facts.postHelloRecords.server.length === 0 && facts.record.tls.certificatesTs === null));
   const refusedHello =
@@ -76,7 +78,7 @@ export function keyExchangeMismatch(facts: RuleContext): Finding | null {
       'with the server certificate\'s key type (RSA, ECDSA, Ed25519).',
     basis: afterRetry ? 'verified' : 'inferred',
     consistent: true,
-    weight: tls13Only || unusualGroups ? 1 : 0,
+    weight: unusualGroups ? 1 : 0,
   };
 }
 

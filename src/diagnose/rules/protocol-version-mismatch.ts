@@ -1,5 +1,5 @@
 import type { ClientHelloFacts, ServerHelloFacts } from '../../model/record.js';
-import type { Finding, RuleContext } from '../context.js';
+import { isTls13Version, type Finding, type RuleContext } from '../context.js';
 import { versionLabel } from '../describe.js';
 import { actSentence, alertSentence, highestOffered, offeredVersions, offeredVersionsSentence } from '../evidence.js';
 import { reactionWindow } from '../timing.js';
@@ -38,7 +38,10 @@ export function protocolVersionMismatch(facts: RuleContext): Finding | null {
     parseInt(facts.serverHello.version, 16) < TLS_1_2 &&
     act.ts >= facts.serverHello.ts &&
     act.ts - facts.serverHello.ts <= reactionWindow(facts.rtt) + (facts.record.tls.certificatesTs !== null ? 0.05 : 0);
-  if (!byAlert && !byOldOffer && !unofferedChoice && !oldChoiceRefused) return null;
+  // a client that offers TLS 1.3 only, refused at once: a server without TLS 1.3 does that, whatever alert it sends
+  const tls13OnlyRefused =
+    hello !== null && offersOnlyTls13(hello) && facts.serverFailedClientHello && act !== null && !(act.kind === 'RST' && isForgedReset(facts));
+  if (!byAlert && !byOldOffer && !unofferedChoice && !oldChoiceRefused && !tls13OnlyRefused) return null;
 
   const evidence: string[] = [];
   if (hello) {
@@ -57,6 +60,9 @@ export function protocolVersionMismatch(facts: RuleContext): Finding | null {
   else if (act) evidence.push(actSentence(facts, act));
   if (!byAlert && byOldOffer) {
     evidence.push('inferred from the client offering nothing newer than TLS 1.1: servers refuse such clients, whatever alert they send');
+  }
+  if (!byAlert && tls13OnlyRefused && !byOldOffer) {
+    evidence.push('inferred: the client offered TLS 1.3 only, and a server without TLS 1.3 refuses it at once (many servers still stop at TLS 1.2)');
   }
   if (!byAlert && oldChoiceRefused && !unofferedChoice) {
     evidence.push(`inferred: the server chose a deprecated version (RFC 8996) and the client gave up right after its ServerHello; current clients refuse TLS 1.0/1.1 by policy`);
@@ -78,6 +84,9 @@ export function protocolVersionMismatch(facts: RuleContext): Finding | null {
         : 'Align the version settings: the server picked a version outside the client\'s allowed range. Raise the server\'s version (TLS 1.2 or 1.3) or widen the client\'s minimum/maximum.',
     basis: byAlert ? 'stated' : unofferedChoice ? 'verified' : 'inferred',
     consistent: true,
+    // a TLS 1.3 server refusing a TLS 1.3-only offer says handshake_failure for a group it lacks, protocol_version for
+    // a version (docs/alerts.md): with handshake_failure the version is the weaker reading
+    weight: tls13OnlyRefused && !byAlert && !byOldOffer && !oldChoiceRefused && !unofferedChoice ? -1 : 0,
   };
 }
 
@@ -90,4 +99,9 @@ function serverChoiceOffered(hello: ClientHelloFacts, serverHello: ServerHelloFa
 
 function isForgedReset(facts: RuleContext): boolean {
   return facts.reset !== null && facts.reset.forgedBecause.length > 0;
+}
+
+function offersOnlyTls13(hello: ClientHelloFacts): boolean {
+  const { versions, fromExtension } = offeredVersions(hello);
+  return fromExtension && versions.length > 0 && versions.every(isTls13Version);
 }

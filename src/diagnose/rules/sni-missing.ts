@@ -1,7 +1,9 @@
+import type { ClientHelloFacts } from '../../model/record.js';
 import type { Finding, RuleContext } from '../context.js';
+import { isModernSuite } from '../suites.js';
 import { certificateReaction, checkedAt, clientCertificateAlert, sanPhrase } from '../certificate.js';
 import { quoted } from '../describe.js';
-import { actSentence } from '../evidence.js';
+import { actSentence, realSuites } from '../evidence.js';
 
 /** unknown_ca (48) names a trust problem, not a name problem. */
 const UNKNOWN_CA = 48;
@@ -47,5 +49,12 @@ export function sniMissing(facts: RuleContext): Finding | null {
     fix: 'Make the client send SNI: connect by host name rather than IP address, or set the server name explicitly (openssl s_client -servername, curl --resolve, the TLS library\'s server-name option). Alternatively give the server a default certificate that covers the name clients use.',
     basis: 'inferred',
     consistent: true,
+    // a current offer refused for want of a name: the missing name explains it better than the suites do
+    weight: serverRefused && offersCurrentSuites(hello) ? 1 : 0,
   };
+}
+
+function offersCurrentSuites(hello: ClientHelloFacts): boolean {
+  const { names, codes } = realSuites(hello);
+  return codes.some((code, i) => isModernSuite(code, names[i]));
 }

@@ -59,6 +59,11 @@ export const ALERT_MEANINGS: Readonly<Record<number, AlertMeaning>> = {
         stacks: ['curl'],
         when: 'right after the client\'s Finished, with no application data: curl checks the host name itself after the handshake',
       },
+      {
+        code: 'client-rejected-certificate',
+        stacks: ['wget'],
+        when: 'right after the client\'s Finished, with no application data: wget built with OpenSSL checks the whole certificate after the handshake',
+      },
     ],
   },
   // docs/alerts.md § "Server: no shared group (TLS 1.3)", "Other alerts"

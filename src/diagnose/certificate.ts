@@ -6,6 +6,7 @@
 import type { CertificateCheck, CertificateFacts, ConnectionRecord, EvidenceBasis } from '../model/record.js';
 import type { RuleContext } from './context.js';
 import { humanDuration, isoDate, isoTime, quoted, summarizeList } from './describe.js';
+import { ALERT_MEANINGS } from './alert-meanings.js';
 import { actSentence } from './evidence.js';
 import { stepPhrase } from './steps.js';
 import { delayWords } from './timing.js';
@@ -65,9 +66,32 @@ export function certificateReaction(facts: RuleContext): CertificateReaction | n
   return null;
 }
 
-/** The certificate finding's basis: stated when the client's alert names `stated`, else what the check gives. */
-export function reactionBasis(reaction: CertificateReaction, states: readonly number[], otherwise: EvidenceBasis): EvidenceBasis {
-  return reaction.alert !== null && states.includes(reaction.alert) ? 'stated' : otherwise;
+/** The server-certificate causes an alert can name. */
+const SERVER_CERTIFICATE_CAUSES: ReadonlySet<string> = new Set([
+  'certificate-expired',
+  'certificate-not-yet-valid',
+  'certificate-hostname-mismatch',
+  'certificate-untrusted',
+  'certificate-chain-incomplete',
+]);
+
+/**
+ * The client's alert states `code` when, by what the stacks send (alert-meanings.ts, from docs/alerts.md), it stands
+ * for that certificate cause and at most one other: certificate_expired (expired or not yet valid), unknown_ca
+ * (untrusted root or missing intermediate). bad_certificate and certificate_unknown stand for every defect in some
+ * stack (Go, GnuTLS, Java): they corroborate, they state nothing.
+ */
+export function alertStates(description: number | null, code: string): boolean {
+  if (description === null) return false;
+  const meaning = ALERT_MEANINGS[description];
+  if (meaning === undefined) return false;
+  const causes = new Set(meaning.causes.map((c) => c.code).filter((c) => SERVER_CERTIFICATE_CAUSES.has(c)));
+  return causes.size <= 2 && causes.has(code);
+}
+
+/** The certificate finding's basis: stated when the client's alert states `code`, else what the check gives. */
+export function reactionBasis(reaction: CertificateReaction, code: string, otherwise: EvidenceBasis): EvidenceBasis {
+  return alertStates(reaction.alert, code) ? 'stated' : otherwise;
 }
 
 /** The client's decisive alert when it is about certificates, else null. */

@@ -1,10 +1,7 @@
 import type { CertificateFacts } from '../../model/record.js';
 import type { Finding, RuleContext } from '../context.js';
-import { certificateReaction, checkedAt, leafPhrase, otherProblems } from '../certificate.js';
+import { alertStates, certificateReaction, checkedAt, leafPhrase, otherProblems } from '../certificate.js';
 import { quoted } from '../describe.js';
-
-/** unknown_ca (48): OpenSSL's answer to a missing intermediate too (it cannot get the issuer: docs/alerts.md). */
-const UNKNOWN_CA = 48;
 
 /**
  * The server sent a chain that stops short (RFC 5246 §7.4.2 / RFC 8446 §4.4.2: the sender provides the chain up to,
@@ -26,7 +23,7 @@ export function certificateChainIncomplete(facts: RuleContext): Finding | null {
   const sent = tls.certificates.length;
   const hint = check.missingIssuerLooksIntermediate ?? null;
   const published = hint !== null;
-  const stated = reaction.alert === UNKNOWN_CA;
+  const stated = alertStates(reaction.alert, 'certificate-chain-incomplete');
   return {
     code: 'certificate-chain-incomplete',
     title: 'The server sends an incomplete certificate chain',

@@ -39,7 +39,7 @@ export function certificateExpired(facts: RuleContext): Finding | null {
       title: 'The server\'s certificate has expired',
       evidence,
       fix: 'Renew the server\'s certificate (and any expired intermediate) and install the new chain on the server; automate renewal (ACME) so it cannot lapse again. If the dates look wrong, check the clock of the machine that judged them.',
-      basis: reactionBasis(reaction, [CERTIFICATE_EXPIRED], 'verified'),
+      basis: reactionBasis(reaction, 'certificate-expired', 'verified'),
       consistent: reaction.prompt,
       caveat: reaction.caveat ?? undefined,
     };

@@ -2,9 +2,6 @@ import type { Finding, RuleContext } from '../context.js';
 import { certificateReaction, checkedAt, leafPhrase, otherProblems, reactionBasis } from '../certificate.js';
 import { humanDuration, isoDate } from '../describe.js';
 
-/** certificate_expired (45): RFC 5246 §7.2.2 has it cover "not currently valid" too. */
-const CERTIFICATE_EXPIRED = 45;
-
 /**
  * A certificate whose notBefore (RFC 5280 §4.1.2.5) lies after the capture time: issued for the future, or — far
  * more often — a clock that is wrong on the client, the server or the issuing machine. Verified by the check; OpenSSL
@@ -30,7 +27,7 @@ export function certificateNotYetValid(facts: RuleContext): Finding | null {
       ...otherProblems(check, (p) => /valid|before/i.test(p)),
     ],
     fix: 'Check the clocks: the client\'s (or the capturing machine\'s) clock may be behind, or the certificate was issued with a future date. Sync clocks with NTP; reissue the certificate if its dates are wrong.',
-    basis: reactionBasis(reaction, [CERTIFICATE_EXPIRED], 'verified'),
+    basis: reactionBasis(reaction, 'certificate-not-yet-valid', 'verified'),
     consistent: reaction.prompt,
     caveat: reaction.caveat ?? undefined,
   };

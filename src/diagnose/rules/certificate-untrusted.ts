@@ -1,6 +1,6 @@
 import type { EvidenceBasis } from '../../model/record.js';
 import type { Finding, RuleContext } from '../context.js';
-import { certificateReaction, checkedAt, leafPhrase, otherProblems, TLS13_HIDDEN } from '../certificate.js';
+import { alertStates, certificateReaction, checkedAt, leafPhrase, otherProblems, TLS13_HIDDEN } from '../certificate.js';
 import { quoted } from '../describe.js';
 import { unknownIssuerIsPublished } from './certificate-chain-incomplete.js';
 
@@ -20,7 +20,7 @@ export function certificateUntrusted(facts: RuleContext): Finding | null {
   const check = tls.certificateCheck;
   const reaction = certificateReaction(facts);
   if (!reaction) return null;
-  const statedByAlert = reaction.alert === UNKNOWN_CA;
+  const statedByAlert = alertStates(reaction.alert, 'certificate-untrusted');
   const checkFound = check !== null && (!check.trusted || check.selfSigned);
   if (!checkFound && !statedByAlert) return null;
   // a leaf whose missing issuer publishes its certificate is an intermediate the server left out: chain-incomplete's
@@ -43,7 +43,7 @@ export function certificateUntrusted(facts: RuleContext): Finding | null {
       checkedAt(check),
       reaction.line,
     );
-    if (statedByAlert) evidence.push('stated by the client: unknown_ca means it could not anchor the chain in its trust store');
+    if (statedByAlert) evidence.push(`stated by the client: ${reaction.alert === UNKNOWN_CA ? 'unknown_ca means it could not anchor the chain in its trust store' : 'its alert is what stacks send for a chain they do not trust'}`);
     else if (!selfSignedLeaf) {
       evidence.push("assumed: tlsdiag does not know this root, but the client's trust store is not in the capture — a private PKI's clients hold its root (give it to tlsdiag with --ca)");
     }

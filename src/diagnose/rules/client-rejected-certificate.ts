@@ -41,20 +41,22 @@ function byRecordSizes(facts: RuleContext): Finding | null {
       ? `then the ${end.from} ${end.kind === 'RST' ? 'reset' : 'closed'} the connection (${end.kind}) ${when(facts, end.ts)}, and no application data followed`
       : 'nothing followed from the client: no Finished, no application data';
   if (client.length === 0) {
-    if (end === null || end.kind !== 'FIN' || end.from !== 'client') return null;
+    // no Finished at all: Node in TLS 1.3 drops the connection before sending it (FIN, or RST over unread data)
+    if (end === null || end.from !== 'client') return null;
     if (facts.record.tls.alerts.some((a) => a.ts <= end.ts)) return null;
     return {
       code: 'client-rejected-certificate',
       title: TITLE,
       evidence: [
         flightLine,
-        `the client sent no encrypted record in answer — neither its Finished nor an alert — and closed the connection (FIN) ${when(facts, end.ts)}`,
+        `the client sent no encrypted record in answer — neither its Finished nor an alert — and ${end.kind === 'RST' ? 'reset' : 'closed'} the connection (${end.kind}) ${when(facts, end.ts)}`,
         `${inferred}; some clients drop the connection without an alert when their certificate check fails`,
       ],
       fix: FIX,
       basis: 'inferred',
-      consistent: rejection.prompt,
-      caveat,
+      // a reset is how clients abort for any reason (a harness, a cancelled request): only an alternative then
+      consistent: rejection.prompt && end.kind === 'FIN',
+      caveat: caveat ?? (end.kind === 'RST' ? 'a reset right after the server\'s flight is also how a client aborts for other reasons' : undefined),
     };
   }
   const first = client[0];
@@ -111,9 +113,9 @@ function byHangUp(facts: RuleContext): Finding | null {
   const finishedTs = hangUp.ts - hangUp.delay;
   const readTickets = facts.postHelloRecords.server.some((r) => r.ts > finishedTs && r.ts <= hangUp.ts);
   if (readTickets) return null;
-  // and it says so: an alert-sized record before the close. A bare close without reading anything is how a
-  // browser drops a spare connection it opened in parallel.
-  if (hangUp.alertRecord === null) return null;
+  // and it says so: an alert-sized record before the close (curl's close_notify), or a reset over the server's unread
+  // tickets (wget, Node). A bare FIN is how a browser drops a spare connection it opened in parallel.
+  if (hangUp.alertRecord === null && hangUp.kind !== 'RST') return null;
   return {
     code: 'client-rejected-certificate',
     title: 'The client hung up right after the TLS 1.3 handshake: most likely it rejected the certificate',

@@ -5,8 +5,11 @@ import { groupLabel, namedCode, summarizeList } from '../describe.js';
 import { actSentence, offeredVersions, realSuites } from '../evidence.js';
 import { isModernSuite, WIDELY_SUPPORTED_GROUPS } from '../suites.js';
 
-/** handshake_failure (40), illegal_parameter (47), insufficient_security (71): what servers send on no common group. */
-const NO_COMMON_PARAMETERS: ReadonlySet<number> = new Set([40, 47, 71]);
+/**
+ * handshake_failure (40), illegal_parameter (47), insufficient_security (71), and Java's unexpected_message (10) for no
+ * common TLS 1.3 group: what servers send on no common group (docs/alerts.md).
+ */
+const NO_COMMON_PARAMETERS: ReadonlySet<number> = new Set([10, 40, 47, 71]);
 
 /**
  * No common key exchange group or signature algorithm (RFC 8446 §4.1.1, §4.2.7, §4.2.3). Told by a HelloRetryRequest

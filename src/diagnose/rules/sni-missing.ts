@@ -5,6 +5,8 @@ import { certificateReaction, checkedAt, clientCertificateAlert, sanPhrase } fro
 import { quoted } from '../describe.js';
 import { actSentence, realSuites } from '../evidence.js';
 
+/** unrecognized_name (112, RFC 6066 §3). */
+const UNRECOGNIZED_NAME = 112;
 /** unknown_ca (48) names a trust problem, not a name problem. */
 const UNKNOWN_CA = 48;
 
@@ -47,7 +49,8 @@ export function sniMissing(facts: RuleContext): Finding | null {
     title: 'The client did not say which server name it wanted',
     evidence,
     fix: 'Make the client send SNI: connect by host name rather than IP address, or set the server name explicitly (openssl s_client -servername, curl --resolve, the TLS library\'s server-name option). Alternatively give the server a default certificate that covers the name clients use.',
-    basis: 'inferred',
+    // nginx's ssl_reject_handshake says unrecognized_name to a ClientHello with no name at all: stated
+    basis: serverRefused && act.alert?.description === UNRECOGNIZED_NAME ? 'stated' : 'inferred',
     consistent: true,
     // a current offer refused for want of a name: the missing name explains it better than the suites do
     weight: serverRefused && offersCurrentSuites(hello) ? 1 : 0,

@@ -5,6 +5,11 @@ import { DONE_MALFORMED, DONE_TCP, type Cursor } from './layer.js';
 import type { TcpSegment } from './types.js';
 
 const MIN_HEADER = 20;
+/** ACK alone (no PSH, FIN, RST or URG), and SYN-ACK: segments that carry no data but padding. */
+const ACK_ONLY = 0x10;
+const SYN_ACK = 0x12;
+/** A minimum Ethernet frame (60 bytes) pads a bare IPv4/TCP header (54) with at most 6 bytes. */
+const MAX_ETHERNET_PADDING = 6;
 
 /**
  *   0               16              32
@@ -36,5 +41,22 @@ export function tcpLayer(buf: Buffer, cursor: Cursor, out: TcpSegment): number {
   out.payloadStart = payloadStart;
   out.payloadEnd = end < cursor.declaredEnd ? end : cursor.declaredEnd;
   out.payloadLength = cursor.declaredEnd - payloadStart;
+  if (isPaddedAck(buf, out)) {
+    out.payloadEnd = payloadStart;
+    out.payloadLength = 0;
+  }
   return DONE_TCP;
+}
+
+/**
+ * A pure ACK (or a SYN-ACK) whose "payload" is at most 6 zero bytes: the Ethernet padding of a minimum frame that a stack or a tap
+ * counted into the IP total length. Read as data it would claim the sequence numbers of the next real segment, and
+ * the first copy of those bytes wins in reassembly. Real data is not sent that way: a send ends with PSH, and no TLS
+ * record is all zeros.
+ */
+function isPaddedAck(buf: Buffer, out: TcpSegment): boolean {
+  const length = out.payloadEnd - out.payloadStart;
+  if ((out.flags !== ACK_ONLY && out.flags !== SYN_ACK) || length === 0 || length > MAX_ETHERNET_PADDING || out.payloadLength !== length) return false;
+  for (let i = out.payloadStart; i < out.payloadEnd; i++) if (buf[i] !== 0) return false;
+  return true;
 }

@@ -21,7 +21,7 @@ import { decideOutcome } from './outcome.js';
 import { analyzeReset, type ResetAnalysis } from './reset.js';
 import { isAlertSized } from './encrypted-sizes.js';
 import { CHANGE_CIPHER_SPEC, handshakeSteps, type HandshakeStep } from './steps.js';
-import { reactionWindow, roundTrip, TIMER_FLOOR, timerThreshold } from './timing.js';
+import { reactionWindow, roundTrip, TIMER_FLOOR, timerThreshold, verdictWindow } from './timing.js';
 
 /**
  * What a rule finds: a cause with its evidence, fix and the strength of its basis. `consistent` says whether what the
@@ -434,7 +434,7 @@ function findHangUp(record: ConnectionRecord, tls13: boolean, rtt: number | null
   }
   const delay = closeTs - startTs;
   if (delay < 0) return null;
-  return { kind, ts: closeTs, delay, alertRecord, prompt: delay <= reactionWindow(rtt) };
+  return { kind, ts: closeTs, delay, alertRecord, prompt: delay <= verdictWindow(rtt) };
 }
 
 /**

@@ -29,6 +29,17 @@ export function reactionWindow(rtt: number | null): number {
   return 2 * (rtt ?? 0) + REACTION_ALLOWANCE;
 }
 
+/**
+ * A client that checks the certificate only after the handshake hangs up on its own verdict: local work of a few
+ * milliseconds once the server's Finished arrives, seen from the capture point within one round trip of it. A client
+ * that lets a connection go tens of milliseconds later (a browser's spare connection) is not judging the certificate.
+ */
+export const VERDICT_ALLOWANCE = 0.02;
+
+export function verdictWindow(rtt: number | null): number {
+  return (rtt ?? 0) + VERDICT_ALLOWANCE;
+}
+
 /** The shortest silence, in seconds, that is a timer running out rather than a refusal. */
 export function timerThreshold(rtt: number | null): number {
   return TIMER_FLOOR + 4 * (rtt ?? 0);

@@ -3,15 +3,17 @@
 # (openssl s_client -keylogfile, curl and gnutls-cli with SSLKEYLOGFILE, Node's 'keylog' event, Python's
 # ssl.SSLContext.keylog_filename), across the three namespaces of scripts/captures/netns.sh (named dk-*).
 #
-# Writes captures/keylog/<name>.pcap, <name>.keys.log and <name>.expect.json; a few captures are derived from others:
+# Writes captures-keylog/<name>.pcap, <name>.keys.log and <name>.expect.json; a few captures are derived from others:
 # damaged key logs (wrong secrets, one side only, cut short) and a pcapng carrying its key log in a Decryption Secrets
 # Block (editcap --inject-secrets). The secrets belong to throwaway sessions on a private PKI made for this run.
+# A folder of its own, beside captures/ and not in it: everything that walks captures/ (the README's main job, the
+# report tests' cause counts) sees exactly the one-capture-per-cause set, and these chain to a root of their own.
 # Run as root on Debian: `bash scripts/make-keylog-captures.sh [name-filter]`.
 set -Eeuo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
-out=$repo/captures/keylog
+out=$repo/captures-keylog
 filter=${1:-}
 
 if [[ $(id -u) -ne 0 ]]; then
@@ -336,5 +338,5 @@ fi
 topology_up
 echo "make-keylog-captures: recording into $out"
 run_all_scenarios
-chown -R --reference="$repo/captures" "$out" 2>/dev/null || true
+chown -R --reference="$repo" "$out" 2>/dev/null || true
 echo "make-keylog-captures: ${#made[@]} capture(s) made"

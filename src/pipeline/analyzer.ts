@@ -66,6 +66,7 @@ export class Analyzer implements FrameSink {
   private waitHead = 0;
   private readonly context: TrackerContext;
   private secretsBlocks = 0;
+  private ownSecrets: KeyLog | null = null;
 
   constructor(
     readonly capture: string,
@@ -137,8 +138,12 @@ export class Analyzer implements FrameSink {
    */
   secretsBlock(kind: 'tls-keylog', data: Buffer): void {
     if (kind !== 'tls-keylog') return;
-    if (this.context.secrets == null) this.context.secrets = new KeyLog();
-    const reader = new KeyLogReader(this.context.secrets, 'dsb');
+    // the capture's own secrets, in front of the --keylog files (which other captures of the run share)
+    if (this.ownSecrets === null) {
+      this.ownSecrets = new KeyLog(undefined, this.context.secrets ?? null);
+      this.context.secrets = this.ownSecrets;
+    }
+    const reader = new KeyLogReader(this.ownSecrets, 'dsb');
     reader.push(data.toString('latin1'));
     reader.end();
     this.secretsBlocks++;

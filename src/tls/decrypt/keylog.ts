@@ -67,10 +67,22 @@ export interface KeyLogReadSummary {
 /** Secrets of many sessions, looked up by client random. */
 export class KeyLog {
   private readonly sessions = new Map<string, SessionSecrets>();
-  /** whether more secrets may still come (a key log being written while the capture runs) */
-  growing = false;
+  private growingOwn = false;
 
-  constructor(private readonly maxSessions = DEFAULT_MAX_SESSIONS) {}
+  /** `parent`: secrets looked up when this log has none for a session (the --keylog files under a capture's DSB) */
+  constructor(
+    private readonly maxSessions = DEFAULT_MAX_SESSIONS,
+    private readonly parent: KeyLog | null = null,
+  ) {}
+
+  /** whether more secrets may still come (a key log being written while the capture runs) */
+  get growing(): boolean {
+    return this.growingOwn || (this.parent?.growing ?? false);
+  }
+
+  set growing(value: boolean) {
+    this.growingOwn = value;
+  }
 
   get size(): number {
     return this.sessions.size;
@@ -79,12 +91,12 @@ export class KeyLog {
   /** The secrets logged for the session whose ClientHello carried `clientRandom`. */
   lookup(clientRandom: Buffer): SessionSecrets | undefined {
     if (clientRandom.length * 2 !== CLIENT_RANDOM_HEX) return undefined;
-    return this.sessions.get(clientRandom.toString('hex'));
+    return this.lookupHex(clientRandom.toString('hex'));
   }
 
   /** The same, by the client random in lower-case hex. */
   lookupHex(clientRandomHex: string): SessionSecrets | undefined {
-    return this.sessions.get(clientRandomHex);
+    return this.sessions.get(clientRandomHex) ?? this.parent?.lookupHex(clientRandomHex);
   }
 
   /** Adds one parsed line's secret. Returns false when the label is not one this log keeps. */
@@ -187,4 +199,12 @@ export function describeKeyLogRead(name: string, summary: KeyLogReadSummary): st
     text += `, ${summary.malformedCount} line(s) not in the key log format (line ${lines})`;
   }
   return text;
+}
+
+/** A key log made of whole texts (the --keylog files a report's worker threads are handed). */
+export function keyLogFromTexts(texts: readonly string[]): KeyLog | undefined {
+  if (texts.length === 0) return undefined;
+  const log = new KeyLog();
+  for (const text of texts) readKeyLog(log, text, 'keylog');
+  return log;
 }

@@ -282,17 +282,17 @@ run_all_scenarios() {
   capture tls13-healthy--ccm8 null "$OSSL s_client -> $OSSL s_server" \
     'TLS 1.3 with TLS_AES_128_CCM_8_SHA256 (8-byte tags).' client,server
   capture certificate-expired--tls13 certificate-expired "$GNUTLS -> $OSSL s_server" \
-    'TLS 1.3: the server presents expired.tlsdiag.test, expired 40 days before the capture; gnutls-cli answers with an encrypted alert.' \
-    client,server expired.tlsdiag.test certificate_expired
+    'TLS 1.3: the server presents expired.tlsdiag.test, expired 40 days before the capture; gnutls-cli answers with an encrypted bad_certificate alert.' \
+    client,server expired.tlsdiag.test bad_certificate
   capture certificate-expired--tls13-openssl certificate-expired "$OSSL s_client -> $OSSL s_server" \
     'TLS 1.3: same server; OpenSSL sends its certificate_expired alert before switching keys (readable), the certificate is encrypted.' \
     server expired.tlsdiag.test certificate_expired
   capture certificate-hostname-mismatch--tls13 certificate-hostname-mismatch "$GNUTLS -> $OSSL s_server" \
     'TLS 1.3: the client asks for www.tlsdiag.test, the server presents other.tlsdiag.test; gnutls-cli answers with an encrypted alert.' \
-    client,server www.tlsdiag.test other.tlsdiag.test
+    client,server www.tlsdiag.test other.tlsdiag.test bad_certificate
   capture certificate-untrusted--tls13 certificate-untrusted "$GNUTLS -> $OSSL s_server" \
     'TLS 1.3: the server presents a self-signed certificate; gnutls-cli answers with an encrypted alert.' \
-    client,server selfsigned.tlsdiag.test
+    client,server selfsigned.tlsdiag.test bad_certificate
   capture client-certificate-required--tls13 client-certificate-required "$OSSL s_client -> $OSSL s_server" \
     'TLS 1.3: the server sends a CertificateRequest, the client an empty Certificate; the server answers with an encrypted certificate_required alert.' \
     client,server certificate_required
@@ -321,7 +321,7 @@ run_all_scenarios() {
     write_expect "$out/$current.expect.json" certificate-expired \
       "$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).stack)' "$out/certificate-expired--tls13.expect.json")" \
       'certificate-expired--tls13 as pcapng with its key log in a Decryption Secrets Block (editcap --inject-secrets tls,FILE); no key log file.' \
-      client,server - expired.tlsdiag.test certificate_expired
+      client,server - expired.tlsdiag.test bad_certificate
     made+=("$current")
     printf '  %-44s %-30s (pcapng with DSB)\n' "$current" certificate-expired
   fi

@@ -97,8 +97,8 @@ export function helloLines(r: ConnectionRecord, width: number): Line[] {
   }
   const decrypted = r.tls.decrypted;
   if (decrypted !== null) {
-    const from = decrypted.by === 'dsb' ? 'the capture\'s Decryption Secrets Block' : 'the key log';
-    lines.push(...field('decrypted', `${decrypted.sides.join(' and ')} handshake, with ${from}`, width, 'accent'));
+    const from = decrypted.by === 'dsb' ? 'the capture\'s Decryption Secrets Block' : '--keylog';
+    lines.push(...field('key log', `${decrypted.sides.join(' and ')} handshake decrypted, secrets from ${from}`, width, 'accent'));
   }
   return lines;
 }

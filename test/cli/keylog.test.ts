@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KeyLogFollower } from '../../src/cli/keylog.js';
+import { summarizeNdjsonLine } from '../../src/report/summary.js';
 import { ROOT } from '../helpers/shared.js';
 
 const BIN = resolve(ROOT, 'bin/tlsdiag.js');
@@ -98,6 +99,7 @@ describe.skipIf(!BUILT)('tlsdiag --keylog', () => {
     const report = JSON.parse(readFileSync(out, 'utf8'));
     const codes = report.causes.map((c: { code: string }) => c.code).sort();
     expect(codes).toEqual(['certificate-expired', 'client-certificate-required']);
+    expect(report.totals.decrypted).toBe(2);
     const text = readFileSync(out, 'utf8') + keyed.stderr;
     for (const secret of secrets(EXPIRED_KEYS)) expect(text).not.toContain(secret);
   });
@@ -131,5 +133,15 @@ describe('live key log follower', () => {
     await follower.poll();
     expect(follower.keyLog.lookup(Buffer.from(other.split('\n')[0].split(' ')[1], 'hex'))).toBeDefined();
     expect(told).toHaveLength(1);
+  });
+});
+
+describe('report summaries of NDJSON records', () => {
+  it('a record written before decryption existed counts as not decrypted; a decrypted one as decrypted', () => {
+    const base = { capture: 'a.pcap', id: 'a#1', client: { ip: '10.0.0.1', port: 1 }, server: { ip: '10.0.0.2', port: 443 }, firstTs: 1, outcome: 'established' };
+    expect(summarizeNdjsonLine(JSON.stringify({ ...base, tls: {} }))).toMatchObject({ decrypted: false });
+    expect(summarizeNdjsonLine(JSON.stringify({ ...base, tls: { decrypted: null } }))).toMatchObject({ decrypted: false });
+    const decrypted = { ...base, tls: { decrypted: { sides: ['client', 'server'], by: 'keylog' } } };
+    expect(summarizeNdjsonLine(JSON.stringify(decrypted))).toMatchObject({ decrypted: true });
   });
 });

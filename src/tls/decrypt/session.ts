@@ -30,6 +30,11 @@ const HS_FINISHED = 20;
 const MAX_PENDING_BYTES = 128 * 1024;
 /** records queued per direction while waiting for the secrets; a session that outlasts this is given up */
 const MAX_PENDING_RECORDS = 4096;
+/**
+ * How long after the ServerHello a session's secrets may still come (a client writes them within milliseconds of
+ * deriving them; the key log is read again every half second): past this the records kept for them are let go.
+ */
+const MAX_WAIT_SECONDS = 5;
 /** early-data records skipped before the client's handshake flight: beyond this, the key is wrong */
 const MAX_EARLY_DATA_RECORDS = 16;
 
@@ -121,8 +126,9 @@ export class DecryptSession {
   }
 
   /** The ServerHello (not a HelloRetryRequest): version and suite are known, the secrets can be looked for. */
-  serverHello(serverRandom: Buffer, version: number, suite: number, extensions: readonly number[]): void {
+  serverHello(serverRandom: Buffer, version: number, suite: number, extensions: readonly number[], ts: number): void {
     if (this.state !== 'hello') return;
+    this.serverHelloTs = ts;
     this.serverRandom = Buffer.from(serverRandom);
     this.version = version;
     this.tls13 = version === 0x0304;
@@ -136,6 +142,7 @@ export class DecryptSession {
   }
 
   private encryptThenMac = false;
+  private serverHelloTs = 0;
 
   /** Whether records still matter to this session (the tracker stops asking once it says no). */
   get active(): boolean {
@@ -162,7 +169,7 @@ export class DecryptSession {
     d.seen++;
     if (this.state === 'waiting-secrets') {
       this.resolveSecrets();
-      if (this.state === 'waiting-secrets' && d.queue.length >= MAX_PENDING_RECORDS) {
+      if (this.state === 'waiting-secrets' && (d.queue.length >= MAX_PENDING_RECORDS || ts - this.serverHelloTs > MAX_WAIT_SECONDS)) {
         this.turnOff('the secrets of this session were not in the key log in time');
         return false;
       }

@@ -370,7 +370,7 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
     this.tls13 = isTls13(version);
     this.event(ts, dir, 'ServerHello', `${versionName(version)}, ${cipherSuiteName(parsed.cipherSuite)}`);
     if (this.decrypt !== null) {
-      this.decrypt.serverHello(parsed.random, version, parsed.cipherSuite, parsed.extensions);
+      this.decrypt.serverHello(parsed.random, version, parsed.cipherSuite, parsed.extensions, ts);
       if (!this.decrypt.active) this.watchProtectedRecords(false);
     }
     if (this.pendingCertificates !== null) {

@@ -3,6 +3,7 @@
 //   tls  tls.connect with the given servername, ca, minVersion, maxVersion, ciphers, alpn; sends one HTTP request
 //        and waits for the answer. resetAfterServerHello: abort with a RST as soon as the TLS 1.3 handshake keys
 //        exist (i.e. the ServerHello has arrived) — a client that gives up mid-handshake.
+//        keylog: a file the TLS secrets are appended to in the NSS key log format (Node's 'keylog' event).
 //   tcp  a bare TCP connect (the connect-timeout / refused captures)
 // Exits 0 whatever happens to the connection: failures are the point. giveUpMs bounds every attempt.
 import fs from 'node:fs';
@@ -33,6 +34,7 @@ function tlsClient() {
     ALPNProtocols: opts.alpn,
     rejectUnauthorized: opts.rejectUnauthorized ?? true,
   });
+  if (opts.keylog) socket.on('keylog', (line) => fs.appendFileSync(opts.keylog, line, { mode: 0o600 }));
   if (opts.resetAfterServerHello) {
     // keylog fires when the client derives its handshake traffic secret, which needs the ServerHello's key share
     socket.once('keylog', () => { log('ServerHello seen, resetting'); raw.resetAndDestroy(); process.exit(0); });

@@ -15,6 +15,9 @@ const INTERFACE_DESCRIPTION = 0x00000001;
 const OBSOLETE_PACKET = 0x00000002;
 const SIMPLE_PACKET = 0x00000003;
 const ENHANCED_PACKET = 0x00000006;
+const DECRYPTION_SECRETS = 0x0000000a;
+/** Decryption Secrets Block secrets type for TLS: NSS key log text ('TLSK') */
+const SECRETS_TLS_KEYLOG = 0x544c534b;
 
 /** The byte-order magic of a Section Header Block, read big-endian. */
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
@@ -35,7 +38,7 @@ const SKIPPED_BLOCKS: ReadonlyMap<number, SkippedBlockKind> = new Map([
   [0x00000004, { name: 'Name Resolution Block', noteworthy: false }],
   [0x00000005, { name: 'Interface Statistics Block', noteworthy: false }],
   [0x00000009, { name: 'systemd Journal Export Block', noteworthy: true }],
-  [0x0000000a, { name: 'Decryption Secrets Block (embedded keys are not used)', noteworthy: true }],
+  [0x0000000a, { name: 'Decryption Secrets Block of a kind other than TLS key log', noteworthy: true }],
   [0x00000bad, { name: 'Custom Block', noteworthy: false }],
   [0x40000bad, { name: 'Custom Block', noteworthy: false }],
 ]);
@@ -124,6 +127,7 @@ export class PcapngParser implements FileParser {
       else if (type === INTERFACE_DESCRIPTION) this.readInterface(buf, pos, totalLength, start);
       else if (type === SECTION_HEADER) this.readSectionHeader(buf, pos, totalLength, start);
       else if (type === OBSOLETE_PACKET) this.readPacket(buf, pos, totalLength, readU16(buf, pos + 8, le), start);
+      else if (type === DECRYPTION_SECRETS) this.readSecrets(buf, pos, totalLength, start);
       else this.skipBlock(type, pos, start);
       if (this.stopped) break;
       pos += totalLength;
@@ -262,6 +266,30 @@ export class PcapngParser implements FileParser {
     const data = pos + 12;
     this.emit(buf, data, data + capturedLength, this.lastTs, this.ifLinkType[0], originalLength);
     this.frames++;
+  }
+
+  /**
+   * Decryption Secrets Block (draft-ietf-opsawg-pcapng §4.7): `8 secrets type  12 secrets length  16 secrets data`,
+   * padded to 32 bits, then options. TLS key logs ('TLSK', what `editcap --inject-secrets tls,FILE` writes) are
+   * handed to the sink as data; the parser itself reads nothing else and prints nothing of them.
+   */
+  private readSecrets(buf: Buffer, pos: number, totalLength: number, start: number): void {
+    const le = this.littleEndian;
+    if (totalLength < 20) {
+      addNote(this.notes, 'corrupt', `Decryption Secrets Block of ${totalLength} bytes (at least 20 expected); skipped`, this.offsetOf(pos, start));
+      return;
+    }
+    const secretsType = readU32(buf, pos + 8, le);
+    const length = readU32(buf, pos + 12, le);
+    if (secretsType !== SECRETS_TLS_KEYLOG || this.sink.secretsBlock === undefined) {
+      this.skipBlock(DECRYPTION_SECRETS, pos, start);
+      return;
+    }
+    if (length > totalLength - 20) {
+      addNote(this.notes, 'corrupt', `Decryption Secrets Block claims ${length} bytes of secrets in a ${totalLength}-byte block; skipped`, this.offsetOf(pos, start));
+      return;
+    }
+    this.sink.secretsBlock('tls-keylog', Buffer.from(buf.subarray(pos + 16, pos + 16 + length)));
   }
 
   private skipBlock(type: number, pos: number, start: number): void {

@@ -19,6 +19,11 @@ export interface FrameSink {
    * `frame` when the sink has it; the same validity rule holds (the bytes are valid only during the call).
    */
   frameAt?(buf: Buffer, start: number, end: number, ts: number, linkType: number, origLen: number): void;
+  /**
+   * Secrets the capture carries for decrypting what follows (a pcapng Decryption Secrets Block): 'tls-keylog' is
+   * NSS key log text. `data` is a copy. Sinks without this method ignore such blocks.
+   */
+  secretsBlock?(kind: 'tls-keylog', data: Buffer): void;
 }
 
 /** Something about the capture file itself (not about one connection): damage, truncation, odd blocks. */

@@ -142,6 +142,8 @@ export interface AlertFacts {
   description: number | null;
   name: string | null;
   encrypted: boolean;
+  /** the alert was encrypted on the wire and opened with a key log: level, description and name are the peer's */
+  decrypted?: true;
 }
 
 /** One TLS record's header, kept for the first records after the hellos (sizes tell what encryption hides). */
@@ -162,11 +164,11 @@ export interface TlsFacts {
    */
   helloRetryRequest: { ts: number; group: string | null; groupName: string | null } | null;
   serverHello: ServerHelloFacts | null;
-  /** the server's plaintext chain, leaf first (TLS ≤ 1.2) */
+  /** the server's chain, leaf first: plaintext in TLS ≤ 1.2, decrypted with a key log in TLS 1.3 */
   certificates: CertificateFacts[];
   certificatesTs: number | null;
   certificateCheck: CertificateCheck | null;
-  /** the server asked for a client certificate */
+  /** the server asked for a client certificate (its CertificateRequest was plaintext or decrypted) */
   certificateRequested: boolean;
   /** the client's Certificate message: null when none was sent, else the number of certificates in it */
   clientCertificates: number | null;
@@ -182,6 +184,14 @@ export interface TlsFacts {
   history: string;
   established: boolean;
   establishedTs: number | null;
+  /**
+   * What was decrypted with the session's secrets (docs/keylog.md): the sides at least one protected record of
+   * which opened, and where the secrets came from (a --keylog file, or a pcapng Decryption Secrets Block). Only
+   * handshake messages and alerts are ever opened; the facts above then include what was inside them (the TLS 1.3
+   * Certificate, CertificateRequest, client Certificate, alerts). null when nothing was decrypted (and in records
+   * written before decryption existed).
+   */
+  decrypted: { sides: Role[]; by: 'keylog' | 'dsb' } | null;
 }
 
 export interface TimelineEvent {
@@ -189,6 +199,8 @@ export interface TimelineEvent {
   from: Role;
   event: string;
   detail?: string;
+  /** the message was encrypted on the wire and read after decrypting it with a key log */
+  decrypted?: true;
 }
 
 /**

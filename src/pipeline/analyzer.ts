@@ -11,6 +11,7 @@ import { HelloShapes } from '../tls/session/hello-shapes.js';
 import { ConnectionTracker, type TrackerContext } from '../tls/session/tracker.js';
 import { createTrustStore, type TrustStore } from '../tls/trust-store.js';
 import { TlsServers } from '../tls/session/tls-servers.js';
+import { KeyLog, KeyLogReader, describeKeyLogRead } from '../tls/decrypt/keylog.js';
 
 /** Ports where a connection that never carried a byte is still reported: a TLS connect that failed. */
 export const DEFAULT_TLS_PORTS: readonly number[] = [
@@ -29,6 +30,11 @@ export interface AnalyzeOptions {
    * SYN or ClientHello unanswered for the handshake timeout ends its connection then, not when a packet comes.
    */
   wallClock?: boolean;
+  /**
+   * Secrets to decrypt handshakes with (--keylog files, read by the caller). Decryption Secrets Blocks of a pcapng
+   * capture are added to it, or to a log of their own when none is given.
+   */
+  secrets?: KeyLog;
 }
 
 /** Frame counts of one analysis, for summaries and the bench. */
@@ -58,6 +64,9 @@ export class Analyzer implements FrameSink {
   private readonly waiting: (ConnectionTracker | null)[] = [];
   private readonly waitDeadlines: number[] = [];
   private waitHead = 0;
+  private readonly context: TrackerContext;
+  private secretsBlocks = 0;
+  private ownSecrets: KeyLog | null = null;
 
   constructor(
     readonly capture: string,
@@ -75,7 +84,9 @@ export class Analyzer implements FrameSink {
       tlsServers: this.tlsServers,
       emit: (record) => this.finishRecord(record),
       nextId: () => ++id,
+      secrets: options.secrets ?? null,
     };
+    this.context = context;
     if (options.wallClock === true) {
       context.awaitAnswer = (tracker, since) => {
         this.waiting.push(tracker);
@@ -119,6 +130,24 @@ export class Analyzer implements FrameSink {
       this.unsupportedLinks.add(linkType);
       this.notes.push(`link type ${linkType} (${linkTypeName(linkType)}) is not supported: its frames were skipped`);
     }
+  }
+
+  /**
+   * Secrets embedded in the capture (a pcapng Decryption Secrets Block of type TLSK): key log text, used for the
+   * sessions that follow it like a --keylog file is.
+   */
+  secretsBlock(kind: 'tls-keylog', data: Buffer): void {
+    if (kind !== 'tls-keylog') return;
+    // the capture's own secrets, in front of the --keylog files (which other captures of the run share)
+    if (this.ownSecrets === null) {
+      this.ownSecrets = new KeyLog(undefined, this.context.secrets ?? null);
+      this.context.secrets = this.ownSecrets;
+    }
+    const reader = new KeyLogReader(this.ownSecrets, 'dsb');
+    reader.push(data.toString('latin1'));
+    reader.end();
+    this.secretsBlocks++;
+    this.notes.push(describeKeyLogRead(`Decryption Secrets Block ${this.secretsBlocks}`, reader.summary));
   }
 
   /**

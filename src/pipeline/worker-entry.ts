@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RecordSummary } from '../report/types.js';
 import { createTrustStore } from '../tls/trust-store.js';
+import { keyLogFromTexts } from '../tls/decrypt/keylog.js';
 import { readInput } from './worker-input.js';
 import type { ReadRequest, WorkerMessage, WorkerSetup } from './worker-messages.js';
 
@@ -12,6 +13,7 @@ const BATCH = 512;
 
 const setup = workerData as WorkerSetup;
 const trustStore = createTrustStore(setup.caPems);
+const secrets = keyLogFromTexts(setup.keyLogTexts ?? []);
 const port = parentPort;
 
 function post(message: WorkerMessage): void {
@@ -28,7 +30,7 @@ async function read({ index, path }: ReadRequest): Promise<void> {
   try {
     const result = await readInput(
       path,
-      { handshakeTimeout: setup.handshakeTimeout, trustStore, tlsPorts: setup.tlsPorts, onProgress: (bytesRead, totalBytes) => post({ type: 'progress', index, bytesRead, totalBytes }) },
+      { handshakeTimeout: setup.handshakeTimeout, trustStore, tlsPorts: setup.tlsPorts, secrets, onProgress: (bytesRead, totalBytes) => post({ type: 'progress', index, bytesRead, totalBytes }) },
       (summary) => {
         batch.push(summary);
         if (batch.length >= BATCH) flush();

@@ -10,12 +10,15 @@ import { createInterface } from 'node:readline';
 import { summarizeNdjsonLine, summarizeRecord } from '../report/summary.js';
 import type { InputKind, RecordSummary } from '../report/types.js';
 import type { TrustStore } from '../tls/trust-store.js';
+import type { KeyLog } from '../tls/decrypt/keylog.js';
 import { analyzeFile } from './analyze-file.js';
 
 export interface InputReadOptions {
   handshakeTimeout: number;
   trustStore: TrustStore;
   tlsPorts?: readonly number[];
+  /** secrets of --keylog files */
+  secrets?: KeyLog;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
 }
 
@@ -77,7 +80,7 @@ export async function readInput(path: string, options: InputReadOptions, onSumma
   try {
     const summary = await analyzeFile(
       path,
-      { handshakeTimeout: options.handshakeTimeout, trustStore: options.trustStore, tlsPorts: options.tlsPorts, onProgress: options.onProgress },
+      { handshakeTimeout: options.handshakeTimeout, trustStore: options.trustStore, tlsPorts: options.tlsPorts, secrets: options.secrets, onProgress: options.onProgress },
       (record) => {
         connections++;
         onSummary(summarizeRecord(record));

@@ -8,6 +8,8 @@ export interface WorkerSetup {
   caPems: string[];
   /** --tls-port */
   tlsPorts: number[];
+  /** --keylog texts (NSS key log format), in memory only: each worker reads its own KeyLog from them */
+  keyLogTexts: string[];
 }
 
 /** Main thread → worker: read this input next. */

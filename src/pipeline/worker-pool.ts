@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { RecordSummary } from '../report/types.js';
 import { createTrustStore } from '../tls/trust-store.js';
 import { readInput, type InputReadResult } from './worker-input.js';
+import { keyLogFromTexts } from '../tls/decrypt/keylog.js';
 import type { ReadRequest, WorkerMessage, WorkerSetup } from './worker-messages.js';
 
 export interface PoolOptions extends WorkerSetup {
@@ -40,12 +41,13 @@ export async function readInputs(paths: readonly string[], options: PoolOptions,
 
 async function readInThisThread(paths: readonly string[], options: PoolOptions, listener: PoolListener): Promise<void> {
   const trustStore = createTrustStore(options.caPems);
+  const secrets = keyLogFromTexts(options.keyLogTexts ?? []);
   for (let index = 0; index < paths.length; index++) {
     let connections = 0;
     try {
       const result = await readInput(
         paths[index],
-        { handshakeTimeout: options.handshakeTimeout, trustStore, tlsPorts: options.tlsPorts, onProgress: (read, total) => listener.progress(index, read, total) },
+        { handshakeTimeout: options.handshakeTimeout, trustStore, tlsPorts: options.tlsPorts, secrets, onProgress: (read, total) => listener.progress(index, read, total) },
         (summary) => {
           connections++;
           listener.summary(summary);
@@ -59,7 +61,7 @@ async function readInThisThread(paths: readonly string[], options: PoolOptions, 
 }
 
 function readOnWorkers(paths: readonly string[], options: PoolOptions, listener: PoolListener): Promise<void> {
-  const setup: WorkerSetup = { handshakeTimeout: options.handshakeTimeout, caPems: options.caPems, tlsPorts: options.tlsPorts ?? [] };
+  const setup: WorkerSetup = { handshakeTimeout: options.handshakeTimeout, caPems: options.caPems, tlsPorts: options.tlsPorts ?? [], keyLogTexts: options.keyLogTexts ?? [] };
   const jobs = Math.max(1, Math.min(Math.floor(options.jobs) || 1, paths.length));
   const received = new Array<number>(paths.length).fill(0);
   let next = 0;

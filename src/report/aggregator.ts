@@ -44,6 +44,7 @@ export function formatEndpoint(ip: string, port: number): string {
 export class Aggregator {
   private connections = 0;
   private readonly outcomes = { established: 0, failed: 0, incomplete: 0 };
+  private decrypted = 0;
   private firstSeen = Infinity;
   private lastSeen = -Infinity;
   private readonly causes = new Map<string, CauseEntry>();
@@ -61,6 +62,7 @@ export class Aggregator {
   add(summary: RecordSummary): void {
     this.connections++;
     this.outcomes[summary.outcome]++;
+    if (summary.decrypted === true) this.decrypted++;
     const ts = summary.firstTs;
     if (ts < this.firstSeen) this.firstSeen = ts;
     if (ts > this.lastSeen) this.lastSeen = ts;
@@ -128,6 +130,7 @@ export class Aggregator {
       totals: {
         connections: this.connections,
         ...this.outcomes,
+        decrypted: this.decrypted,
         failureRate: decided === 0 ? 0 : this.outcomes.failed / decided,
         firstSeen: this.connections === 0 ? null : this.firstSeen,
         lastSeen: this.connections === 0 ? null : this.lastSeen,

@@ -152,6 +152,7 @@ export function renderHtml(report: Report, options: RenderOptions = {}): string 
 ${card('connections', String(t.connections))}${card('established', String(t.established))}${card('failed', String(t.failed), t.failed > 0)}${card('incomplete', String(t.incomplete))}${card('failure rate', formatRate(t.failureRate), t.failed > 0)}${card('servers', String(report.distinctServers))}${card('clients', String(report.distinctClients))}
 </div>
 <p class="meta">Failure rate: failed / (established + failed); an incomplete connection shows no outcome. Causes are explained, with their fixes, in tlsdiag's docs/causes.md.</p>
+${t.decrypted > 0 ? `<p class="meta">${t.decrypted} connection(s) had their handshake decrypted with a key log: their TLS 1.3 certificates and alerts were read, not inferred.</p>` : ''}
 <h2>Failures over time (${escapeHtml(formatSpan(report.bucketSeconds))} per column, UTC)</h2>
 ${report.timeline.length === 0 ? '<p>No connections.</p>' : timelineSvg(report.timeline, report.bucketSeconds)}
 <h2>Failures by cause</h2>

@@ -84,6 +84,7 @@ export function renderMarkdown(report: Report, options: RenderOptions = {}): str
     ),
   );
   out.push('', 'The failure rate is failed / (established + failed): an incomplete connection shows no outcome.', '');
+  if (t.decrypted > 0) out.push(`${t.decrypted} connection(s) had their handshake decrypted with a key log: their TLS 1.3 certificates and alerts were read, not inferred.`, '');
 
   out.push('## Failures by cause', '');
   if (report.causes.length === 0) out.push('No failed handshakes.');

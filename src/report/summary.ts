@@ -20,6 +20,7 @@ export function summarizeRecord(record: ConnectionRecord): RecordSummary {
     cause: failed ? (record.diagnosis?.code ?? UNDIAGNOSED) : null,
     title: failed ? (record.diagnosis?.title ?? 'The handshake failed but no rule recognised how') : null,
     confidence: failed ? (record.diagnosis?.confidence ?? 'low') : null,
+    decrypted: record.tls.decrypted !== null,
   };
 }
 
@@ -65,6 +66,8 @@ export function summarizeJson(value: unknown): RecordSummary | string {
     cause: failed ? code : null,
     title: failed ? title : null,
     confidence: failed ? confidenceOf(diagnosis) : null,
+    // records from before decryption existed have no tls.decrypted: nothing was decrypted then
+    decrypted: isObject(tls.decrypted),
   };
 }
 

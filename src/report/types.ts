@@ -25,6 +25,8 @@ export interface RecordSummary {
   title: string | null;
   /** how sure the diagnosis is (records from before confidence existed count as medium); null unless failed */
   confidence: Confidence | null;
+  /** its handshake was decrypted with a key log (false, or absent, in records written before decryption existed) */
+  decrypted?: boolean;
 }
 
 /** How many failures of a cause were diagnosed at each confidence: counts stay by primary cause. */
@@ -98,6 +100,8 @@ export interface Totals {
   established: number;
   failed: number;
   incomplete: number;
+  /** connections whose handshake was decrypted with a key log (--keylog, a pcapng Decryption Secrets Block) */
+  decrypted: number;
   /** failed / (established + failed): incomplete connections show no outcome and are left out; 0 when none */
   failureRate: number;
   firstSeen: number | null;

@@ -38,6 +38,16 @@ export interface TlsDirectionListener {
    * the msgType byte and is a copy.
    */
   sslv2(msgType: number, body: Buffer, ts: number): void;
+  /**
+   * Asked at every record header once the parser's `watchProtectedRecords(true)` was called (decryption with a key
+   * log): true asks for the record's body, handed to `protectedRecord` when the record is complete.
+   */
+  wantsBody?(contentType: number, version: number, length: number, ts: number): boolean;
+  /**
+   * The body of a record `wantsBody` asked for (a copy), after the record's own events; null when the record was
+   * cut by missing bytes or the stream ended inside it.
+   */
+  protectedRecord?(contentType: number, version: number, body: Buffer | null, ts: number): void;
   /** stream bytes before TLS framing began (a STARTTLS preamble, or a peer that does not speak TLS); a view */
   plaintext(data: Buffer, ts: number): void;
   /** the stream stopped making sense as TLS; the parser looks for the next record boundary it can trust */

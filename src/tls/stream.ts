@@ -331,6 +331,11 @@ export class TlsStreamParser {
   private recordDamaged = false;
   private afterChangeCipherSpec = false;
   private resyncing = false;
+  /** decryption asked to see protected records: each header is offered to listener.wantsBody */
+  private bodiesWatched = false;
+  /** the current record's body goes to listener.protectedRecord when complete */
+  private handOver = false;
+  private recordVersion = 0;
 
   constructor(
     private readonly listener: TlsDirectionListener,
@@ -419,13 +424,26 @@ export class TlsStreamParser {
           this.collected = EMPTY;
           // the header announced it: report the record as far as it can be read
           if (this.contentType === CONTENT_ALERT) this.emitUnreadableAlert(ts);
-          else this.listener.encryptedHandshake(this.recordLength, ts);
+          else if (this.contentType === CONTENT_HANDSHAKE && !this.lightened) this.listener.encryptedHandshake(this.recordLength, ts);
+          if (this.handOver) {
+            this.handOver = false;
+            this.listener.protectedRecord!(this.contentType, this.recordVersion, null, ts);
+          }
         }
         this.handshakes.end(ts);
         return;
       default:
         return;
     }
+  }
+
+  /**
+   * Decryption wants protected records (a key log is in use): from now on every record header is offered to
+   * `listener.wantsBody`, and the bodies it asks for are copied and handed to `listener.protectedRecord`. Off by
+   * default, so a run without key logs copies nothing more than before.
+   */
+  watchProtectedRecords(on: boolean): void {
+    this.bodiesWatched = on && this.listener.wantsBody !== undefined;
   }
 
   /**
@@ -588,7 +606,11 @@ export class TlsStreamParser {
   private startRecord(hdr: Buffer, at: number, ts: number): void {
     const type = hdr[at];
     const length = (hdr[at + 3] << 8) | hdr[at + 4];
-    this.listener.record(type, (hdr[at + 1] << 8) | hdr[at + 2], length, ts);
+    const version = (hdr[at + 1] << 8) | hdr[at + 2];
+    this.listener.record(type, version, length, ts);
+    const handOver = this.bodiesWatched && this.listener.wantsBody!(type, version, length, ts);
+    this.handOver = handOver;
+    this.recordVersion = version;
     this.contentType = type;
     this.recordLength = length;
     this.recordLeft = length;
@@ -597,13 +619,14 @@ export class TlsStreamParser {
     switch (type) {
       case CONTENT_APPLICATION_DATA:
         this.listener.applicationData(length, ts);
+        if (handOver) this.startCollecting(length);
         break;
       case CONTENT_CHANGE_CIPHER_SPEC:
         this.afterChangeCipherSpec = true;
         this.listener.changeCipherSpec(ts);
         break;
       case CONTENT_ALERT:
-        if (this.afterChangeCipherSpec && length >= 2 && length <= MAX_KEPT_ENCRYPTED_ALERT) {
+        if (this.afterChangeCipherSpec && length >= 2 && (length <= MAX_KEPT_ENCRYPTED_ALERT || handOver)) {
           this.startCollecting(length);
         } else if (this.afterChangeCipherSpec || length === 0 || length % 2 !== 0 || length > MAX_PLAINTEXT_ALERT_RECORD) {
           this.emitUnreadableAlert(ts);
@@ -612,12 +635,19 @@ export class TlsStreamParser {
         }
         break;
       case CONTENT_HANDSHAKE:
-        if (this.lightened) this.listener.encryptedHandshake(length, ts);
-        else if (!this.afterChangeCipherSpec) this.bodyMode = BODY_HANDSHAKE;
+        if (this.lightened) {
+          this.listener.encryptedHandshake(length, ts);
+          if (handOver) this.startCollecting(length);
+        } else if (!this.afterChangeCipherSpec) this.bodyMode = BODY_HANDSHAKE;
         else this.startCollecting(length);
         break;
       default:
         break;
+    }
+    if (handOver && this.bodyMode !== BODY_COLLECT) {
+      // a record the parser reads by itself (plaintext framing): decryption gets no body for it
+      this.handOver = false;
+      this.listener.protectedRecord!(type, version, null, ts);
     }
     if (length === 0) this.finishRecord(ts);
   }
@@ -638,6 +668,18 @@ export class TlsStreamParser {
     if (mode !== BODY_COLLECT) return;
     const body = this.collected;
     this.collected = EMPTY;
+    const handOver = this.handOver;
+    this.handOver = false;
+    // application data and post-handshake handshake records are collected for decryption only
+    const forDecryptionOnly =
+      this.contentType === CONTENT_APPLICATION_DATA || (this.contentType === CONTENT_HANDSHAKE && this.lightened);
+    if (!forDecryptionOnly) this.readCollected(body, ts);
+    // after the record's own events (an encrypted alert, a Finished), so what decryption finds amends them
+    if (handOver) this.listener.protectedRecord!(this.contentType, this.recordVersion, this.recordDamaged ? null : body, ts);
+  }
+
+  /** A collected alert record, or a handshake record after this direction's ChangeCipherSpec. */
+  private readCollected(body: Buffer, ts: number): void {
     if (this.contentType === CONTENT_ALERT) {
       if (this.recordDamaged) {
         this.listener.malformed(`alert record of ${this.recordLength} bytes cut by missing bytes`, ts);
@@ -645,7 +687,7 @@ export class TlsStreamParser {
         return;
       }
       if (this.afterChangeCipherSpec) {
-        this.emitUnreadableAlert(ts, body);
+        this.emitUnreadableAlert(ts, this.recordLength <= MAX_KEPT_ENCRYPTED_ALERT ? body : undefined);
         return;
       }
       for (let i = 0; i < this.recordLength; i += 2) {
@@ -716,6 +758,10 @@ export class TlsStreamParser {
     this.bodyMode = BODY_SKIP;
     this.collected = EMPTY;
     this.resyncing = true;
+    if (this.handOver) {
+      this.handOver = false;
+      this.listener.protectedRecord!(this.contentType, this.recordVersion, null, ts);
+    }
   }
 
   /** Inside a push, only a header confirmed by the record after it ends a resync. Returns where it stopped. */

@@ -95,6 +95,11 @@ export function helloLines(r: ConnectionRecord, width: number): Line[] {
     if (sh.helloRetryRequest) lines.push(...field('retry', `HelloRetryRequest for ${safe(sh.retryGroup ?? 'another group', 40)}`, width, 'warning'));
     if (sh.sessionResumed) lines.push(...field('session', 'resumed', width));
   }
+  const decrypted = r.tls.decrypted;
+  if (decrypted !== null) {
+    const from = decrypted.by === 'dsb' ? 'the capture\'s Decryption Secrets Block' : '--keylog';
+    lines.push(...field('key log', `${decrypted.sides.join(' and ')} handshake decrypted, secrets from ${from}`, width, 'accent'));
+  }
   return lines;
 }
 
@@ -118,13 +123,19 @@ export function certificateLines(r: ConnectionRecord, width: number): Line[] {
   const certs = r.tls.certificates;
   const check = r.tls.certificateCheck;
   if (certs.length === 0) {
-    const why = r.tls.serverHello?.version === '0x0304' ? 'encrypted in TLS 1.3, not visible to a passive observer' : 'none sent';
+    const why =
+      r.tls.serverHello?.version === '0x0304'
+        ? 'encrypted in TLS 1.3, not visible to a passive observer (a key log shows it: --keylog, docs/keylog.md)'
+        : 'none sent';
     return [heading('Certificate chain'), [seg(`  ${why}`, 'muted')]];
   }
   const diagnosed = r.diagnosis !== null ? CHECK_OF_CAUSE[r.diagnosis.code] : undefined;
   const failTone = (name: CheckName): Tone => (name === diagnosed && r.outcome === 'failed' ? 'error' : 'warning');
   const lines: Line[] = [heading('Certificate chain')];
   if (check !== null) lines[0].push(seg(`  judged at ${new Date(check.at * 1000).toISOString()}`, 'muted'));
+  if (r.tls.serverHello?.version === '0x0304' && r.tls.decrypted?.sides.includes('server') === true) {
+    lines[0].push(seg('  decrypted', 'accent'));
+  }
 
   certs.forEach((cert, i) => {
     lines.push(...certificateBlock(cert, i, check, width, failTone));

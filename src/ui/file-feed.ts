@@ -90,6 +90,9 @@ export function createFileFeed(paths: readonly string[], options: FileFeedOption
           if (stopped) throw new Stopped();
           analyzer.frameAt(buf, start, end, ts, linkType, origLen);
         },
+        secretsBlock(kind, data) {
+          analyzer.secretsBlock(kind, data);
+        },
       };
       try {
         const read = await readCaptureFile(path, sink, {

@@ -51,6 +51,8 @@ export function timelineOrigin(r: ConnectionRecord): { ts: number; label: string
 }
 
 const TIME_WIDTH = 9;
+/** the detail of a timeline event that was encrypted on the wire and read with a key log */
+export const DECRYPTED_MARK = 'decrypted';
 
 /** The timeline's lines for a column `width` characters wide. */
 export function timelineLines(r: ConnectionRecord, width: number): Line[] {
@@ -74,7 +76,9 @@ export function timelineLines(r: ConnectionRecord, width: number): Line[] {
     const tone = eventTone(e);
     const time = seg(millis((e.ts - origin.ts) * 1000).padStart(TIME_WIDTH), 'muted');
     const line: Line = [time, seg('  '), seg(arrow(e, arrowWidth), tone, tone === 'error')];
-    const detail = e.detail === undefined ? '' : safe(e.detail, 300);
+    const shown = e.detail === undefined ? '' : safe(e.detail, 300);
+    // a message read with a key log says so: the packets alone did not show it
+    const detail = e.decrypted === true ? (shown === '' ? DECRYPTED_MARK : `${DECRYPTED_MARK}: ${shown}`) : shown;
     if (detail === '') {
       lines.push(line);
     } else if (detailWidth >= 16) {

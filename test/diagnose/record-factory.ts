@@ -191,6 +191,7 @@ export function tls12Record(mutate?: (record: ConnectionRecord) => void): Connec
       history: 'CsxknGIFifDd',
       established: true,
       establishedTs: at(0.062),
+      decrypted: null,
     },
     outcome: 'incomplete',
     diagnosis: null,

@@ -19,7 +19,7 @@ export const TCP_KEYS = ['synTs', 'synAckTs', 'rst', 'fin', 'ttl', 'packets', 'p
 export const TLS_KEYS = [
   'startTls', 'clientHello', 'serverHello', 'certificates', 'certificatesTs', 'certificateCheck', 'certificateRequested',
   'clientCertificates', 'alerts', 'changeCipherSpec', 'recordCounts', 'encryptedRecords', 'nonTlsResponse', 'history',
-  'helloRetryRequest', 'established', 'establishedTs',
+  'helloRetryRequest', 'established', 'establishedTs', 'decrypted',
 ].sort();
 
 const OUTCOMES = new Set(['established', 'failed', 'incomplete']);
@@ -56,6 +56,16 @@ export function recordProblems(record: ConnectionRecord): string[] {
     }
   }
   if (record.timeline.length > MAX_TIMELINE) problems.push(`timeline of ${record.timeline.length}`);
+  const decrypted = record.tls.decrypted;
+  if (decrypted !== null) {
+    // nothing is decrypted without secrets: a fuzzed capture never carries them, unless a DSB gave some
+    if (!Array.isArray(decrypted.sides) || decrypted.sides.length === 0 || !['keylog', 'dsb'].includes(decrypted.by)) {
+      problems.push(`decrypted ${JSON.stringify(decrypted)}`);
+    }
+  }
+  for (const alert of record.tls.alerts) {
+    if (alert.decrypted === true && (!alert.encrypted || alert.description === null)) problems.push('decrypted alert without its description');
+  }
   if (record.notes.length > MAX_RECORD_NOTES) problems.push(`${record.notes.length} notes`);
   walkValues(record, '', problems);
   const roundTrip: unknown = JSON.parse(JSON.stringify(record));

@@ -5,6 +5,8 @@ import { sanitizeForTerminal } from '../../model/sanitize.js';
 import { analyzeFile, type FileSummary } from '../../pipeline/analyze-file.js';
 import { createTrustStore, type TrustStore } from '../../tls/trust-store.js';
 import { describeFsError, expandInputs } from '../inputs.js';
+import { KEYLOG_OPTION_HELP, loadKeyLogs } from '../keylog.js';
+import type { KeyLog } from '../../tls/decrypt/keylog.js';
 import { recordToNdjson } from '../output/ndjson.js';
 import { diagnosisLines, recordToTextLine, TEXT_HEADER } from '../output/text.js';
 import { collect, collectPort, positiveSeconds, TLS_PORT_HELP, type CommandContext } from '../program.js';
@@ -21,6 +23,7 @@ export function registerAnalyze({ program, setExitCode }: CommandContext): void 
     .option('--handshake-timeout <seconds>', 'a ClientHello unanswered this long is a server timeout', positiveSeconds, 10)
     .option('--ca <file>', 'extra trusted CA certificates (PEM), e.g. a private CA; repeat for several', collect, [] as string[])
     .option('--tls-port <port>', TLS_PORT_HELP, collectPort, [] as number[])
+    .option('--keylog <file>', KEYLOG_OPTION_HELP, collect, [] as string[])
     .option('--failed', 'only failed connections')
     .option('--no-tui', 'print text even on a terminal (the terminal UI opens only when stdin and stdout are terminals)')
     .action(async (captures, options) => {
@@ -36,6 +39,7 @@ export function registerAnalyze({ program, setExitCode }: CommandContext): void 
           handshakeTimeout: options.handshakeTimeout,
           caFiles: options.ca ?? [],
           tlsPorts: options.tlsPort ?? [],
+          keylogs: options.keylog ?? [],
           failedOnly: options.failed === true,
         }),
       );
@@ -48,11 +52,16 @@ export interface AnalyzeCommandOptions {
   caFiles: string[];
   /** --tls-port: extra ports on which payload-less connects are reported */
   tlsPorts: number[];
+  /** --keylog values: files, or 'env' for $SSLKEYLOGFILE */
+  keylogs?: string[];
   failedOnly: boolean;
 }
 
 interface PreparedInputs {
   trustStore: TrustStore;
+  secrets: KeyLog | undefined;
+  /** what reading the key logs found worth saying (counts, line numbers; never content) */
+  keyLogMessages: string[];
   files: string[];
   /** CA files and inputs that could not be read, in that order */
   problems: { path: string; reason: string }[];
@@ -61,7 +70,7 @@ interface PreparedInputs {
 }
 
 /** The trust store (with --ca files) and the capture files the arguments name. */
-async function prepareInputs(paths: string[], caFiles: string[]): Promise<PreparedInputs> {
+async function prepareInputs(paths: string[], caFiles: string[], keylogs: readonly string[]): Promise<PreparedInputs> {
   const problems: PreparedInputs['problems'] = [];
   const system = await readSystemTrust();
   if (system.problem) process.stderr.write(`tlsdiag: ${sanitizeForTerminal(system.problem)}\n`);
@@ -74,9 +83,18 @@ async function prepareInputs(paths: string[], caFiles: string[]): Promise<Prepar
     }
   }
   const trustStore = createTrustStore(caPems);
+  const keyLogs = await loadKeyLogs(keylogs);
+  for (const problem of keyLogs.problems) problems.push({ path: '--keylog', reason: problem });
   const { files, missing } = await expandInputs(paths);
   problems.push(...missing);
-  return { trustStore, files, problems, empty: files.length === 0 && missing.length === 0 };
+  return {
+    trustStore,
+    secrets: keyLogs.keyLog,
+    keyLogMessages: keyLogs.messages,
+    files,
+    problems,
+    empty: files.length === 0 && missing.length === 0,
+  };
 }
 
 /** Text lines are sorted by start time in batches of this many connections. */
@@ -90,8 +108,9 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
     exitCode = 2;
   };
 
-  const { trustStore, files, problems, empty } = await prepareInputs(paths, options.caFiles);
+  const { trustStore, secrets, keyLogMessages, files, problems, empty } = await prepareInputs(paths, options.caFiles, options.keylogs ?? []);
   for (const p of problems) fail(p.path, p.reason);
+  for (const message of keyLogMessages) process.stderr.write(`tlsdiag: ${message}\n`);
   if (empty) {
     process.stderr.write('tlsdiag: no capture files found\n');
     return 2;
@@ -131,7 +150,7 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
     };
     let summary: FileSummary;
     try {
-      summary = await analyzeFile(file, { handshakeTimeout: options.handshakeTimeout, trustStore, tlsPorts: options.tlsPorts }, onRecord);
+      summary = await analyzeFile(file, { handshakeTimeout: options.handshakeTimeout, trustStore, tlsPorts: options.tlsPorts, secrets }, onRecord);
     } catch (error) {
       fail(file, failureReason(file, error));
       continue;
@@ -159,7 +178,7 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
  * screen. Exit codes as for text output. Ink and React are loaded only here, so text and NDJSON runs never pay for them.
  */
 export async function runAnalyzeTui(paths: string[], options: AnalyzeCommandOptions): Promise<number> {
-  const { trustStore, files, problems } = await prepareInputs(paths, options.caFiles);
+  const { trustStore, secrets, keyLogMessages, files, problems } = await prepareInputs(paths, options.caFiles, options.keylogs ?? []);
   if (files.length === 0) {
     for (const p of problems) process.stderr.write(`tlsdiag: ${sanitizeForTerminal(p.path)}: ${p.reason}\n`);
     if (problems.length === 0) process.stderr.write('tlsdiag: no capture files found\n');
@@ -170,7 +189,8 @@ export async function runAnalyzeTui(paths: string[], options: AnalyzeCommandOpti
     handshakeTimeout: options.handshakeTimeout,
     trustStore,
     tlsPorts: options.tlsPorts,
-    notices: problems.map((p) => `${p.path}: ${p.reason}`),
+    secrets,
+    notices: [...problems.map((p) => `${p.path}: ${p.reason}`), ...keyLogMessages],
   });
   const names = files.map((f) => basename(f));
   const title = names.length === 1 ? names[0] : `${names.length} captures: ${names.join(', ')}`;

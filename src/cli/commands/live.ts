@@ -11,6 +11,7 @@ import type { AnalysisFeed, FeedListener, FeedProgress } from '../../ui/feed.js'
 import { describeFsError } from '../inputs.js';
 import { recordToNdjson } from '../output/ndjson.js';
 import { diagnosisLines, recordToTextLine, TEXT_HEADER } from '../output/text.js';
+import { KEYLOG_OPTION_HELP, KeyLogFollower, keyLogPaths } from '../keylog.js';
 import { collect, collectPort, positiveSeconds, TLS_PORT_HELP, type CommandContext } from '../program.js';
 import { readSystemTrust } from '../system-trust.js';
 
@@ -35,6 +36,7 @@ export function registerLive({ program, setExitCode }: CommandContext): void {
     .option('--handshake-timeout <seconds>', 'a SYN or ClientHello unanswered this long is a timeout', positiveSeconds, 10)
     .option('--ca <file>', 'extra trusted CA certificates (PEM), e.g. a private CA; repeat for several', collect, [] as string[])
     .option('--tls-port <port>', TLS_PORT_HELP, collectPort, [] as number[])
+    .option('--keylog <file>', `${KEYLOG_OPTION_HELP}; re-read as it grows`, collect, [] as string[])
     .option('--failed', 'only failed connections')
     .option('--no-tui', 'plain lines even on a terminal')
     .action(async (options) => {
@@ -53,6 +55,7 @@ export function registerLive({ program, setExitCode }: CommandContext): void {
           handshakeTimeout: options.handshakeTimeout,
           caFiles: options.ca ?? [],
           tlsPorts: options.tlsPort ?? [],
+          keylogs: options.keylog ?? [],
           failedOnly: options.failed === true,
           tui: options.tui !== false && options.format === 'text' && process.stdout.isTTY === true && process.stdin.isTTY === true,
         }),
@@ -69,6 +72,8 @@ export interface LiveCommandOptions {
   handshakeTimeout: number;
   caFiles: string[];
   tlsPorts: number[];
+  /** --keylog values: files (followed as they grow), or 'env' for $SSLKEYLOGFILE */
+  keylogs?: string[];
   failedOnly: boolean;
   tui: boolean;
 }
@@ -87,7 +92,14 @@ export async function runLive(options: LiveCommandOptions): Promise<number> {
     }
   }
 
+  const { paths: keyLogPathList, problems: keyLogProblems } = keyLogPaths(options.keylogs ?? []);
+  if (keyLogProblems.length > 0) {
+    for (const problem of keyLogProblems) process.stderr.write(`tlsdiag: ${problem}\n`);
+    return 2;
+  }
   const feed = new LiveFeed(options.device);
+  const keyLogs = keyLogPathList.length === 0 ? null : new KeyLogFollower(keyLogPathList, (message) => feed.notice(message));
+  await keyLogs?.poll();
   const analyzer = new Analyzer(
     options.device,
     {
@@ -97,6 +109,7 @@ export async function runLive(options: LiveCommandOptions): Promise<number> {
       wallClock: true,
       // a closed connection is reported within a second, not after the 4 s a file analysis lets stragglers land
       flows: { lingerSeconds: LIVE_LINGER_SECONDS },
+      secrets: keyLogs?.keyLog,
     },
     (record) => feed.record(record),
   );
@@ -127,7 +140,7 @@ export async function runLive(options: LiveCommandOptions): Promise<number> {
     }
   }
 
-  const session = new LiveSession(capture, analyzer, tee, feed, options.duration);
+  const session = new LiveSession(capture, analyzer, tee, feed, options.duration, keyLogs);
   const output = options.tui ? await startTui(feed, options.device, options.failedOnly) : null;
   if (output !== null && capture.kernelDrops === null) feed.notice(DROPS_UNKNOWN);
   if (output === null) {
@@ -145,6 +158,7 @@ export async function runLive(options: LiveCommandOptions): Promise<number> {
   let exitCode = 0;
   const writeError = tee.writer === null ? null : await tee.writer.close();
   const err = process.stderr;
+  for (const line of keyLogs?.summaries() ?? []) err.write(`tlsdiag: ${line}\n`);
   for (const note of analyzer.notes) err.write(`tlsdiag: ${sanitizeForTerminal(options.device)}: ${sanitizeForTerminal(note, 300)}\n`);
   if (capture.sinkError !== null) err.write(`tlsdiag: internal error on a packet: ${sanitizeForTerminal(capture.sinkError, 300)}\n`);
   if (writeError !== null) {
@@ -187,6 +201,7 @@ class LiveSession {
     private readonly tee: TeeSink,
     private readonly feed: LiveFeed,
     private readonly duration: number | null,
+    private readonly keyLogs: KeyLogFollower | null = null,
   ) {
     feed.onStop = () => this.stopRequested?.();
   }
@@ -216,6 +231,8 @@ class LiveSession {
   }
 
   private tick(): void {
+    // clients append a session's secrets as they derive them: read what came before connections are decided
+    void this.keyLogs?.poll();
     const now = wallClockSeconds();
     this.analyzer.tick(now);
     this.tee.writer?.flush();

@@ -7,6 +7,7 @@ import { readInputs } from '../../pipeline/worker-pool.js';
 import { Aggregator, formatForPath, formatProgress, isReportFormat, REPORT_FORMATS, UNDIAGNOSED, type ReportFormat } from '../../report/index.js';
 import type { Report } from '../../report/index.js';
 import { CAPTURE_NAME, describeFsError, expandInputs } from '../inputs.js';
+import { KEYLOG_OPTION_HELP, loadKeyLogs } from '../keylog.js';
 import { collect, collectPort, positiveSeconds, TLS_PORT_HELP, type CommandContext } from '../program.js';
 import { readSystemTrust } from '../system-trust.js';
 
@@ -35,6 +36,7 @@ export function registerReport({ program, setExitCode }: CommandContext): void {
     .option('--handshake-timeout <seconds>', 'a ClientHello unanswered this long is a server timeout', positiveSeconds, 10)
     .option('--ca <file>', 'extra trusted CA certificates (PEM), e.g. a private CA; repeat for several', collect, [] as string[])
     .option('--tls-port <port>', TLS_PORT_HELP, collectPort, [] as number[])
+    .option('--keylog <file>', KEYLOG_OPTION_HELP, collect, [] as string[])
     .action(async (paths, options) => {
       setExitCode(
         await runReport(paths, {
@@ -45,6 +47,7 @@ export function registerReport({ program, setExitCode }: CommandContext): void {
           handshakeTimeout: options.handshakeTimeout,
           caFiles: options.ca ?? [],
           tlsPorts: options.tlsPort ?? [],
+          keylogs: options.keylog ?? [],
         }),
       );
     });
@@ -59,6 +62,8 @@ export interface ReportCommandOptions {
   handshakeTimeout: number;
   caFiles: string[];
   tlsPorts: number[];
+  /** --keylog values: files, or 'env' for $SSLKEYLOGFILE */
+  keylogs?: string[];
 }
 
 function usageError(message: string): number {
@@ -108,6 +113,10 @@ export async function runReport(paths: string[], options: ReportCommandOptions):
     }
   }
 
+  const keyLogs = await loadKeyLogs(options.keylogs ?? []);
+  if (keyLogs.problems.length > 0) return usageError(keyLogs.problems.join('; '));
+  for (const message of keyLogs.messages) process.stderr.write(`tlsdiag report: ${message}\n`);
+
   const aggregator = new Aggregator();
   // a line of its own even while the progress bar is drawn
   const lineStart = process.stderr.isTTY ? '\r\x1b[K' : '';
@@ -123,7 +132,7 @@ export async function runReport(paths: string[], options: ReportCommandOptions):
   const progress = process.stderr.isTTY ? new ProgressLine(files.length, sizes) : null;
   await readInputs(
     files,
-    { jobs: options.jobs, handshakeTimeout: options.handshakeTimeout, caPems, tlsPorts: options.tlsPorts },
+    { jobs: options.jobs, handshakeTimeout: options.handshakeTimeout, caPems, tlsPorts: options.tlsPorts, keyLogTexts: keyLogs.texts },
     {
       summary: (summary) => aggregator.add(summary),
       progress: (index, bytesRead) => progress?.fileProgress(index, bytesRead),

@@ -1,4 +1,4 @@
-import type { ConnectionRecord, Role, TcpPacketFacts } from '../../model/record.js';
+import type { ConnectionRecord, Role, TcpPacketFacts, TlsFacts } from '../../model/record.js';
 import type { Direction } from '../../tcp/types.js';
 import { alertName, groupName, hex16 } from '../registry/index.js';
 import { identifyUpgrade } from '../starttls.js';
@@ -84,6 +84,7 @@ export function buildRecord(t: ConnectionTracker, context: TrackerContext, end: 
         description: a.description,
         name: a.description === null ? null : alertName(a.description),
         encrypted: a.encrypted,
+        ...(a.decrypted === true ? { decrypted: true as const } : {}),
       })),
       changeCipherSpec: { client: client.ccsTs, server: server.ccsTs },
       recordCounts: { client: client.recordCounts, server: server.recordCounts },
@@ -92,6 +93,7 @@ export function buildRecord(t: ConnectionTracker, context: TrackerContext, end: 
       history,
       established: t.established,
       establishedTs: t.establishedTs,
+      decrypted: decryptedFacts(t, clientDir),
     },
     outcome: 'incomplete',
     diagnosis: null,
@@ -99,6 +101,18 @@ export function buildRecord(t: ConnectionTracker, context: TrackerContext, end: 
     timeline: withRoles(t.timeline, t.timelineDirs, clientDir),
     notes,
   };
+}
+
+/** Which sides decryption opened records of, and where its secrets came from; null when nothing opened. */
+function decryptedFacts(t: ConnectionTracker, clientDir: Direction): TlsFacts['decrypted'] {
+  const session = t.decrypt;
+  if (session === null) return null;
+  const dirs = session.decryptedDirections();
+  const source = session.source;
+  if (dirs.length === 0 || source === null) return null;
+  const sides: Role[] = dirs.map((dir) => (dir === clientDir ? 'client' : 'server'));
+  sides.sort();
+  return { sides, by: source };
 }
 
 /** Fills in `from` of entries made before the roles were known, in place. */

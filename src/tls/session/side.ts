@@ -63,6 +63,8 @@ export interface SideEvents {
   onSslv2(dir: Direction, msgType: number, body: Buffer, ts: number): void;
   onPlaintext(dir: Direction, data: Buffer, ts: number): void;
   onMalformed(dir: Direction, reason: string, ts: number): void;
+  onWantsBody(dir: Direction, contentType: number, version: number, length: number, ts: number): boolean;
+  onProtectedRecord(dir: Direction, contentType: number, version: number, body: Buffer | null, ts: number): void;
 }
 
 /** Binds a direction number to the parser's events, without a closure per event. */
@@ -100,5 +102,11 @@ export class SideListener implements TlsDirectionListener {
   }
   malformed(reason: string, ts: number): void {
     this.target.onMalformed(this.dir, reason, ts);
+  }
+  wantsBody(contentType: number, version: number, length: number, ts: number): boolean {
+    return this.target.onWantsBody(this.dir, contentType, version, length, ts);
+  }
+  protectedRecord(contentType: number, version: number, body: Buffer | null, ts: number): void {
+    this.target.onProtectedRecord(this.dir, contentType, version, body, ts);
   }
 }

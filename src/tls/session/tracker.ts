@@ -40,6 +40,9 @@ import { buildRecord } from './record-builder.js';
 import { Side, SideListener, type SideEvents } from './side.js';
 import { MAX_ALERTS, MAX_ENCRYPTED_RECORDS_PER_SIDE, MAX_TIMELINE, MESSAGE_NAMES } from './timeline.js';
 import type { CertificateJudge } from './certificates.js';
+import { DecryptSession } from '../decrypt/session.js';
+import type { KeyLog } from '../decrypt/keylog.js';
+import { DecryptedFacts } from './decrypted.js';
 import type { HelloShapes } from './hello-shapes.js';
 import type { TlsServers } from './tls-servers.js';
 
@@ -70,6 +73,11 @@ export interface TrackerContext {
   helloShapes: HelloShapes;
   /** server endpoints known to speak TLS: a connection with no payload at all is reported only to those */
   tlsServers: TlsServers;
+  /**
+   * Secrets of a key log (--keylog files, a pcapng Decryption Secrets Block): sessions found in it have their
+   * handshake decrypted. null when none were given; may be set while the analysis runs (a DSB in the capture).
+   */
+  secrets?: KeyLog | null;
   /** a finished connection's record, before diagnosis */
   emit(record: ConnectionRecord): void;
   nextId(): number;
@@ -88,6 +96,8 @@ export interface DirAlert {
   encrypted: boolean;
   /** packet index at which it arrived */
   packet: number;
+  /** opened with a key log */
+  decrypted?: boolean;
 }
 
 /**
@@ -146,6 +156,10 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
   establishedTs: number | null = null;
   nonTls: { dir: Direction; ts: number; preview: string } | null = null;
   finished = false;
+  /** decryption of this connection's handshake, when a key log is in use and the ClientHello was read */
+  decrypt: DecryptSession | null = null;
+  /** events made now describe decrypted messages */
+  decryptedNow = false;
   /** the server side's payload bytes when the ClientHello came: more than these answer it */
   private serverBytesAtHello = 0;
 
@@ -226,6 +240,10 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
     this.finished = true;
     this.sides[0].parser.end(ts);
     this.sides[1].parser.end(ts);
+    if (this.decrypt !== null) {
+      this.decrypt.finish();
+      this.sortTimeline();
+    }
     if (this.sides[0].tlsStarted || this.sides[1].tlsStarted) {
       this.context.emit(buildRecord(this, this.context, reason, ts));
       return;
@@ -311,6 +329,11 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
       return;
     }
     if (this.clientHello === null) {
+      const secrets = this.context.secrets;
+      if (!sslv2 && secrets != null) {
+        this.decrypt = new DecryptSession(secrets, parsed.random, dir, parsed.earlyData, new DecryptedFacts(this));
+        this.watchProtectedRecords(true);
+      }
       this.clientHello = clientHelloFacts(parsed, ts, sslv2, this.context.helloShapes);
       this.clientSessionId = sslv2 || parsed.sessionId.length === 0 ? null : Buffer.from(parsed.sessionId);
       this.clientHelloPacket = this.packetIndex;
@@ -346,6 +369,10 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
     const version = parsed.selectedVersion ?? parsed.legacyVersion;
     this.tls13 = isTls13(version);
     this.event(ts, dir, 'ServerHello', `${versionName(version)}, ${cipherSuiteName(parsed.cipherSuite)}`);
+    if (this.decrypt !== null) {
+      this.decrypt.serverHello(parsed.random, version, parsed.cipherSuite, parsed.extensions, ts);
+      if (!this.decrypt.active) this.watchProtectedRecords(false);
+    }
     if (this.pendingCertificates !== null) {
       const pending = this.pendingCertificates;
       this.pendingCertificates = null;
@@ -360,7 +387,7 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
     return -1;
   }
 
-  private onCertificate(dir: Direction, body: Buffer, ts: number): void {
+  onCertificate(dir: Direction, body: Buffer, ts: number): void {
     const server = this.serverDir();
     if (server < 0) {
       this.pendingCertificates = { dir, body, ts };
@@ -384,6 +411,38 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
     this.certificatesTs = ts;
     const leaf = judged.facts[0];
     this.event(ts, dir, 'Certificate', leaf ? `${ders.length} certificate(s); leaf ${leaf.subject}` : 'empty');
+  }
+
+  onWantsBody(dir: Direction, contentType: number, version: number, length: number, ts: number): boolean {
+    const session = this.decrypt;
+    if (session === null) return false;
+    const wanted = session.wantsBody(dir, contentType, version, length, ts);
+    if (!session.active) this.watchProtectedRecords(false);
+    return wanted;
+  }
+
+  onProtectedRecord(dir: Direction, _contentType: number, _version: number, body: Buffer | null, _ts: number): void {
+    this.decrypt?.record(dir, body);
+  }
+
+  private watchProtectedRecords(on: boolean): void {
+    this.sides[0].parser.watchProtectedRecords(on);
+    this.sides[1].parser.watchProtectedRecords(on);
+  }
+
+  /**
+   * Decryption that waited for its secrets (a key log still being written) adds its events late: put the timeline
+   * back in time order, directions alongside.
+   */
+  private sortTimeline(): void {
+    const timeline = this.timeline;
+    let sorted = true;
+    for (let i = 1; i < timeline.length && sorted; i++) if (timeline[i].ts < timeline[i - 1].ts) sorted = false;
+    if (sorted) return;
+    const order = timeline.map((_, i) => i).sort((a, b) => timeline[a].ts - timeline[b].ts || a - b);
+    const dirs = this.timelineDirs;
+    this.timeline = order.map((i) => timeline[i]);
+    this.timelineDirs = order.map((i) => dirs[i]);
   }
 
   onEncryptedHandshake(dir: Direction, length: number, ts: number): void {
@@ -597,7 +656,9 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
       this.timelineDropped++;
       return;
     }
-    this.timeline.push(detail === undefined ? { ts, from: 'client', event } : { ts, from: 'client', event, detail });
+    const entry: TimelineEvent = detail === undefined ? { ts, from: 'client', event } : { ts, from: 'client', event, detail };
+    if (this.decryptedNow) entry.decrypted = true;
+    this.timeline.push(entry);
     this.timelineDirs.push(dir);
   }
 

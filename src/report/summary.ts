@@ -7,7 +7,7 @@ export const UNDIAGNOSED = 'undiagnosed';
 /** What a report keeps of one connection record. */
 export function summarizeRecord(record: ConnectionRecord): RecordSummary {
   const failed = record.outcome === 'failed';
-  return {
+  const summary: RecordSummary = {
     capture: record.capture,
     id: record.id,
     clientIp: record.client.ip,
@@ -21,6 +21,9 @@ export function summarizeRecord(record: ConnectionRecord): RecordSummary {
     title: failed ? (record.diagnosis?.title ?? 'The handshake failed but no rule recognised how') : null,
     confidence: failed ? (record.diagnosis?.confidence ?? 'low') : null,
   };
+  if (record.sensor !== undefined) summary.sensor = record.sensor;
+  if (record.uid !== undefined) summary.uid = record.uid;
+  return summary;
 }
 
 const OUTCOMES: ReadonlySet<string> = new Set<Outcome>(['established', 'failed', 'incomplete']);
@@ -52,7 +55,7 @@ export function summarizeJson(value: unknown): RecordSummary | string {
   const failed = value.outcome === 'failed';
   const code = diagnosis !== null && typeof diagnosis.code === 'string' ? diagnosis.code : UNDIAGNOSED;
   const title = diagnosis !== null && typeof diagnosis.title === 'string' ? diagnosis.title : 'The handshake failed but no rule recognised how';
-  return {
+  const summary: RecordSummary = {
     capture: value.capture,
     id: value.id,
     clientIp: value.client.ip,
@@ -66,6 +69,9 @@ export function summarizeJson(value: unknown): RecordSummary | string {
     title: failed ? title : null,
     confidence: failed ? confidenceOf(diagnosis) : null,
   };
+  if (typeof value.sensor === 'string') summary.sensor = value.sensor;
+  if (typeof value.uid === 'string') summary.uid = value.uid;
+  return summary;
 }
 
 /** Parses one NDJSON line into a summary, or says why it is not a record. Never throws. */

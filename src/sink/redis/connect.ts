@@ -53,3 +53,23 @@ function isIpAddress(host: string): boolean {
 export function isReady(client: RedisClient): boolean {
   return client.status === 'ready';
 }
+
+/**
+ * Connects and checks the connection with a PING; on failure disconnects and throws an Error whose message is the
+ * plain-words reason (a wrong password shows as such, not as "connection closed"), credentials removed.
+ */
+export async function openRedis(target: RedisTarget, options: ConnectOptions, explain: (error: unknown) => string): Promise<RedisClient> {
+  const client = createRedisClient(target, options);
+  let lastError: unknown = null;
+  client.on('error', (error: unknown) => {
+    lastError = error;
+  });
+  try {
+    await client.connect();
+    await client.ping();
+    return client;
+  } catch (error) {
+    client.disconnect();
+    throw new Error(explain(lastError ?? error));
+  }
+}

@@ -105,6 +105,11 @@ export class RedisStreamSink {
     this.timer.unref();
   }
 
+  /** Entries waiting in memory for a pipeline slot: a producer that can wait (a benchmark, a file) waits while it is high. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   get spoolDir(): string {
     return this.options.spool.dir;
   }

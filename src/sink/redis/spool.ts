@@ -18,8 +18,8 @@ export interface SpoolOptions {
   maxBytes: number;
 }
 
-/** Segments are closed at this size, so a send after an outage retries at most this much when it fails midway. */
-const SEGMENT_BYTES = 4 << 20;
+/** Segments are closed at this size (about 3000 records), so a send after an outage retries at most this much when it fails midway. */
+const SEGMENT_BYTES = 16 << 20;
 const SEGMENT_NAME = /^(\d{10})\.ndjson$/;
 const LOCK = 'lock';
 

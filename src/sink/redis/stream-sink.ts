@@ -287,22 +287,25 @@ export class RedisStreamSink {
     }
   }
 
-  /** A spooled segment, pipeline after pipeline; false (and the problem noted) when any entry failed. */
+  /** A spooled segment, its pipelines all in flight at once; false (and the problem noted) when any entry failed. */
   private async sendSegment(lines: readonly string[]): Promise<boolean> {
+    const replies: Promise<[Error | null, unknown][] | null>[] = [];
     for (let at = 0; at < lines.length; at += this.batchSize) {
       const pipeline = this.client.pipeline();
       for (const line of lines.slice(at, at + this.batchSize)) pipeline.xadd(this.options.streamKey, ...this.maxLenArgs, '*', 'record', line);
-      try {
-        const results = await pipeline.exec();
+      replies.push(pipeline.exec());
+    }
+    try {
+      for (const results of await Promise.all(replies)) {
         const error = results === null ? new Error('Connection is closed.') : results.find(([e]) => e !== null)?.[0];
         if (error) throw error;
-      } catch (error) {
-        this.problem = this.explain(error);
-        this.note(`${this.options.target.display}: ${this.problem.message}`, true);
-        return false;
       }
+      return true;
+    } catch (error) {
+      this.problem = this.explain(error);
+      this.note(`${this.options.target.display}: ${this.problem.message}`, true);
+      return false;
     }
-    return true;
   }
 
   /**
@@ -312,7 +315,11 @@ export class RedisStreamSink {
   async close(deadlineMs: number): Promise<StreamSinkSummary> {
     this.closing = true;
     clearInterval(this.timer);
-    this.flush();
+    // everything queued goes out while Redis takes it (at most maxInFlight pipelines at a time)
+    while (this.mode === 'direct' && (this.queue.length > 0 || this.inFlight.size > 0)) {
+      this.flush();
+      if (this.inFlight.size > 0) await Promise.race([...this.inFlight]);
+    }
     await Promise.allSettled([...this.inFlight]);
     const deadline = Date.now() + deadlineMs;
     const attemptsBefore = this.attempts;

@@ -59,7 +59,7 @@ export function registerAnalyze({ program, setExitCode }: CommandContext): void 
 }
 
 const HELP = outputOptionHelp();
-/** Entries each stream is trimmed to by default: about 3 GB of Redis memory at the record sizes in docs/fleet.md. */
+/** Entries each stream is trimmed to by default: about 6 GB of Redis memory at the record sizes in docs/fleet.md. */
 export const DEFAULT_MAXLEN = 1_000_000;
 export const DEFAULT_SPOOL_MAX = 1e9;
 

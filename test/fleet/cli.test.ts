@@ -3,7 +3,8 @@
  * them back: several sensors at once, Redis killed and restarted under a writing sensor, and the failures a sensor
  * meets in the field (wrong password, nothing listening, a key of another type).
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -226,6 +227,41 @@ describe.skipIf(!ready)('a sensor whose Redis fails it: clear errors, exit 2, no
     expect(run.stderr).toMatch(new RegExp(`${records - kept} record\\(s\\) dropped: the spool .* was full`));
   });
 });
+
+const OPENSSL = spawnSync('openssl', ['version']).status === 0;
+
+describe.skipIf(!ready || !OPENSSL)('rediss:// (TLS)', () => {
+  it('ships and reads over TLS with the CA trusted; an untrusted certificate is said plainly and the records kept', async () => {
+    const dir = path.join(work, 'tls');
+    mkdirSync(dir, { recursive: true });
+    const cert = path.join(dir, 'cert.pem');
+    const key = path.join(dir, 'key.pem');
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost']);
+    expect(made.status, String(made.stderr)).toBe(0);
+    const server = new RedisServer({ port: 16317, dir, tls: { cert, key } });
+    servers.push(server);
+    await server.start();
+    const url = 'rediss://127.0.0.1:16317/fleet';
+    const spool = path.join(work, 'spool-tls');
+    const trusted = { NODE_EXTRA_CA_CERTS: cert };
+    const run = tlsdiag(['analyze', CAPTURES, ...CA, '--sensor', 'oscar', '--format', 'ndjson', '--output', '-', '--output', url, '--spool-dir', spool], trusted);
+    expect(run.code, run.stderr).toBe(0);
+    const records = run.stdout.trim().split('\n').length;
+    expect(Number(cli(16317, ['xlen', 'fleet'], undefined, cert))).toBe(records);
+    const report = tlsdiag(['report', '--from', url, '--format', 'json'], trusted);
+    expect(report.code, report.stderr).toBe(0);
+    expect(JSON.parse(report.stdout).totals.connections).toBe(records);
+
+    const untrusted = tlsdiag(['analyze', one(), ...CA, '--sensor', 'oscar', '--output', url, '--spool-dir', spool, '--flush-timeout', '1']);
+    expect(untrusted.code).toBe(2);
+    expect(untrusted.stderr).toMatch(/the server's TLS certificate is not trusted .*NODE_EXTRA_CA_CERTS/);
+    expect(spooled(spool)).toBe(1);
+  });
+});
+
+function one(): string {
+  return path.join(CAPTURES, 'healthy-tls12.pcap');
+}
 
 describe.skipIf(!ready)('report --follow', () => {
   it('rewrites the report as sensors add records, and ends cleanly on SIGTERM', async () => {

@@ -14,16 +14,19 @@ export interface RedisOptions {
   appendonly?: boolean;
   password?: string;
   cluster?: boolean;
+  /** TLS only (no plain port), with this certificate and key (PEM files) */
+  tls?: { cert: string; key: string };
 }
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** redis-cli against a test server; its stdout, trimmed. */
-export function cli(port: number, args: string[], password?: string): string {
+/** redis-cli against a test server; its stdout, trimmed. `tlsCa`: talk TLS, trusting this CA. */
+export function cli(port: number, args: string[], password?: string, tlsCa?: string): string {
   const auth = password === undefined ? [] : ['--no-auth-warning', '-a', password];
-  const run = spawnSync('redis-cli', ['-p', String(port), ...auth, ...args], { encoding: 'utf8' });
+  const tls = tlsCa === undefined ? [] : ['--tls', '--cacert', tlsCa];
+  const run = spawnSync('redis-cli', ['-p', String(port), ...tls, ...auth, ...args], { encoding: 'utf8' });
   return (run.stdout ?? '').trim();
 }
 
@@ -41,14 +44,15 @@ export class RedisServer {
   /** Starts the server and resolves once it answers PING (or, for a cluster node, once it listens). */
   async start(): Promise<void> {
     const o = this.options;
-    const args = ['--port', String(o.port), '--bind', '127.0.0.1', '--save', '', '--dir', o.dir, '--appendonly', o.appendonly ? 'yes' : 'no'];
+    const ports = o.tls === undefined ? ['--port', String(o.port)] : ['--port', '0', '--tls-port', String(o.port), '--tls-cert-file', o.tls.cert, '--tls-key-file', o.tls.key, '--tls-auth-clients', 'no'];
+    const args = [...ports, '--bind', '127.0.0.1', '--save', '', '--dir', o.dir, '--appendonly', o.appendonly ? 'yes' : 'no'];
     // every acknowledged write is on disk before the reply: a SIGKILL loses none of them
     if (o.appendonly) args.push('--appendfsync', 'always');
     if (o.password !== undefined) args.push('--requirepass', o.password);
     if (o.cluster) args.push('--cluster-enabled', 'yes', '--cluster-config-file', path.join(o.dir, 'nodes.conf'), '--cluster-node-timeout', '5000');
     this.process = spawn('redis-server', args, { stdio: 'ignore' });
     for (let i = 0; i < 200; i++) {
-      const answer = cli(o.port, ['ping'], o.password);
+      const answer = cli(o.port, ['ping'], o.password, o.tls?.cert);
       if (answer === 'PONG') return;
       await sleep(25);
     }

@@ -19,6 +19,10 @@ const PERMANENT: readonly [RegExp, (raw: string) => string][] = [
   [/^ERR unknown command/i, (raw) => `the server does not know a command tlsdiag needs (streams need Redis 5 or later): ${raw}`],
   [/^MISCONF/i, (raw) => `the server refuses writes: ${raw}`],
   [/^OOM/i, (raw) => `the server is out of memory (maxmemory reached): ${raw}`],
+  [
+    /self[- ]signed certificate|unable to (get|verify).*certificate|certificate has expired|Hostname\/IP does not match|ERR_TLS_CERT|CERT_/i,
+    (raw) => `the server's TLS certificate is not trusted (${raw}): give its CA with NODE_EXTRA_CA_CERTS=ca.pem`,
+  ],
 ];
 
 const TRANSIENT: readonly [RegExp, string][] = [

@@ -63,6 +63,8 @@ export class FleetFeed implements AnalysisFeed {
   private problem: string | null = null;
   private stopped = false;
   private finishedFlag = false;
+  /** with `once`: why the streams could not be read (the command's exit code is 2 then) */
+  failure: string | null = null;
   readonly done: Promise<void>;
 
   private constructor(
@@ -174,6 +176,11 @@ export class FleetFeed implements AnalysisFeed {
         if (message !== this.problem) this.notice(`${this.target.display}: ${message}`);
         this.problem = message;
         this.tell();
+        if (this.options.once) {
+          // printing what is there now cannot wait for a person to fix the server
+          this.failure = message;
+          break;
+        }
         await new Promise((resolve) => setTimeout(resolve, 1000).unref());
       }
     }

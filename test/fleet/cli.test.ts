@@ -214,6 +214,9 @@ describe.skipIf(!ready)('a sensor whose Redis fails it: clear errors, exit 2, no
     const report = tlsdiag(['report', '--from', 'redis://127.0.0.1:16314/fleet', '--format', 'json']);
     expect(report.code).toBe(2);
     expect(JSON.parse(report.stdout).skipped).toEqual([{ path: 'redis://127.0.0.1:16314/fleet', reason: 'the key holds a list, not a stream' }]);
+    const watch = tlsdiag(['watch', 'redis://127.0.0.1:16314/fleet', '--once']);
+    expect(watch.code).toBe(2);
+    expect(watch.stderr).toMatch(/the key holds another type of value, not a stream/);
   });
 
   it('a full spool drops new records and says how many', async () => {

@@ -56,6 +56,7 @@ export function registerWatch({ program, setExitCode }: CommandContext): void {
       await feed.done;
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      if (feed.failure !== null) setExitCode(2);
     });
 }
 

@@ -30,7 +30,7 @@ export function createRedisClient(target: RedisTarget, options: ConnectOptions =
     connectTimeout: options.connectTimeoutMs ?? 5000,
     commandTimeout: options.blocking ? undefined : (options.commandTimeoutMs ?? 10_000),
     retryStrategy: (attempt: number) => Math.min(100 * 2 ** Math.min(attempt, 5), 2000),
-    // the sink and the readers check the connection themselves; a ready check delays the first command only
+    // a server still loading its data after a restart is not ready: commands wait for it rather than fail
     enableReadyCheck: true,
   };
   if (!target.cluster) return new Redis({ ...base, host: target.host, port: target.port });

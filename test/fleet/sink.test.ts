@@ -21,8 +21,9 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-function sink(key: string, maxLen: number, notices: string[]) {
+function sink(key: string, maxLen: number, notices: string[], tuning: { batchSize?: number; maxInFlight?: number; maxQueuedBytes?: number } = {}) {
   return new RedisStreamSink({
+    ...tuning,
     target: parseRedisTarget(`redis://127.0.0.1:${PORT}/${key}`),
     streamKey: key,
     maxLen,
@@ -46,6 +47,27 @@ describe.skipIf(!REDIS_AVAILABLE)('the Redis stream sink', () => {
     const last = cli(PORT, ['xrevrange', 'burst', '+', '-', 'COUNT', '1']).split('\n');
     expect(first.slice(1)).toEqual(['record', '{"n":0}']);
     expect(last.slice(1)).toEqual(['record', '{"n":12344}']);
+  });
+
+  it('spills to the spool while Redis does not answer, then sends it all back, each entry once', async () => {
+    const notices: string[] = [];
+    const s = sink('paused', 0, notices, { batchSize: 100, maxInFlight: 1, maxQueuedBytes: 20_000 });
+    await s.start();
+    // Redis holds every write command unanswered for 1.5 s: the first pipeline waits, the rest pile up past the limit
+    expect(cli(PORT, ['client', 'pause', '1500', 'WRITE'])).toBe('OK');
+    for (let i = 0; i < 2000; i++) s.write(JSON.stringify({ n: i, pad: 'x'.repeat(40) }));
+    const summary = await s.close(30_000);
+    expect(summary).toMatchObject({ written: 2000, left: 0, dropped: 0, problem: null });
+    expect(summary.spooled).toBeGreaterThan(1000);
+    expect(summary.fromSpool).toBe(summary.spooled);
+    expect(notices[0]).toMatch(/Redis takes records more slowly than the sensor makes them .*keeping records in the spool/);
+    expect(notices.at(-1)).toMatch(/writing directly again after [\d.]+ s; \d+ record\(s\) sent from the spool so far/);
+    const ns = cli(PORT, ['xrange', 'paused', '-', '+'])
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line).n as number);
+    expect(ns).toHaveLength(2000);
+    expect(new Set(ns).size).toBe(2000);
   });
 
   it('trims the stream to about MAXLEN entries', async () => {

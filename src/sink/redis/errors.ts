@@ -31,6 +31,7 @@ const TRANSIENT: readonly [RegExp, string][] = [
   [/EHOSTUNREACH|ENETUNREACH/, 'the host is unreachable'],
   [/ETIMEDOUT|connect timeout/i, 'connecting timed out'],
   [/Command timed out/i, 'no answer in time: Redis is slow or stalled'],
+  [/^falling behind/, 'Redis takes records more slowly than the sensor makes them'],
   [/ECONNRESET|EPIPE|Connection is closed|Stream isn't writeable|Connection in subscriber mode/i, 'the connection is down'],
   [/CLUSTERDOWN|TRYAGAIN|MOVED|ASK|LOADING|Failed to refresh slots cache|None of startup nodes is available/i, 'the cluster is not ready'],
 ];

@@ -14,8 +14,11 @@ export interface StreamSinkOptions {
   batchSize?: number;
   /** pipelines awaiting their replies at once (default 4) */
   maxInFlight?: number;
-  /** entries held in memory while every pipeline waits; past this Redis counts as slow and entries spill to the spool */
-  maxQueued?: number;
+  /**
+   * bytes of entries held in memory while every pipeline awaits its reply (default 64 MB); past this Redis counts as
+   * falling behind and entries spill to the spool, so a sensor's memory does not follow a slow Redis
+   */
+  maxQueuedBytes?: number;
   /** a partial batch waits at most this long (default 100 ms) */
   flushIntervalMs?: number;
   /** a pipeline not answered in this time has failed (default 10 s) */
@@ -67,7 +70,8 @@ export class RedisStreamSink {
   private readonly client: RedisClient;
   private readonly batchSize: number;
   private readonly maxInFlight: number;
-  private readonly maxQueued: number;
+  private readonly maxQueuedBytes: number;
+  private queuedBytes = 0;
   private readonly maxLenArgs: string[];
   private queue: string[] = [];
   private readonly inFlight = new Set<Promise<void>>();
@@ -91,7 +95,7 @@ export class RedisStreamSink {
   constructor(private readonly options: StreamSinkOptions) {
     this.batchSize = options.batchSize ?? 1000;
     this.maxInFlight = options.maxInFlight ?? 4;
-    this.maxQueued = options.maxQueued ?? 20_000;
+    this.maxQueuedBytes = options.maxQueuedBytes ?? 64 << 20;
     this.maxLenArgs = options.maxLen > 0 ? ['MAXLEN', '~', String(options.maxLen)] : [];
     this.client = createRedisClient(options.target, { commandTimeoutMs: options.commandTimeoutMs });
     // ioredis reports every failed (re)connection here; the last one explains an outage
@@ -136,6 +140,7 @@ export class RedisStreamSink {
   /** Queues one serialized record (one line of JSON). */
   write(entry: string): void {
     this.queue.push(entry);
+    this.queuedBytes += entry.length;
     if (this.queue.length >= this.batchSize) this.flush();
   }
 
@@ -150,11 +155,13 @@ export class RedisStreamSink {
         this.fail(this.lastConnectionError ?? new Error('Connection is closed.'));
         return;
       }
-      this.send(this.queue.splice(0, this.batchSize));
+      const batch = this.queue.splice(0, this.batchSize);
+      for (const line of batch) this.queuedBytes -= line.length;
+      this.send(batch);
       if (this.queue.length < this.batchSize && !this.closing) break;
     }
-    if (this.queue.length > this.maxQueued) {
-      this.fail(new Error(`Command timed out: ${this.inFlight.size} pipelines of ${this.batchSize} entries unanswered while ${this.queue.length} more waited`));
+    if (this.queuedBytes > this.maxQueuedBytes) {
+      this.fail(new Error(`falling behind: ${this.inFlight.size} pipelines of ${this.batchSize} entries await their replies while ${this.queue.length} more (${(this.queuedBytes / 1e6).toFixed(0)} MB) wait`));
     }
   }
 
@@ -162,6 +169,7 @@ export class RedisStreamSink {
     if (this.queue.length === 0) return;
     const lines = this.queue;
     this.queue = [];
+    this.queuedBytes = 0;
     this.toSpool(lines);
   }
 

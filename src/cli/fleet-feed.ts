@@ -60,6 +60,7 @@ export class FleetFeed implements AnalysisFeed {
   private readonly sensorsSeen = new Set<string>();
   private readonly only: ReadonlySet<string> | null;
   private records = 0;
+  private skipped = 0;
   private problem: string | null = null;
   private stopped = false;
   private finishedFlag = false;
@@ -122,7 +123,11 @@ export class FleetFeed implements AnalysisFeed {
     for (const entry of entries) {
       if (entry.record === null) continue;
       const record = recordFromEntry(entry.record);
-      if (record === null) continue;
+      if (record === null) {
+        // said once: a stream of another writer (or of records written without the fields the view shows)
+        if (this.skipped++ === 0) this.notice(`${this.target.display}: entry ${entry.id} is not a full connection record (skipped, as any others)`);
+        continue;
+      }
       if (this.only !== null && (record.sensor === undefined || !this.only.has(record.sensor))) continue;
       if (record.firstTs < this.options.since) continue;
       if (record.uid !== undefined && !this.uids.add(record.uid)) continue;

@@ -70,3 +70,7 @@ for (const r of rows) {
   );
 }
 if (tshark) console.log(`tlsdiag is ${(tshark.seconds / analyze.seconds).toFixed(1)}x faster than tshark`);
+
+// Fleet: one sensor's records into a local Redis stream (starts its own redis-server; skipped where it is not
+// installed, or with BENCH_REDIS=0).
+if (process.env.BENCH_REDIS !== '0') spawnSync(process.execPath, ['scripts/bench-redis.mjs'], { stdio: 'inherit' });

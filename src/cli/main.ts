@@ -3,10 +3,11 @@ import { registerAnalyze } from './commands/analyze.js';
 import { registerInterfaces } from './commands/interfaces.js';
 import { registerLive } from './commands/live.js';
 import { registerReport } from './commands/report.js';
+import { registerWatch } from './commands/watch.js';
 import type { CommandContext } from './program.js';
 
 /** Each command lives in its own file under commands/ and adds itself here. */
-const COMMANDS: ((context: CommandContext) => void)[] = [registerAnalyze, registerLive, registerInterfaces, registerReport];
+const COMMANDS: ((context: CommandContext) => void)[] = [registerAnalyze, registerLive, registerInterfaces, registerReport, registerWatch];
 
 /** Builds the command-line program. Each command reports its exit code through `setExitCode`. */
 export function buildProgram(setExitCode: (code: number) => void): Command {

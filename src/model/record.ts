@@ -236,6 +236,14 @@ export interface Diagnosis {
 export type Outcome = 'established' | 'failed' | 'incomplete';
 
 export interface ConnectionRecord {
+  /**
+   * Set on records a sensor ships (`--sensor`, `--output redis://...`): a hash of the sensor, capture, id and first
+   * packet's time, the same every time that sensor reports that connection, so a reader counts it once.
+   */
+  uid?: string;
+  /** the sensor that captured the connection (`--sensor`, by default the host name); set with `uid` */
+  sensor?: string;
+  /** unique within one capture or live session only */
   id: string;
   capture: string;
   client: Endpoint;

@@ -2,7 +2,7 @@ import type { ConnectionRecord } from '../model/record.js';
 import { compareExamples, EXAMPLES_PER_ROW, keepEarliest } from './examples.js';
 import { summarizeRecord } from './summary.js';
 import { TimeSeries } from './time-series.js';
-import type { CauseCount, CauseRow, ConfidenceCounts, Example, InputFile, PeerRow, RecordSummary, Report, SkippedInput } from './types.js';
+import type { CauseCount, CauseRow, ConfidenceCounts, Example, InputFile, PeerRow, RecordSummary, Report, SensorRow, SkippedInput } from './types.js';
 
 interface CauseTally {
   count: number;
@@ -53,6 +53,7 @@ export class Aggregator {
   private readonly series = new TimeSeries();
   private readonly inputs: InputFile[] = [];
   private readonly skipped: SkippedInput[] = [];
+  private readonly sensors = new Map<string, SensorRow>();
 
   /** Adds one whole record (in-process use); workers and NDJSON files add summaries. */
   addRecord(record: ConnectionRecord): void {
@@ -68,6 +69,7 @@ export class Aggregator {
     if (ts > this.lastSeen) this.lastSeen = ts;
     const failed = summary.outcome === 'failed';
     this.series.add(ts, failed);
+    if (summary.sensor !== undefined) this.countSensor(summary.sensor, summary.outcome, ts);
 
     const serverEndpoint = formatEndpoint(summary.serverIp, summary.serverPort);
     // the SNI decides which virtual host answered: one row per endpoint and name
@@ -99,6 +101,18 @@ export class Aggregator {
     if (keepEarliest(cause.examples, example) && cause.examples[0] === example) cause.titleOfEarliest = summary.title ?? code;
     failPeer(server, code, ts, example, confidence);
     failPeer(client, code, ts, example, confidence);
+  }
+
+  private countSensor(name: string, outcome: RecordSummary['outcome'], ts: number): void {
+    let row = this.sensors.get(name);
+    if (row === undefined) {
+      row = { sensor: name, connections: 0, established: 0, failed: 0, incomplete: 0, failureRate: 0, firstSeen: ts, lastSeen: ts };
+      this.sensors.set(name, row);
+    }
+    row.connections++;
+    row[outcome]++;
+    if (ts < row.firstSeen) row.firstSeen = ts;
+    if (ts > row.lastSeen) row.lastSeen = ts;
   }
 
   /** An input file that was read (its connections were added separately). */
@@ -144,6 +158,9 @@ export class Aggregator {
       timeline: buckets,
       inputs: [...this.inputs].sort((a, b) => compareText(a.path, b.path)),
       skipped: [...this.skipped].sort((a, b) => compareText(a.path, b.path)),
+      sensors: [...this.sensors.values()]
+        .map((row) => ({ ...row, failureRate: row.established + row.failed === 0 ? 0 : row.failed / (row.established + row.failed) }))
+        .sort((a, b) => compareText(a.sensor, b.sensor)),
     };
   }
 }

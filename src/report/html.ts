@@ -1,7 +1,7 @@
 import { describeExample, formatMegabytes, formatRate, formatSpan, formatTime, wiresharkFilter, confidenceText } from './format.js';
 import { causesSvg, timelineSvg } from './html-charts.js';
 import { escapeHtml, wireHtml } from './html-escape.js';
-import type { RenderOptions } from './markdown.js';
+import { inputsPhrase, type RenderOptions } from './markdown.js';
 import type { Example, PeerRow, Report } from './types.js';
 
 /**
@@ -137,6 +137,18 @@ export function renderHtml(report: Report, options: RenderOptions = {}): string 
       `<td>${i.notes.map((n) => wireHtml(n, 300)).join('<br>')}</td>` +
       '</tr>',
   );
+  const sensorRows = report.sensors.map(
+    (s) =>
+      '<tr>' +
+      text(s.sensor) +
+      num(s.connections) +
+      num(s.established) +
+      num(s.failed) +
+      num(s.incomplete) +
+      `<td class="n" data-v="${s.failureRate}">${formatRate(s.failureRate)}</td>` +
+      spanCell(s.firstSeen, s.lastSeen) +
+      '</tr>',
+  );
   const skippedRows = report.skipped.map((s) => '<tr>' + text(s.path, 300) + text(s.reason, 300) + '</tr>');
 
   return `<!DOCTYPE html>
@@ -147,12 +159,13 @@ export function renderHtml(report: Report, options: RenderOptions = {}): string 
 <style>${STYLE}</style></head>
 <body>
 <h1>TLS handshake report</h1>
-<div class="meta">${made}${report.inputs.length} input file(s)${report.skipped.length ? `, <a href="#skipped">${report.skipped.length} skipped</a>` : ''}. ${span}.</div>
+<div class="meta">${made}${escapeHtml(inputsPhrase(report))}${report.skipped.length ? `, <a href="#skipped">${report.skipped.length} skipped</a>` : ''}. ${span}.</div>
 <div class="cards">
 ${card('connections', String(t.connections))}${card('established', String(t.established))}${card('failed', String(t.failed), t.failed > 0)}${card('incomplete', String(t.incomplete))}${card('failure rate', formatRate(t.failureRate), t.failed > 0)}${card('servers', String(report.distinctServers))}${card('clients', String(report.distinctClients))}
 </div>
 <p class="meta">Failure rate: failed / (established + failed); an incomplete connection shows no outcome. Causes are explained, with their fixes, in tlsdiag's docs/causes.md.</p>
 ${t.decrypted > 0 ? `<p class="meta">${t.decrypted} connection(s) had their handshake decrypted with a key log: their TLS 1.3 certificates and alerts were read, not inferred.</p>` : ''}
+${sensorRows.length === 0 ? '' : `<h2>Sensors</h2>\n${sortable(['Sensor', 'Connections', 'Established', 'Failed', 'Incomplete', 'Failure rate', 'First → last seen'], sensorRows)}`}
 <h2>Failures over time (${escapeHtml(formatSpan(report.bucketSeconds))} per column, UTC)</h2>
 ${report.timeline.length === 0 ? '<p>No connections.</p>' : timelineSvg(report.timeline, report.bucketSeconds)}
 <h2>Failures by cause</h2>

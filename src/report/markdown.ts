@@ -65,6 +65,14 @@ function textBar(value: number, max: number, width = 30): string {
   return '█'.repeat(Math.max(1, Math.round((value / max) * width)));
 }
 
+/** What the report was made from: 'N input file(s)', or 'N Redis stream(s)' for a report read from Redis. */
+export function inputsPhrase(report: Report): string {
+  const streams = report.inputs.filter((i) => i.kind === 'redis').length;
+  const files = report.inputs.length - streams;
+  if (streams === 0) return `${files} input file(s)`;
+  return files === 0 ? `${streams} Redis stream(s)` : `${files} input file(s) and ${streams} Redis stream(s)`;
+}
+
 /**
  * The report as Markdown: readable in a terminal as it is and rendered by any Markdown viewer. Every string from the
  * wire or the file system is sanitised for the terminal and escaped for Markdown.
@@ -74,7 +82,7 @@ export function renderMarkdown(report: Report, options: RenderOptions = {}): str
   const t = report.totals;
   const out: string[] = ['# TLS handshake report', ''];
   const made = options.generatedAt ? `Made ${options.generatedAt.toISOString().slice(0, 19).replace('T', ' ')} UTC from ` : 'From ';
-  out.push(`${made}${report.inputs.length} input file(s)${report.skipped.length ? `, ${report.skipped.length} skipped` : ''}; connections from ${formatTime(t.firstSeen) || '—'} to ${formatTime(t.lastSeen) || '—'} (UTC).`, '');
+  out.push(`${made}${inputsPhrase(report)}${report.skipped.length ? `, ${report.skipped.length} skipped` : ''}; connections from ${formatTime(t.firstSeen) || '—'} to ${formatTime(t.lastSeen) || '—'} (UTC).`, '');
 
   out.push('## Summary', '');
   out.push(
@@ -85,6 +93,26 @@ export function renderMarkdown(report: Report, options: RenderOptions = {}): str
   );
   out.push('', 'The failure rate is failed / (established + failed): an incomplete connection shows no outcome.', '');
   if (t.decrypted > 0) out.push(`${t.decrypted} connection(s) had their handshake decrypted with a key log: their TLS 1.3 certificates and alerts were read, not inferred.`, '');
+
+  if (report.sensors.length > 0) {
+    out.push('## Sensors', '');
+    out.push(
+      ...table(
+        ['Sensor', 'Connections', 'Established', 'Failed', 'Incomplete', 'Failure rate', 'First seen', 'Last seen'],
+        report.sensors.map((s) => [
+          markdownText(s.sensor),
+          String(s.connections),
+          String(s.established),
+          String(s.failed),
+          String(s.incomplete),
+          formatRate(s.failureRate),
+          formatTime(s.firstSeen),
+          formatTime(s.lastSeen),
+        ]),
+      ),
+      '',
+    );
+  }
 
   out.push('## Failures by cause', '');
   if (report.causes.length === 0) out.push('No failed handshakes.');

@@ -7,7 +7,7 @@ export const UNDIAGNOSED = 'undiagnosed';
 /** What a report keeps of one connection record. */
 export function summarizeRecord(record: ConnectionRecord): RecordSummary {
   const failed = record.outcome === 'failed';
-  return {
+  const summary: RecordSummary = {
     capture: record.capture,
     id: record.id,
     clientIp: record.client.ip,
@@ -22,6 +22,9 @@ export function summarizeRecord(record: ConnectionRecord): RecordSummary {
     confidence: failed ? (record.diagnosis?.confidence ?? 'low') : null,
     decrypted: record.tls.decrypted !== null,
   };
+  if (record.sensor !== undefined) summary.sensor = record.sensor;
+  if (record.uid !== undefined) summary.uid = record.uid;
+  return summary;
 }
 
 const OUTCOMES: ReadonlySet<string> = new Set<Outcome>(['established', 'failed', 'incomplete']);
@@ -53,7 +56,7 @@ export function summarizeJson(value: unknown): RecordSummary | string {
   const failed = value.outcome === 'failed';
   const code = diagnosis !== null && typeof diagnosis.code === 'string' ? diagnosis.code : UNDIAGNOSED;
   const title = diagnosis !== null && typeof diagnosis.title === 'string' ? diagnosis.title : 'The handshake failed but no rule recognised how';
-  return {
+  const summary: RecordSummary = {
     capture: value.capture,
     id: value.id,
     clientIp: value.client.ip,
@@ -69,6 +72,9 @@ export function summarizeJson(value: unknown): RecordSummary | string {
     // records from before decryption existed have no tls.decrypted: nothing was decrypted then
     decrypted: isObject(tls.decrypted),
   };
+  if (typeof value.sensor === 'string') summary.sensor = value.sensor;
+  if (typeof value.uid === 'string') summary.uid = value.uid;
+  return summary;
 }
 
 /** Parses one NDJSON line into a summary, or says why it is not a record. Never throws. */

@@ -27,6 +27,10 @@ export interface RecordSummary {
   confidence: Confidence | null;
   /** its handshake was decrypted with a key log (false, or absent, in records written before decryption existed) */
   decrypted?: boolean;
+  /** the sensor that captured it (records shipped by a sensor, see --sensor) */
+  sensor?: string;
+  /** the record's fleet-wide uid, which readers of a stream count once */
+  uid?: string;
 }
 
 /** How many failures of a cause were diagnosed at each confidence: counts stay by primary cause. */
@@ -108,7 +112,7 @@ export interface Totals {
   lastSeen: number | null;
 }
 
-export type InputKind = 'capture' | 'ndjson';
+export type InputKind = 'capture' | 'ndjson' | 'redis';
 
 /** One input file that was read. */
 export interface InputFile {
@@ -126,6 +130,20 @@ export interface SkippedInput {
   reason: string;
 }
 
+/** The connections one sensor reported (records that name their sensor: from Redis, or NDJSON a sensor wrote). */
+export interface SensorRow {
+  sensor: string;
+  connections: number;
+  established: number;
+  failed: number;
+  incomplete: number;
+  /** failed / (established + failed), 0 when none */
+  failureRate: number;
+  /** capture time of its first and last connection */
+  firstSeen: number;
+  lastSeen: number;
+}
+
 export interface Report {
   totals: Totals;
   causes: CauseRow[];
@@ -141,4 +159,6 @@ export interface Report {
   timeline: TimeBucket[];
   inputs: InputFile[];
   skipped: SkippedInput[];
+  /** one row per sensor, by name; [] when no record names its sensor */
+  sensors: SensorRow[];
 }

@@ -17,6 +17,8 @@ export interface FeedProgress {
   kernelDrops: number | null;
   /** connections still open (not yet decided) */
   openConnections: number;
+  /** the fleet view (tlsdiag watch): what was read from the Redis streams so far */
+  fleet?: { records: number; sensors: number; streams: number; problem: string | null };
 }
 
 export interface FeedListener {

@@ -14,9 +14,12 @@ export interface ListColumns {
   version: number;
   outcome: number;
   cause: number;
+  /** the sensor that reported the connection: only in the fleet view (tlsdiag watch) */
+  sensor: number;
 }
 
-const FULL: ListColumns = { time: 12, client: 21, server: 21, sni: 0, version: 7, outcome: 11, cause: 0 };
+const FULL: ListColumns = { time: 12, client: 21, server: 21, sni: 0, version: 7, outcome: 11, cause: 0, sensor: 0 };
+const SENSOR_WIDTH = 12;
 /** the marker ('›' and the outcome symbol) and a space */
 const MARK_WIDTH = 3;
 const FLEX_MIN = 38;
@@ -35,13 +38,14 @@ const DROPS: readonly Drop[] = [
 
 function fixedWidth(c: ListColumns): number {
   let w = MARK_WIDTH;
-  for (const key of ['time', 'client', 'server', 'version', 'outcome'] as const) if (c[key] > 0) w += c[key] + GAP;
+  for (const key of ['time', 'sensor', 'client', 'server', 'version', 'outcome'] as const) if (c[key] > 0) w += c[key] + GAP;
   if (c.client > 0) w += 1; // ' → ' is one wider than the gap
   return w;
 }
 
-export function listColumns(width: number): ListColumns {
-  let c = FULL;
+export function listColumns(width: number, withSensor = false): ListColumns {
+  // in the fleet view the sensor takes the version's place first: which sensor saw it matters more there
+  let c = withSensor ? { ...FULL, sensor: SENSOR_WIDTH, version: 0 } : FULL;
   for (const drop of DROPS) {
     if (width - fixedWidth(c) >= FLEX_MIN + GAP) break;
     c = drop(c);
@@ -54,6 +58,7 @@ export function listColumns(width: number): ListColumns {
 export function headerRow(c: ListColumns): string {
   let row = ' '.repeat(MARK_WIDTH);
   if (c.time > 0) row += fit(c.time < 12 ? 'UTC' : 'time (UTC)', c.time) + '  ';
+  if (c.sensor > 0) row += fit('sensor', c.sensor) + '  ';
   if (c.client > 0) row += fit('client', c.client) + '   ';
   row += fit('server', c.server) + '  ';
   row += fit('SNI', c.sni) + '  ';
@@ -66,6 +71,7 @@ export function headerRow(c: ListColumns): string {
 export function rowText(r: ConnectionRecord, c: ListColumns): string {
   let row = '';
   if (c.time > 0) row += fit(clock(r.firstTs, c.time < 12), c.time) + '  ';
+  if (c.sensor > 0) row += fit(safe(r.sensor ?? '', 64), c.sensor) + '  ';
   if (c.client > 0) row += fit(endpoint(r.client.ip, r.client.port), c.client) + ' → ';
   row += fit(endpoint(r.server.ip, r.server.port), c.server) + '  ';
   row += fit(safe(r.tls.clientHello?.sni ?? '', 120), c.sni) + '  ';

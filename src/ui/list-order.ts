@@ -62,11 +62,13 @@ export interface ListFilter {
   failedOnly: boolean;
   /** a diagnosis code, or null for every cause */
   cause: string | null;
-  /** typed text matched against client and server address:port and the SNI, case-insensitive */
+  /** typed text matched against client and server address:port, the SNI and the sensor, case-insensitive */
   text: string;
+  /** one sensor's connections (the fleet view), or null for every sensor */
+  sensor: string | null;
 }
 
-export const NO_FILTER: ListFilter = { failedOnly: false, cause: null, text: '' };
+export const NO_FILTER: ListFilter = { failedOnly: false, cause: null, text: '', sensor: null };
 
 // One lower-cased search line per record, built the first time a text filter looks at it.
 const searchLines = new WeakMap<ConnectionRecord, string>();
@@ -75,7 +77,7 @@ function searchLine(r: ConnectionRecord): string {
   let line = searchLines.get(r);
   if (line === undefined) {
     const sni = r.tls.clientHello?.sni ?? '';
-    line = `${r.client.ip}:${r.client.port} ${r.server.ip}:${r.server.port} ${sni}`.toLowerCase();
+    line = `${r.client.ip}:${r.client.port} ${r.server.ip}:${r.server.port} ${sni} ${r.sensor ?? ''}`.toLowerCase();
     searchLines.set(r, line);
   }
   return line;
@@ -85,6 +87,7 @@ function searchLine(r: ConnectionRecord): string {
 export function matches(r: ConnectionRecord, filter: ListFilter): boolean {
   if (filter.failedOnly && r.outcome !== 'failed') return false;
   if (filter.cause !== null && r.diagnosis?.code !== filter.cause) return false;
+  if (filter.sensor !== null && r.sensor !== filter.sensor) return false;
   if (filter.text !== '') {
     const needle = filter.text.trim().toLowerCase();
     if (needle !== '' && !searchLine(r).includes(needle)) return false;

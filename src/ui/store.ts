@@ -36,6 +36,7 @@ export type Action =
   | { type: 'back' }
   | { type: 'toggleFailed' }
   | { type: 'cycleCause' }
+  | { type: 'cycleSensor' }
   | { type: 'cycleSort' }
   | { type: 'toggleHelp' }
   | { type: 'startFilter' }
@@ -57,6 +58,8 @@ export interface TuiSnapshot {
   counts: Readonly<Record<Outcome, number>>;
   /** diagnosis codes with how many connections have each, most frequent first */
   causes: readonly (readonly [string, number])[];
+  /** sensors with how many connections each reported, by name ([] unless records name their sensor: the fleet view) */
+  sensors: readonly (readonly [string, number])[];
   progress: FeedProgress | null;
   notices: readonly string[];
   finished: boolean;
@@ -80,6 +83,7 @@ export class TuiStore {
   private pending: ConnectionRecord[] = [];
   private readonly counts: Record<Outcome, number> = { established: 0, failed: 0, incomplete: 0 };
   private readonly causeCounts = new Map<string, number>();
+  private readonly sensorCounts = new Map<string, number>();
   private snapshot: TuiSnapshot;
   private dirty = false;
   private readonly listeners = new Set<() => void>();
@@ -105,6 +109,7 @@ export class TuiStore {
       total: 0,
       counts: { ...this.counts },
       causes: [],
+      sensors: [],
       progress: null,
       notices: [],
       finished: false,
@@ -165,6 +170,7 @@ export class TuiStore {
       this.counts[r.outcome]++;
       const code = r.diagnosis?.code;
       if (code !== undefined) this.causeCounts.set(code, (this.causeCounts.get(code) ?? 0) + 1);
+      if (r.sensor !== undefined) this.sensorCounts.set(r.sensor, (this.sensorCounts.get(r.sensor) ?? 0) + 1);
     }
     const forgot = this.records.length > this.maxRecords && this.forgetOldest(this.records.length - this.maxRecords);
     const snap = this.snapshot;
@@ -177,6 +183,7 @@ export class TuiStore {
       total: this.records.length,
       counts: { ...this.counts },
       causes: [...this.causeCounts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)),
+      sensors: [...this.sensorCounts].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
     };
     this.dirty = true;
   }
@@ -237,6 +244,14 @@ function nextCause(current: string | null, causes: readonly (readonly [string, n
   return i < 0 || i + 1 >= causes.length ? null : causes[i + 1][0];
 }
 
+/** The sensors `n` steps through, by name, then back to all. */
+function nextSensor(current: string | null, sensors: readonly (readonly [string, number])[]): string | null {
+  if (sensors.length === 0) return null;
+  if (current === null) return sensors[0][0];
+  const i = sensors.findIndex(([name]) => name === current);
+  return i < 0 || i + 1 >= sensors.length ? null : sensors[i + 1][0];
+}
+
 /** The store's transitions, pure: the snapshot after `action`, or the same object when nothing changes. */
 export function reduce(snap: TuiSnapshot, action: Action, records: readonly ConnectionRecord[]): TuiSnapshot {
   const view = snap.view;
@@ -262,8 +277,10 @@ export function reduce(snap: TuiSnapshot, action: Action, records: readonly Conn
       return withRows(snap, { ...view, filter: { ...view.filter, failedOnly: !view.filter.failedOnly } }, records);
     case 'cycleCause':
       return withRows(snap, { ...view, filter: { ...view.filter, cause: nextCause(view.filter.cause, snap.causes) } }, records);
+    case 'cycleSensor':
+      return withRows(snap, { ...view, filter: { ...view.filter, sensor: nextSensor(view.filter.sensor, snap.sensors) } }, records);
     case 'clearFilters':
-      if (view.filter.text === '' && view.filter.cause === null && !view.filter.failedOnly) return snap;
+      if (view.filter.text === '' && view.filter.cause === null && view.filter.sensor === null && !view.filter.failedOnly) return snap;
       return withRows(snap, { ...view, filter: NO_FILTER }, records);
     case 'cycleSort':
       return withRows(snap, { ...view, sort: nextSort(view.sort) }, records);

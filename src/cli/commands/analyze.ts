@@ -10,6 +10,7 @@ import type { KeyLog } from '../../tls/decrypt/keylog.js';
 import { recordToNdjson } from '../output/ndjson.js';
 import { diagnosisLines, recordToTextLine, TEXT_HEADER } from '../output/text.js';
 import { collect, collectPort, positiveSeconds, TLS_PORT_HELP, type CommandContext } from '../program.js';
+import { nonNegativeInteger, nonNegativeSeconds, outputOptionHelp, parseSize, RecordOutputs, type OutputFlags } from '../record-outputs.js';
 import { loadTui } from '../../ui/load.js';
 import { readSystemTrust } from '../system-trust.js';
 
@@ -26,13 +27,20 @@ export function registerAnalyze({ program, setExitCode }: CommandContext): void 
     .option('--keylog <file>', KEYLOG_OPTION_HELP, collect, [] as string[])
     .option('--failed', 'only failed connections')
     .option('--no-tui', 'print text even on a terminal (the terminal UI opens only when stdin and stdout are terminals)')
+    .option('--output <target>', HELP.output, collect, [] as string[])
+    .option('--sensor <name>', HELP.sensor)
+    .option('--redis-maxlen <n>', HELP.redisMaxlen, nonNegativeInteger, DEFAULT_MAXLEN)
+    .option('--spool-dir <dir>', HELP.spoolDir)
+    .option('--spool-max <size>', HELP.spoolMax, parseSize, DEFAULT_SPOOL_MAX)
+    .option('--flush-timeout <seconds>', HELP.flushTimeout, nonNegativeSeconds, 10)
     .action(async (captures, options) => {
       if (options.format !== 'text' && options.format !== 'ndjson') {
         process.stderr.write(`tlsdiag: unknown format '${options.format}' (text, ndjson)\n`);
         setExitCode(2);
         return;
       }
-      const interactive = options.tui && options.format === 'text' && process.stdout.isTTY === true && process.stdin.isTTY === true;
+      const toStdout = options.output.length === 0 || options.output.includes('-');
+      const interactive = toStdout && options.tui && options.format === 'text' && process.stdout.isTTY === true && process.stdin.isTTY === true;
       setExitCode(
         await (interactive ? runAnalyzeTui : runAnalyze)(captures, {
           format: options.format,
@@ -41,10 +49,23 @@ export function registerAnalyze({ program, setExitCode }: CommandContext): void 
           tlsPorts: options.tlsPort ?? [],
           keylogs: options.keylog ?? [],
           failedOnly: options.failed === true,
+          outputs: {
+            output: options.output,
+            sensor: options.sensor,
+            redisMaxlen: options.redisMaxlen,
+            spoolDir: options.spoolDir,
+            spoolMax: options.spoolMax,
+            flushTimeout: options.flushTimeout,
+          },
         }),
       );
     });
 }
+
+const HELP = outputOptionHelp();
+/** Entries each stream is trimmed to by default: about 6 GB of Redis memory at the record sizes in docs/fleet.md. */
+export const DEFAULT_MAXLEN = 1_000_000;
+export const DEFAULT_SPOOL_MAX = 1e9;
 
 export interface AnalyzeCommandOptions {
   format: 'text' | 'ndjson';
@@ -55,7 +76,23 @@ export interface AnalyzeCommandOptions {
   /** --keylog values: files, or 'env' for $SSLKEYLOGFILE */
   keylogs?: string[];
   failedOnly: boolean;
+  /** where records go besides (or instead of) standard output; absent: standard output only */
+  outputs?: OutputFlags;
 }
+
+const STDOUT_ONLY: OutputFlags = { output: [], redisMaxlen: 0, spoolMax: 1, flushTimeout: 0 };
+
+/** Opens the record outputs, or prints why not (a usage problem) and returns null. */
+async function openOutputs(options: AnalyzeCommandOptions, notice: (message: string) => void): Promise<RecordOutputs | null> {
+  try {
+    return await RecordOutputs.open(options.outputs ?? STDOUT_ONLY, recordToNdjson, notice);
+  } catch (error) {
+    process.stderr.write(`tlsdiag: ${(error as Error).message}\n`);
+    return null;
+  }
+}
+
+const stderrNotice = (message: string) => process.stderr.write(`tlsdiag: ${sanitizeForTerminal(message, 600)}\n`);
 
 interface PreparedInputs {
   trustStore: TrustStore;
@@ -115,11 +152,14 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
     process.stderr.write('tlsdiag: no capture files found\n');
     return 2;
   }
+  const outputs = await openOutputs(options, stderrNotice);
+  if (outputs === null) return 2;
+  const toStdout = outputs.stdout;
 
   const out = process.stdout;
   const counts = { established: 0, failed: 0, incomplete: 0 };
   const causes = new Map<string, number>();
-  if (options.format === 'text') out.write(TEXT_HEADER + '\n');
+  if (toStdout && options.format === 'text') out.write(TEXT_HEADER + '\n');
 
   for (const file of files) {
     let records: ConnectionRecord[] = [];
@@ -138,10 +178,13 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
       }
       records = [];
     };
-    const onRecord = (record: ConnectionRecord) => {
+    const onRecord = (decided: ConnectionRecord) => {
+      const record = outputs.prepare(decided);
       counts[record.outcome]++;
       if (record.diagnosis) causes.set(record.diagnosis.code, (causes.get(record.diagnosis.code) ?? 0) + 1);
       if (options.failedOnly && record.outcome !== 'failed') return;
+      outputs.ship(record);
+      if (!toStdout) return;
       if (options.format === 'ndjson') out.write(recordToNdjson(record) + '\n');
       else {
         records.push(record);
@@ -156,7 +199,7 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
       continue;
     }
     for (const note of summary.notes) process.stderr.write(`tlsdiag: ${sanitizeForTerminal(file)}: ${sanitizeForTerminal(note, 300)}\n`);
-    if (options.format === 'text') {
+    if (toStdout && options.format === 'text') {
       if (!headerWritten) {
         out.write(`\n${sanitizeForTerminal(file)} (${summary.format}${summary.gzip ? ', gzip' : ''}, ${summary.frames} frames)\n`);
         headerWritten = true;
@@ -166,11 +209,14 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
   }
 
   if (options.format === 'text') {
+    // with records going only to Redis, the closing counts still tell the person at the terminal what was seen
+    const summaryOut = toStdout ? out : process.stderr;
     const total = counts.established + counts.failed + counts.incomplete;
-    out.write(`\n${total} TLS connection(s): ${counts.established} established, ${counts.failed} failed, ${counts.incomplete} incomplete\n`);
-    for (const [code, n] of [...causes].sort((a, b) => b[1] - a[1])) out.write(`  ${String(n).padStart(5)}  ${code}\n`);
+    summaryOut.write(`\n${total} TLS connection(s): ${counts.established} established, ${counts.failed} failed, ${counts.incomplete} incomplete\n`);
+    for (const [code, n] of [...causes].sort((a, b) => b[1] - a[1])) summaryOut.write(`  ${String(n).padStart(5)}  ${code}\n`);
   }
-  return exitCode;
+  const delivery = await outputs.close((line) => process.stderr.write(`tlsdiag: ${line}\n`));
+  return Math.max(exitCode, delivery);
 }
 
 /**
@@ -184,6 +230,10 @@ export async function runAnalyzeTui(paths: string[], options: AnalyzeCommandOpti
     if (problems.length === 0) process.stderr.write('tlsdiag: no capture files found\n');
     return 2;
   }
+  // the screen is the UI's while it runs: what the Redis outputs have to say is printed after it closes
+  const deferred: string[] = [];
+  const outputs = await openOutputs(options, (message) => deferred.push(message));
+  if (outputs === null) return 2;
   const [{ runTui }, { createFileFeed }] = await Promise.all([loadTui(), import('../../ui/file-feed.js')]);
   const feed = createFileFeed(files, {
     handshakeTimeout: options.handshakeTimeout,
@@ -192,12 +242,25 @@ export async function runAnalyzeTui(paths: string[], options: AnalyzeCommandOpti
     secrets,
     notices: [...problems.map((p) => `${p.path}: ${p.reason}`), ...keyLogMessages],
   });
+  if (outputs.shipping) {
+    const ignore = () => undefined;
+    feed.subscribe({
+      record: (record) => {
+        if (!options.failedOnly || record.outcome === 'failed') outputs.ship(outputs.prepare(record));
+      },
+      progress: ignore,
+      notice: ignore,
+      finished: ignore,
+    });
+  }
   const names = files.map((f) => basename(f));
   const title = names.length === 1 ? names[0] : `${names.length} captures: ${names.join(', ')}`;
   await runTui(feed, { title: sanitizeForTerminal(title, 400), live: false, failedOnly: options.failedOnly });
   feed.stop();
   const result = await feed.done;
-  return problems.length > 0 || result.failedFiles > 0 ? 2 : 0;
+  for (const message of deferred) stderrNotice(message);
+  const delivery = await outputs.close((line) => process.stderr.write(`tlsdiag: ${line}\n`));
+  return Math.max(problems.length > 0 || result.failedFiles > 0 ? 2 : 0, delivery);
 }
 
 /** A CaptureError's message starts with the path (which may hold ': ' itself): the line printed names the file once. */

@@ -14,6 +14,10 @@ import { diagnosisLines, recordToTextLine, TEXT_HEADER } from '../output/text.js
 import { KEYLOG_OPTION_HELP, KeyLogFollower, keyLogPaths } from '../keylog.js';
 import { collect, collectPort, positiveSeconds, TLS_PORT_HELP, type CommandContext } from '../program.js';
 import { readSystemTrust } from '../system-trust.js';
+import { nonNegativeInteger, nonNegativeSeconds, outputOptionHelp, parseSize, RecordOutputs, type OutputFlags } from '../record-outputs.js';
+import { DEFAULT_MAXLEN, DEFAULT_SPOOL_MAX } from './analyze.js';
+
+const HELP = outputOptionHelp();
 
 /** How often time is let pass in the analysis (wall-clock timeouts, idle eviction), the file flushed, progress told. */
 const TICK_MS = 500;
@@ -39,6 +43,12 @@ export function registerLive({ program, setExitCode }: CommandContext): void {
     .option('--keylog <file>', `${KEYLOG_OPTION_HELP}; re-read as it grows`, collect, [] as string[])
     .option('--failed', 'only failed connections')
     .option('--no-tui', 'plain lines even on a terminal')
+    .option('--output <target>', HELP.output, collect, [] as string[])
+    .option('--sensor <name>', HELP.sensor)
+    .option('--redis-maxlen <n>', HELP.redisMaxlen, nonNegativeInteger, DEFAULT_MAXLEN)
+    .option('--spool-dir <dir>', HELP.spoolDir)
+    .option('--spool-max <size>', HELP.spoolMax, parseSize, DEFAULT_SPOOL_MAX)
+    .option('--flush-timeout <seconds>', HELP.flushTimeout, nonNegativeSeconds, 10)
     .action(async (options) => {
       if (options.format !== 'text' && options.format !== 'ndjson') {
         process.stderr.write(`tlsdiag: unknown format '${options.format}' (text, ndjson)\n`);
@@ -57,7 +67,20 @@ export function registerLive({ program, setExitCode }: CommandContext): void {
           tlsPorts: options.tlsPort ?? [],
           keylogs: options.keylog ?? [],
           failedOnly: options.failed === true,
-          tui: options.tui !== false && options.format === 'text' && process.stdout.isTTY === true && process.stdin.isTTY === true,
+          tui:
+            options.tui !== false &&
+            options.format === 'text' &&
+            (options.output.length === 0 || options.output.includes('-')) &&
+            process.stdout.isTTY === true &&
+            process.stdin.isTTY === true,
+          outputs: {
+            output: options.output,
+            sensor: options.sensor,
+            redisMaxlen: options.redisMaxlen,
+            spoolDir: options.spoolDir,
+            spoolMax: options.spoolMax,
+            flushTimeout: options.flushTimeout,
+          },
         }),
       );
     });
@@ -76,6 +99,8 @@ export interface LiveCommandOptions {
   keylogs?: string[];
   failedOnly: boolean;
   tui: boolean;
+  /** where records go besides (or instead of) standard output; absent: standard output only */
+  outputs?: OutputFlags;
 }
 
 /** Exit codes: 0 the capture ran and ended (duration, Ctrl-C, SIGTERM); 2 it could not start, or the file failed. */
@@ -100,6 +125,13 @@ export async function runLive(options: LiveCommandOptions): Promise<number> {
   const feed = new LiveFeed(options.device);
   const keyLogs = keyLogPathList.length === 0 ? null : new KeyLogFollower(keyLogPathList, (message) => feed.notice(message));
   await keyLogs?.poll();
+  let outputs: RecordOutputs;
+  try {
+    outputs = await RecordOutputs.open(options.outputs ?? { output: [], redisMaxlen: 0, spoolMax: 1, flushTimeout: 0 }, recordToNdjson, (message) => feed.notice(message));
+  } catch (error) {
+    process.stderr.write(`tlsdiag: ${(error as Error).message}\n`);
+    return 2;
+  }
   const analyzer = new Analyzer(
     options.device,
     {
@@ -111,7 +143,11 @@ export async function runLive(options: LiveCommandOptions): Promise<number> {
       flows: { lingerSeconds: LIVE_LINGER_SECONDS },
       secrets: keyLogs?.keyLog,
     },
-    (record) => feed.record(record),
+    (decided) => {
+      const record = outputs.prepare(decided);
+      feed.record(record);
+      if (!options.failedOnly || record.outcome === 'failed') outputs.ship(record);
+    },
   );
   const tee = new TeeSink(analyzer);
 
@@ -119,6 +155,7 @@ export async function runLive(options: LiveCommandOptions): Promise<number> {
   try {
     capture = await openLiveCapture({ device: options.device, filter: options.filter }, tee);
   } catch (error) {
+    await outputs.close(() => undefined);
     if (!(error instanceof LiveCaptureError)) throw error;
     process.stderr.write(`tlsdiag: ${sanitizeForTerminal(error.message, 500)}\n`);
     if (error.hint !== '') process.stderr.write(printableLines(error.hint));
@@ -135,6 +172,7 @@ export async function runLive(options: LiveCommandOptions): Promise<number> {
     const failed = await tee.writer.ready();
     if (failed !== null) {
       capture.close();
+      await outputs.close(() => undefined);
       process.stderr.write(`tlsdiag: ${sanitizeForTerminal(options.write)}: cannot write: ${describeFsError(failed)}\n`);
       return 2;
     }
@@ -147,7 +185,8 @@ export async function runLive(options: LiveCommandOptions): Promise<number> {
     const until = options.duration === null ? 'until Ctrl-C' : `for ${options.duration} s (or until Ctrl-C)`;
     const filter = options.filter === '' ? 'no filter' : `filter "${options.filter}"`;
     process.stderr.write(`tlsdiag: capturing on ${sanitizeForTerminal(options.device)} (${sanitizeForTerminal(filter, 500)}) ${until}\n`);
-    feed.subscribe(options.format === 'ndjson' ? ndjsonPrinter(options.failedOnly) : textPrinter(options.failedOnly));
+    if (outputs.stdout) feed.subscribe(options.format === 'ndjson' ? ndjsonPrinter(options.failedOnly) : textPrinter(options.failedOnly));
+    else feed.subscribe(noticePrinter());
   }
   const summary = summaryCollector();
   feed.subscribe(summary.listener);
@@ -165,10 +204,11 @@ export async function runLive(options: LiveCommandOptions): Promise<number> {
     err.write(`tlsdiag: ${sanitizeForTerminal(options.write ?? '')}: writing failed: ${describeFsError(writeError)}\n`);
     exitCode = 2;
   }
-  // NDJSON keeps stdout to records alone: the summary goes to stderr there
-  const summaryOut = options.format === 'ndjson' ? err : process.stdout;
+  // NDJSON keeps stdout to records alone: the summary goes to stderr there (and when records go only to Redis)
+  const summaryOut = options.format === 'ndjson' || !outputs.stdout ? err : process.stdout;
   summaryOut.write(summary.text(session, capture, tee.writer) + '\n');
-  return exitCode;
+  const delivery = await outputs.close((line) => err.write(`tlsdiag: ${line}\n`));
+  return Math.max(exitCode, delivery);
 }
 
 /** Each frame to the analysis and, with --write, to the file. */
@@ -319,6 +359,16 @@ function ndjsonPrinter(failedOnly: boolean): FeedListener {
     },
     progress: ignore,
     notice: (message) => process.stderr.write(`tlsdiag: ${sanitizeForTerminal(message, 300)}\n`),
+    finished: ignore,
+  };
+}
+
+/** With records going only to Redis, stderr still tells what happens to them. */
+function noticePrinter(): FeedListener {
+  return {
+    record: ignore,
+    progress: ignore,
+    notice: (message) => process.stderr.write(`tlsdiag: ${sanitizeForTerminal(message, 600)}\n`),
     finished: ignore,
   };
 }

@@ -10,6 +10,10 @@ import { CAPTURE_NAME, describeFsError, expandInputs } from '../inputs.js';
 import { KEYLOG_OPTION_HELP, loadKeyLogs } from '../keylog.js';
 import { collect, collectPort, positiveSeconds, TLS_PORT_HELP, type CommandContext } from '../program.js';
 import { readSystemTrust } from '../system-trust.js';
+import { parseTimePoint } from '../time-window.js';
+import { RedisReportSource, type StreamSelection } from './report-redis.js';
+import { isSensorName } from '../../sink/stamp.js';
+import { rename } from 'node:fs/promises';
 
 /** Picked out of folders: capture names, and NDJSON record files from `analyze --format ndjson` or `live`. */
 const REPORT_INPUT_NAME = new RegExp(`${CAPTURE_NAME.source}|\\.(ndjson|jsonl)$`, 'i');
@@ -28,7 +32,7 @@ export function registerReport({ program, setExitCode }: CommandContext): void {
   program
     .command('report')
     .description('one report over many captures and NDJSON record files: failures by cause, server, client and over time')
-    .argument('<paths...>', 'capture files, NDJSON record files, folders (searched recursively) or quoted globs')
+    .argument('[paths...]', 'capture files, NDJSON record files, folders (searched recursively) or quoted globs')
     .option('-o, --output <file>', 'write the report to this file; .md, .html, .csv or .json picks the format (default: Markdown to stdout)')
     .option('--format <format>', 'md, html, csv or json, overriding the output file extension')
     .option('-j, --jobs <n>', 'captures analyzed in parallel, one worker thread each', positiveInteger, availableParallelism())
@@ -37,9 +41,19 @@ export function registerReport({ program, setExitCode }: CommandContext): void {
     .option('--ca <file>', 'extra trusted CA certificates (PEM), e.g. a private CA; repeat for several', collect, [] as string[])
     .option('--tls-port <port>', TLS_PORT_HELP, collectPort, [] as number[])
     .option('--keylog <file>', KEYLOG_OPTION_HELP, collect, [] as string[])
+    .option('--from <url>', 'read the records sensors shipped to Redis instead of files: redis://[user:password@]host:port/KEY (rediss://, redis+cluster://)')
+    .option('--since <when>', 'with --from: connections that began at or after this (24h, 30m, 7d back from now, or an ISO date)', (v) => parseTimePoint(v))
+    .option('--until <when>', 'with --from: connections that began at or before this', (v) => parseTimePoint(v))
+    .option('--sensor <name>', 'with --from: only these sensors; repeat for several', collect, [] as string[])
+    .option('--follow', 'with --from and -o: keep reading what sensors add and rewrite the report (Ctrl-C ends)')
+    .option('--every <seconds>', 'with --follow: rewrite the report at most this often', positiveSeconds, 10)
     .action(async (paths, options) => {
       setExitCode(
         await runReport(paths, {
+          from: options.from ?? null,
+          selection: { since: options.since ?? null, until: options.until ?? null, sensors: options.sensor ?? [] },
+          follow: options.follow === true,
+          every: options.every,
           output: options.output ?? null,
           format: options.format ?? null,
           jobs: options.jobs,
@@ -64,6 +78,11 @@ export interface ReportCommandOptions {
   tlsPorts: number[];
   /** --keylog values: files, or 'env' for $SSLKEYLOGFILE */
   keylogs?: string[];
+  /** a Redis stream URL to read instead of files */
+  from?: string | null;
+  selection?: StreamSelection;
+  follow?: boolean;
+  every?: number;
 }
 
 function usageError(message: string): number {
@@ -113,6 +132,10 @@ export async function runReport(paths: string[], options: ReportCommandOptions):
     }
   }
 
+  const from = options.from ?? null;
+  if (from !== null) return runReportFromRedis(from, paths, options, format, failOn);
+  if (options.follow) return usageError('--follow needs --from redis://...');
+  if (paths.length === 0) return usageError('name capture or NDJSON files, folders or globs, or --from redis://host:port/KEY');
   const keyLogs = await loadKeyLogs(options.keylogs ?? []);
   if (keyLogs.problems.length > 0) return usageError(keyLogs.problems.join('; '));
   for (const message of keyLogs.messages) process.stderr.write(`tlsdiag report: ${message}\n`);
@@ -149,18 +172,77 @@ export async function runReport(paths: string[], options: ReportCommandOptions):
   progress?.close();
 
   const report = aggregator.report();
-  const text = REPORT_FORMATS[format](report, { generatedAt: new Date() });
-  if (options.output !== null) {
-    try {
-      await writeFile(options.output, text);
-    } catch (error) {
-      return usageError(`cannot write ${sanitizeForTerminal(options.output)}: ${describeFsError(error)}`);
-    }
-  } else {
-    process.stdout.write(text);
-  }
+  const written = await writeReport(report, format, options.output);
+  if (written !== null) return usageError(written);
   if (report.inputs.length === 0) {
     process.stderr.write('tlsdiag report: no input could be read\n');
+    return 2;
+  }
+  if (failOn !== null && failOnMatched(report, failOn)) return 1;
+  return 0;
+}
+
+/**
+ * Writes the report to the file (through a temporary file renamed over it, so a reader never sees half a report —
+ * `--follow` rewrites it while people look) or to stdout. Returns the problem in words, or null.
+ */
+async function writeReport(report: Report, format: ReportFormat, output: string | null): Promise<string | null> {
+  const text = REPORT_FORMATS[format](report, { generatedAt: new Date() });
+  if (output === null) {
+    process.stdout.write(text);
+    return null;
+  }
+  const temporary = `${output}.${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, text);
+    await rename(temporary, output);
+    return null;
+  } catch (error) {
+    return `cannot write ${sanitizeForTerminal(output)}: ${describeFsError(error)}`;
+  }
+}
+
+/**
+ * `report --from redis://...`: the same report from the records in the fleet's streams, with a Sensors section;
+ * with --follow, rewritten every --every seconds while sensors add records, until Ctrl-C or SIGTERM.
+ */
+async function runReportFromRedis(url: string, paths: readonly string[], options: ReportCommandOptions, format: ReportFormat, failOn: FailOn): Promise<number> {
+  if (paths.length > 0) return usageError('give either files or --from, not both');
+  if (options.follow && options.output === null) return usageError('--follow rewrites a file: give -o report.html (or .md, .csv, .json)');
+  const selection = options.selection ?? { since: null, until: null, sensors: [] };
+  const badSensor = selection.sensors.find((name) => !isSensorName(name));
+  if (badSensor !== undefined) return usageError(`--sensor '${sanitizeForTerminal(badSensor, 80)}' is not a sensor name`);
+  const aggregator = new Aggregator();
+  let source: RedisReportSource;
+  try {
+    source = await RedisReportSource.open(url, selection, aggregator);
+  } catch (error) {
+    return usageError((error as Error).message);
+  }
+  const snapshot = (): Report => ({ ...aggregator.report(), inputs: source.inputs() });
+  try {
+    await source.readAll();
+  } catch (error) {
+    source.close();
+    return usageError((error as Error).message);
+  }
+  let problem = await writeReport(snapshot(), format, options.output);
+  if (problem === null && options.follow) {
+    const stopped = new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+    process.stderr.write(`tlsdiag report: following ${source.display}; rewriting ${sanitizeForTerminal(options.output ?? '')} every ${options.every ?? 10} s (Ctrl-C ends)\n`);
+    await source.follow(options.every ?? 10, async () => {
+      problem = (await writeReport(snapshot(), format, options.output)) ?? problem;
+    }, stopped);
+    problem = (await writeReport(snapshot(), format, options.output)) ?? problem;
+  }
+  source.close();
+  if (problem !== null) return usageError(problem);
+  const report = snapshot();
+  if (report.inputs.length === 0) {
+    process.stderr.write('tlsdiag report: no stream could be read\n');
     return 2;
   }
   if (failOn !== null && failOnMatched(report, failOn)) return 1;

@@ -27,7 +27,7 @@ const Row = memo(function Row({ record, selected, columns }: { record: Connectio
  */
 export function ConnectionList({ snapshot, width, height }: { snapshot: TuiSnapshot; width: number; height: number }) {
   const theme = useTheme();
-  const columns = listColumns(width);
+  const columns = listColumns(width, snapshot.sensors.length > 0);
   const { rows, view } = snapshot;
   const visible = rows.slice(view.top, view.top + height);
   return (
@@ -38,7 +38,7 @@ export function ConnectionList({ snapshot, width, height }: { snapshot: TuiSnaps
       {visible.length === 0 ? (
         <Text color={theme.color('muted')}>{emptyMessage(snapshot)}</Text>
       ) : (
-        visible.map((record, i) => <Row key={record.id + '\0' + record.capture} record={record} selected={view.top + i === view.selected} columns={columns} />)
+        visible.map((record, i) => <Row key={record.uid ?? record.id + '\0' + record.capture} record={record} selected={view.top + i === view.selected} columns={columns} />)
       )}
     </Box>
   );

@@ -18,6 +18,7 @@ export function Footer({ snapshot, width }: { snapshot: TuiSnapshot; width: numb
     parts.push(rows.length === 0 ? '0 of 0' : `${count(view.selected + 1)} of ${count(rows.length)}`);
     parts.push(view.filter.failedOnly ? 'failed only' : 'all outcomes');
     if (view.filter.cause !== null) parts.push(`cause ${view.filter.cause}`);
+    if (view.filter.sensor !== null) parts.push(`sensor ${safe(view.filter.sensor, 64)}`);
     parts.push(`sorted by ${sortChoice(view.sort).label}`);
   } else if (view.detail !== null) {
     parts.push(`connection ${safe(view.detail.id, 80)}`);

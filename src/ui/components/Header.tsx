@@ -15,6 +15,11 @@ function bar(fraction: number, width: number): string {
 /** Reading progress in file mode, capture rate in live mode, a plain summary once the analysis is over. */
 export function progressText(progress: FeedProgress | null, finished: boolean, width: number): string {
   if (progress === null) return finished ? 'done' : 'starting…';
+  if (progress.fleet !== undefined) {
+    const f = progress.fleet;
+    const state = f.problem !== null ? `waiting: ${f.problem}` : finished ? 'stopped' : 'following';
+    return `${state}: ${count(f.records)} records from ${count(f.sensors)} sensor(s) in ${count(f.streams)} stream(s)`;
+  }
   const packets = `${count(progress.packets)} packets`;
   if (progress.live) {
     const drops = progress.kernelDrops !== null && progress.kernelDrops > 0 ? `, ${count(progress.kernelDrops)} dropped by the kernel` : '';

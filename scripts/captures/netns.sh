@@ -6,9 +6,10 @@
 # difference the middlebox-reset capture is about. Offloads are off on every interface so tcpdump sees the segments
 # that would cross a wire (≤ 1500 bytes, real checksums) instead of 64 KB super-packets.
 
-readonly NS_CLIENT=tdcap-client
-readonly NS_ROUTER=tdcap-router
-readonly NS_SERVER=tdcap-server
+# NETNS_PREFIX (default tdcap) names the namespaces, so two recordings on one machine never share them.
+readonly NS_CLIENT=${NETNS_PREFIX:-tdcap}-client
+readonly NS_ROUTER=${NETNS_PREFIX:-tdcap}-router
+readonly NS_SERVER=${NETNS_PREFIX:-tdcap}-server
 readonly CLIENT_IP=10.77.1.2
 readonly SERVER_IP=10.77.2.2
 readonly CLIENT_IF=tdc0

@@ -2,7 +2,7 @@
 # would configure it. server_<name> FAULT starts the server in the server namespace (port 443) and returns 0, or
 # returns 3 when that server cannot show the fault (the matrix then has no such capture; see docs/captures.md).
 # A server may set fault_outcome / fault_code / fault_note when its real behaviour differs from the fault table's
-# (nginx checks a required client certificate only after the handshake, at the HTTP level).
+# (nginx checks a required client certificate only after the handshake, at the HTTP level: refused_over_http).
 #
 #   openssl  openssl s_server -www           (every TLS fault)
 #   nginx    nginx with a config file written here (every TLS fault; plaintext-server as a plain `listen 443`)
@@ -66,7 +66,7 @@ server_nginx() {
       extra="ssl_verify_client on; ssl_client_certificate $pki/root.pem;"
       # nginx asks for the certificate (CertificateRequest) but never fails the handshake without one: it answers
       # the request with "400 No required SSL certificate was sent". The TLS connection works.
-      fault_outcome=established fault_code=-
+      fault_outcome=established fault_code=- refused_over_http=1
       fault_note='nginx requests a client certificate but completes the handshake without one; it refuses at the HTTP level (400 No required SSL certificate was sent), inside the encrypted stream. For TLS the connection is established and carried application data.' ;;
     sni-unknown)
       # the default server refuses every name no other server block claims (nginx >= 1.19.4)

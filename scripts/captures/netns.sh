@@ -6,7 +6,7 @@
 # difference the middlebox-reset capture is about. Offloads are off on every interface so tcpdump sees the segments
 # that would cross a wire (≤ 1500 bytes, real checksums) instead of 64 KB super-packets.
 
-# NETNS_PREFIX names the namespaces, so two recording scripts can run side by side on one host
+# NETNS_PREFIX (default tdcap) names the namespaces, so two recordings on one machine never share them.
 readonly NS_CLIENT=${NETNS_PREFIX:-tdcap}-client
 readonly NS_ROUTER=${NETNS_PREFIX:-tdcap}-router
 readonly NS_SERVER=${NETNS_PREFIX:-tdcap}-server

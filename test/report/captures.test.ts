@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runReport, type ReportCommandOptions } from '../../src/cli/commands/report.js';
 import type { Report } from '../../src/report/types.js';
-import { CAPTURES, expectedCauseCounts, sidecars, TEST_ROOT_CA } from './project.js';
+import { CAPTURES, expectedCauseCounts, PROJECT_CAPTURES, sidecars, TEST_ROOT_CA } from './project.js';
 
 const list = sidecars();
 if (list.length === 0) console.warn(`SKIPPED report over captures/: no *.pcap with an .expect.json sidecar in ${CAPTURES}`);
@@ -35,7 +35,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe.skipIf(list.length === 0)('report over captures/', () => {
   it('counts every connection and every cause as the sidecars say', async () => {
-    const { code, report } = await reportOver([CAPTURES]);
+    const { code, report } = await reportOver([PROJECT_CAPTURES]);
     expect(code).toBe(0);
     expect(report.skipped).toEqual([]);
     expect(report.inputs).toHaveLength(list.length);

@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/types.js';
-import { BUILT, CAPTURES, CLI, expectedCauseCounts, sidecars, TEST_ROOT_CA } from './project.js';
+import { BUILT, CAPTURES, CLI, expectedCauseCounts, PROJECT_CAPTURES, sidecars, TEST_ROOT_CA } from './project.js';
 
 const list = sidecars();
 if (!BUILT) console.warn('SKIPPED tlsdiag report CLI tests: dist/ is not built (npm run build)');
@@ -39,14 +39,14 @@ describe.skipIf(!BUILT || list.length === 0)('tlsdiag report (built CLI, worker 
 
   it('reports the captures on two workers with the counts the sidecars promise', () => {
     const out = path.join(work, 'workers.json');
-    const run = tlsdiag(['report', CAPTURES, '--jobs', '2', '--ca', TEST_ROOT_CA, '-o', out]);
+    const run = tlsdiag(['report', PROJECT_CAPTURES, '--jobs', '2', '--ca', TEST_ROOT_CA, '-o', out]);
     expect(run.code, run.stderr).toBe(0);
     const report = readReport(out);
     expect(report.inputs).toHaveLength(list.length);
     expect(Object.fromEntries(report.causes.map((c) => [c.code, c.count]))).toEqual(expectedCauseCounts(list));
     // one worker or two: the same report
     const single = path.join(work, 'single.json');
-    expect(tlsdiag(['report', CAPTURES, '--jobs', '1', '--ca', TEST_ROOT_CA, '-o', single]).code).toBe(0);
+    expect(tlsdiag(['report', PROJECT_CAPTURES, '--jobs', '1', '--ca', TEST_ROOT_CA, '-o', single]).code).toBe(0);
     expect(readReport(single)).toEqual(report);
   });
 

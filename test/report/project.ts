@@ -7,6 +7,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO = path.resolve(here, '../..');
 export const CAPTURES = path.join(REPO, 'captures');
 export const TEST_ROOT_CA = path.join(CAPTURES, 'tlsdiag-test-root.pem');
+/** The one-per-cause captures beside their sidecars; captures/matrix/ (a folder would include it) has its own test. */
+export const PROJECT_CAPTURES = path.join(CAPTURES, '*.pcap');
 export const CLI = path.join(REPO, 'bin/tlsdiag.js');
 export const BUILT = existsSync(path.join(REPO, 'dist/cli/main.js')) && existsSync(path.join(REPO, 'dist/pipeline/worker-entry.js'));
 

@@ -1,0 +1,102 @@
+# Sourced by make-matrix.sh: the eight clients of the matrix, each run the way its users run it — an HTTPS GET of
+# https://HOST/ with its default behaviour, trusting the matrix root as a user configures it, and the user's own
+# timeout of 4 s. Each function is client_<name> HOST MODE (MODE: default | max12 | groups, see faults.tsv) and sets
+# client_command to the command line as a user would type it ($ROOT = the matrix root).
+#
+# Needs: $pki (make-pki.sh output), $build (the compiled Go and Java clients), $here, and the functions of
+# make-matrix.sh (in_client_bounded).
+
+readonly MATRIX_CLIENTS=(openssl curl python java go gnutls wget node)
+
+# The request the command-line TLS tools type on stdin: one GET, then the server's answer up to its close.
+http_get() { printf 'GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$1"; }
+
+client_openssl() {
+  local host=$1 args=()
+  case $2 in max12) args=(-no_tls1_3) ;; groups) args=(-groups X25519:P-256) ;; esac
+  client_command="openssl s_client -connect $host:443 -servername $host -verify_hostname $host -CAfile \$ROOT -verify_return_error -ign_eof ${args[*]} (request on stdin; interrupted after 4 s)"
+  # s_client has no timeout of its own: the user interrupts it (SIGINT) after 4 s
+  http_get "$host" | in_client_bounded timeout -s INT 4 openssl s_client -connect "$host:443" -servername "$host" \
+    -verify_hostname "$host" -CAfile "$pki/root.pem" -verify_return_error -ign_eof "${args[@]}"
+}
+
+client_curl() {
+  local host=$1 args=()
+  case $2 in max12) args=(--tls-max 1.2) ;; groups) args=(--curves X25519:P-256) ;; esac
+  client_command="curl -sS -o /dev/null -m 4 --cacert \$ROOT ${args[*]} https://$host/"
+  in_client_bounded curl -sS -o /dev/null -m 4 --cacert "$pki/root.pem" "${args[@]}" "https://$host/"
+}
+
+client_python() {
+  local host=$1 args=() env=() shown=
+  case $2 in
+    max12) args=(--max12) ;;
+    # Python's ssl module has no client setting for groups: the user sets them in an OpenSSL configuration file
+    groups) env=(OPENSSL_CONF="$work/groups.cnf") shown='OPENSSL_CONF=groups.cnf ' ;;
+  esac
+  client_command="${shown}python3 python-client.py --cafile \$ROOT ${args[*]} $host"
+  in_client_bounded env "${env[@]}" python3 "$here/captures/matrix/python-client.py" --cafile "$pki/root.pem" "${args[@]}" "$host"
+}
+
+client_java() {
+  local host=$1 props=(-Djavax.net.ssl.trustStore="$work/trust.p12" -Djavax.net.ssl.trustStorePassword=changeit)
+  case $2 in
+    max12) props+=(-Djdk.tls.client.protocols=TLSv1.2) ;;
+    groups) props+=(-Djdk.tls.namedGroups=x25519,secp256r1) ;;
+  esac
+  client_command="java -Djavax.net.ssl.trustStore=trust.p12 ${props[*]:2} MatrixClient https://$host/"
+  in_client_bounded java "${props[@]}" -cp "$build" MatrixClient "https://$host/"
+}
+
+client_go() {
+  local host=$1 args=()
+  case $2 in max12) args=(-max12) ;; groups) args=(-curves X25519,P256) ;; esac
+  client_command="SSL_CERT_FILE=\$ROOT go-client ${args[*]} https://$host/"
+  in_client_bounded env SSL_CERT_FILE="$pki/root.pem" "$build/go-client" "${args[@]}" "https://$host/"
+}
+
+client_gnutls() {
+  local host=$1 args=()
+  case $2 in
+    max12) args=(--priority NORMAL:-VERS-TLS1.3) ;;
+    groups) args=(--priority NORMAL:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1) ;;
+  esac
+  client_command="gnutls-cli --x509cafile \$ROOT ${args[*]} -p 443 $host (request on stdin; interrupted after 4 s)"
+  # gnutls-cli ends the session when stdin ends: stdin stays open while the answer comes, as at a terminal (a
+  # process substitution, so the recording does not wait for the sleep once gnutls-cli is done)
+  in_client_bounded timeout -s INT 4 gnutls-cli --x509cafile "$pki/root.pem" "${args[@]}" -p 443 "$host" \
+    < <(http_get "$host"; sleep 5)
+}
+
+client_wget() {
+  local host=$1 args=()
+  case $2 in
+    # --secure-protocol=TLSv1_2 means "TLS 1.2 or newer" to wget; the GnuTLS priority string caps it
+    max12) args=(--ciphers=NORMAL:-VERS-TLS1.3) ;;
+    groups) args=(--ciphers=NORMAL:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1) ;;
+  esac
+  client_command="wget -O /dev/null -T 4 -t 1 --ca-certificate=\$ROOT ${args[*]} https://$host/"
+  in_client_bounded wget -O /dev/null -T 4 -t 1 --ca-certificate="$pki/root.pem" "${args[@]}" "https://$host/"
+}
+
+client_node() {
+  local host=$1 args=()
+  case $2 in max12) args=(--max12) ;; groups) args=(--groups X25519:P-256) ;; esac
+  client_command="NODE_EXTRA_CA_CERTS=\$ROOT node node-client.mjs ${args[*]} https://$host/"
+  in_client_bounded env NODE_EXTRA_CA_CERTS="$pki/root.pem" node "$here/captures/matrix/node-client.mjs" "${args[@]}" "https://$host/"
+}
+
+client_versions() { # fills client_stack[name]
+  local ossl node_ossl gnutls_lib
+  ossl=$(openssl version | awk '{print $2}')
+  node_ossl=$(node -p process.versions.openssl)
+  gnutls_lib=$(gnutls-cli --version | awk 'NR==1 {print $2}')
+  client_stack[openssl]="OpenSSL $ossl s_client"
+  client_stack[curl]="curl $(curl --version | awk 'NR==1 {print $2}') ($(curl --version | awk 'NR==1 {print $5}'))"
+  client_stack[python]="Python $(python3 -c 'import platform; print(platform.python_version())') ssl ($(python3 -c 'import ssl; print(ssl.OPENSSL_VERSION)'))"
+  client_stack[java]="OpenJDK $(java -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.version =/ {print $2}') HttpsURLConnection"
+  client_stack[go]="Go $(go env GOVERSION | sed 's/^go//') net/http + crypto/tls"
+  client_stack[gnutls]="gnutls-cli $gnutls_lib"
+  client_stack[wget]="GNU Wget $(wget --version | awk 'NR==1 {print $3}') (GnuTLS $gnutls_lib)"
+  client_stack[node]="Node $(node --version) https (OpenSSL $node_ossl)"
+}

@@ -1,0 +1,152 @@
+# Sourced by make-matrix.sh: the servers of the matrix, each configured for one fault the way an administrator
+# would configure it. server_<name> FAULT starts the server in the server namespace (port 443) and returns 0, or
+# returns 3 when that server cannot show the fault (the matrix then has no such capture; see docs/captures.md).
+# A server may set fault_outcome / fault_code / fault_note when its real behaviour differs from the fault table's
+# (nginx checks a required client certificate only after the handshake, at the HTTP level: refused_over_http).
+#
+#   openssl  openssl s_server -www           (every TLS fault)
+#   nginx    nginx with a config file written here (every TLS fault; plaintext-server as a plain `listen 443`)
+#   go       go-server.go on crypto/tls       (every TLS fault; silent, reset, FIN and plaintext as raw modes)
+#   none     nothing listens (connect-refused) or the router drops SYNs (connect-timeout)
+
+readonly MATRIX_SERVERS=(openssl nginx go none)
+
+# Faults that need no TLS server at all, and those that need a raw TCP behaviour only the Go server has.
+readonly NO_SERVER_FAULTS=' connect-refused connect-timeout '
+readonly RAW_FAULTS=' server-silent server-reset server-fin '
+
+server_openssl() {
+  local fault=$1 leaf=good chain=inter args=()
+  case $fault in
+    healthy-tls12) args=(-tls1_2) ;;
+    healthy-tls13 | middlebox-reset) ;;
+    cert-expired) leaf=expired args=(-no_tls1_3) ;;
+    cert-not-yet-valid) leaf=notyet args=(-no_tls1_3) ;;
+    cert-hostname-mismatch) leaf=other args=(-no_tls1_3) ;;
+    cert-chain-incomplete) chain=- args=(-no_tls1_3) ;;
+    cert-untrusted-root) leaf=rogue chain=rogue-root args=(-no_tls1_3) ;;
+    cert-self-signed) leaf=selfsigned chain=- args=(-no_tls1_3) ;;
+    # SECLEVEL=0: OpenSSL 3 refuses TLS 1.0/1.1 signatures (SHA-1 + MD5) at the default level 1
+    server-tls10-only) args=(-min_protocol TLSv1 -max_protocol TLSv1.1 -cipher 'DEFAULT:@SECLEVEL=0') ;;
+    server-tls13-only) args=(-tls1_3) ;;
+    no-common-cipher) args=(-no_tls1_3 -cipher ECDHE-RSA-CAMELLIA256-SHA384) ;;
+    no-common-group) args=(-tls1_3 -groups P-384) ;;
+    client-cert-required-tls12) args=(-tls1_2 -Verify 1 -CAfile "$pki/root.pem") ;;
+    client-cert-required-tls13) args=(-tls1_3 -Verify 1 -CAfile "$pki/root.pem") ;;
+    sni-unknown)
+      leaf=default
+      args=(-servername www.tlsdiag.test -cert2 "$pki/good.pem" -key2 "$pki/good.key" -servername_fatal) ;;
+    *) return 3 ;;
+  esac
+  # -www: answers a GET with its status page and never reads stdin (whose EOF would close the connection)
+  local cmd=(openssl s_server -accept 443 -www -cert "$pki/$leaf.pem" -key "$pki/$leaf.key")
+  [[ $chain != - ]] && cmd+=(-cert_chain "$pki/$chain.pem")
+  start_server "${cmd[@]}" "${args[@]}"
+}
+
+server_nginx() {
+  local fault=$1 dir=$work/nginx site
+  rm -rf "$dir" && mkdir -p "$dir/tmp"
+  local leaf=good.chain protocols='TLSv1.2 TLSv1.3' extra='' listen='443 ssl' default_server=''
+  case $fault in
+    healthy-tls12) protocols=TLSv1.2 ;;
+    healthy-tls13 | middlebox-reset) ;;
+    cert-expired) leaf=expired.chain protocols=TLSv1.2 ;;
+    cert-not-yet-valid) leaf=notyet.chain protocols=TLSv1.2 ;;
+    cert-hostname-mismatch) leaf=other.chain protocols=TLSv1.2 ;;
+    cert-chain-incomplete) leaf=good protocols=TLSv1.2 ;;
+    cert-untrusted-root) leaf=rogue.chain protocols=TLSv1.2 ;;
+    cert-self-signed) leaf=selfsigned protocols=TLSv1.2 ;;
+    server-tls10-only) protocols='TLSv1 TLSv1.1' extra='ssl_ciphers DEFAULT:@SECLEVEL=0;' ;;
+    server-tls13-only) protocols=TLSv1.3 ;;
+    no-common-cipher) protocols=TLSv1.2 extra='ssl_ciphers ECDHE-RSA-CAMELLIA256-SHA384;' ;;
+    no-common-group) protocols=TLSv1.3 extra='ssl_ecdh_curve secp384r1;' ;;
+    client-cert-required-tls12 | client-cert-required-tls13)
+      [[ $fault == *tls12 ]] && protocols=TLSv1.2 || protocols=TLSv1.3
+      extra="ssl_verify_client on; ssl_client_certificate $pki/root.pem;"
+      # nginx asks for the certificate (CertificateRequest) but never fails the handshake without one: it answers
+      # the request with "400 No required SSL certificate was sent". The TLS connection works.
+      fault_outcome=established fault_code=- refused_over_http=1
+      fault_note='nginx requests a client certificate but completes the handshake without one; it refuses at the HTTP level (400 No required SSL certificate was sent), inside the encrypted stream. For TLS the connection is established and carried application data.' ;;
+    sni-unknown)
+      # the default server refuses every name no other server block claims (nginx >= 1.19.4)
+      default_server="server { listen 443 ssl default_server; ssl_reject_handshake on; }" ;;
+    plaintext-server) listen=443 ;;
+    *) return 3 ;;
+  esac
+  local key=${leaf%.chain}
+  site="server {
+    listen $listen;
+    server_name www.tlsdiag.test expired.tlsdiag.test notyet.tlsdiag.test rogue.tlsdiag.test selfsigned.tlsdiag.test blocked.tlsdiag.test;"
+  [[ $listen == '443 ssl' ]] && site+="
+    ssl_certificate $pki/$leaf.pem;
+    ssl_certificate_key $pki/$key.key;
+    ssl_protocols $protocols;
+    $extra"
+  site+="
+    location / { return 200 \"ok\\n\"; }
+  }"
+  cat >"$dir/nginx.conf" <<CONF
+user root;
+worker_processes 1;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/error.log info;
+events { worker_connections 64; }
+http {
+  access_log $dir/access.log;
+  client_body_temp_path $dir/tmp/body;
+  proxy_temp_path $dir/tmp/proxy;
+  fastcgi_temp_path $dir/tmp/fastcgi;
+  uwsgi_temp_path $dir/tmp/uwsgi;
+  scgi_temp_path $dir/tmp/scgi;
+  $default_server
+  $site
+}
+CONF
+  start_server nginx -c "$dir/nginx.conf" -p "$dir"
+}
+
+server_go() {
+  local fault=$1 chain=good.chain key=good args=()
+  case $fault in
+    healthy-tls12) args=(-max 1.2) ;;
+    healthy-tls13 | middlebox-reset) ;;
+    cert-expired) chain=expired.chain key=expired args=(-max 1.2) ;;
+    cert-not-yet-valid) chain=notyet.chain key=notyet args=(-max 1.2) ;;
+    cert-hostname-mismatch) chain=other.chain key=other args=(-max 1.2) ;;
+    cert-chain-incomplete) chain=good args=(-max 1.2) ;;
+    cert-untrusted-root) chain=rogue.chain key=rogue args=(-max 1.2) ;;
+    cert-self-signed) chain=selfsigned key=selfsigned args=(-max 1.2) ;;
+    server-tls10-only) args=(-min 1.0 -max 1.1) ;;
+    server-tls13-only) args=(-min 1.3) ;;
+    # crypto/tls implements no Camellia; RC4 is the suite an old Go-fronted service might still be pinned to
+    no-common-cipher) args=(-max 1.2 -ciphers TLS_ECDHE_RSA_WITH_RC4_128_SHA) ;;
+    no-common-group) args=(-min 1.3 -curves P384) ;;
+    client-cert-required-tls12) args=(-max 1.2 -clientca "$pki/root.pem") ;;
+    client-cert-required-tls13) args=(-min 1.3 -clientca "$pki/root.pem") ;;
+    sni-unknown) args=(-names www.tlsdiag.test) ;;
+    server-silent) start_server "$build/go-server" -mode silent; return ;;
+    server-reset) start_server "$build/go-server" -mode reset; return ;;
+    server-fin) start_server "$build/go-server" -mode close; return ;;
+    plaintext-server) start_server "$build/go-server" -mode http; return ;;
+    *) return 3 ;;
+  esac
+  start_server "$build/go-server" -mode tls -cert "$pki/$chain.pem" -key "$pki/$key.key" "${args[@]}"
+}
+
+server_none() {
+  case $1 in
+    connect-refused) ;;
+    # the router drops the SYNs: no SYN-ACK, no RST, no ICMP
+    connect-timeout) in_router iptables -A FORWARD -p tcp --dport 443 --syn -j DROP ;;
+    *) return 3 ;;
+  esac
+}
+
+server_versions() { # fills server_stack[name]
+  server_stack[openssl]="OpenSSL $(openssl version | awk '{print $2}') s_server"
+  server_stack[nginx]="nginx $(nginx -v 2>&1 | sed 's|.*nginx/||') (OpenSSL $(nginx -V 2>&1 | sed -n 's/.*running with OpenSSL \([^ ]*\).*/\1/p'))"
+  server_stack[go]="Go $(go env GOVERSION | sed 's/^go//') crypto/tls (go-server.go)"
+  server_stack[none]="no server"
+}

@@ -1,0 +1,293 @@
+#!/usr/bin/env bash
+# Records the capture matrix: real TLS clients meeting real faults on real servers. Every fault of
+# scripts/captures/matrix/faults.tsv, injected on every server that can show it (openssl s_server, nginx, a Go
+# crypto/tls server; "none" for the TCP faults that need no server), met by each of eight clients run the way their
+# users run them (openssl s_client, curl, python3 ssl, Java HttpsURLConnection, Go net/http, gnutls-cli, wget, Node
+# https) — scripts/captures/matrix/{clients,servers}.sh.
+#
+#   client ──veth── router ──veth── server        (scripts/captures/netns.sh; tcpdump runs on the client's side)
+#
+# Writes captures/matrix/<fault>--<client>--<server>.pcap and .expect.json: the fault as injected (its cause code
+# by construction, never tlsdiag's opinion), the outcome the user saw, the number of TCP connections the client
+# made, the stacks' versions and the client's command line. captures/matrix/matrix-root.pem is the root every
+# client trusted (tlsdiag --ca). Run as root on Debian: `npm run captures:matrix`.
+#
+# Usage: make-matrix.sh [REGEX]   only the captures whose name (<fault>--<client>--<server>) matches REGEX
+#
+# The PKI is kept in .scratch/matrix-pki between runs while its root is the committed one and its dated
+# certificates still show their faults, so a partial run stays consistent with the committed captures; otherwise a
+# new PKI is made (then remake the whole matrix).
+set -Eeuo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/.." && pwd)
+out=$repo/captures/matrix
+filter=${1:-}
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "make-matrix: must run as root (network namespaces, tcpdump, iptables)" >&2
+  exit 1
+fi
+
+install_prerequisites() {
+  local missing=() tool package
+  for tool in tcpdump:tcpdump openssl:openssl ip:iproute2 ethtool:ethtool iptables:iptables \
+    gnutls-cli:gnutls-bin node:nodejs nginx:nginx-light go:golang-go javac:openjdk-17-jdk-headless curl:curl \
+    wget:wget python3:python3; do
+    command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
+  done
+  if ((${#missing[@]})); then
+    echo "make-matrix: installing ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+install_prerequisites
+
+NETNS_PREFIX=mx
+# shellcheck source=captures/netns.sh
+source "$here/captures/netns.sh"
+
+work=$(mktemp -d /tmp/tlsdiag-matrix.XXXXXX)
+build=$work/build
+pki_keep=$repo/.scratch/matrix-pki
+pki=$pki_keep
+hosts_dir=/etc/netns/$NS_CLIENT # `ip netns exec` mounts this over /etc: the client namespace's own /etc/hosts
+server_pid=
+tcpdump_pid=
+current=
+
+cleanup() {
+  [[ -n $tcpdump_pid ]] && kill -TERM "$tcpdump_pid" 2>/dev/null || true
+  [[ -n $server_pid ]] && kill -TERM "$server_pid" 2>/dev/null || true
+  topology_down
+  rm -rf "$hosts_dir"
+  rmdir /etc/netns 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM # so an interrupted run cleans up too
+trap 'echo "make-matrix: failed in ${current:-setup} (logs were in $work)" >&2' ERR
+
+log_of() { echo "$work/logs/$current.$1.log"; }
+
+# ── processes ────────────────────────────────────────────────────────────────────────────────────────────────
+# start_server CMD...: runs CMD in the server namespace and waits until something listens on 443
+start_server() {
+  ip netns exec "$NS_SERVER" "$@" >>"$(log_of server)" 2>&1 </dev/null &
+  server_pid=$!
+  local i
+  for i in $(seq 200); do
+    in_server ss -Hltn 'sport = :443' | grep -q . && return 0
+    sleep 0.05
+  done
+  echo "make-matrix: $current: nothing listens on 443; server log:" >&2
+  cat "$(log_of server)" >&2
+  return 1
+}
+
+stop_server() {
+  if [[ -n $server_pid ]]; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=
+  fi
+  # nginx's worker, a Go server's children: nothing of a capture outlives it
+  local pid
+  for pid in $(ip netns pids "$NS_SERVER"); do kill -KILL "$pid" 2>/dev/null || true; done
+  in_router iptables -F
+  in_server iptables -F
+}
+
+# in_client_bounded CMD...: runs CMD in the client namespace (its failure is the point); 30 s is a safety net only,
+# every client has its own timeout of 4 s
+in_client_bounded() {
+  local status=0
+  ip netns exec "$NS_CLIENT" timeout -s KILL 30 "$@" >>"$(log_of client)" 2>&1 || status=$?
+  echo "$status" >"$(log_of exit)"
+}
+
+# What the client said in the end: its exit status and the lines of its output that report success or failure
+# (machine paths replaced by names), kept in the sidecar as the client's own account of the fault.
+client_account() {
+  local log
+  log=$(log_of client)
+  client_exit=$(cat "$(log_of exit)" 2>/dev/null || echo '?')
+  client_said=$(grep -aiE 'error|fail|alert|refused|reset|timed? ?out|exception|unable|denied|terminated|not supported|closed' \
+    "$log" 2>/dev/null | tail -n 3 || true)
+  [[ -n $client_said ]] || client_said=$(grep -av '^\s*$' "$log" 2>/dev/null | tail -n 2 || true)
+  client_said=$(sed -e "s|$pki|PKI|g" -e "s|$work|WORK|g" <<<"$client_said" | cut -c1-300)
+}
+
+# ── the matrix ───────────────────────────────────────────────────────────────────────────────────────────────
+source "$here/captures/matrix/clients.sh"
+source "$here/captures/matrix/servers.sh"
+
+declare -A fault_code_of fault_outcome_of fault_host_of fault_mode_of fault_text_of client_stack server_stack
+faults=()
+while IFS=$'\t' read -r fault code outcome host mode text; do
+  [[ -z $fault || $fault == '#'* ]] && continue
+  faults+=("$fault")
+  fault_code_of[$fault]=$code
+  fault_outcome_of[$fault]=$outcome
+  fault_host_of[$fault]=$host
+  fault_mode_of[$fault]=$mode
+  fault_text_of[$fault]=$text
+done <"$here/captures/matrix/faults.tsv"
+declare -A exceptions
+while IFS=$'\t' read -r fault client server outcome code note; do
+  [[ -z $fault || $fault == '#'* ]] && continue
+  exceptions["$fault $client $server"]="$outcome"$'\t'"$code"$'\t'"$note"
+done <"$here/captures/matrix/exceptions.tsv"
+
+count_connections() { # pcap: distinct client ports that sent a SYN
+  tcpdump -nn -r "$1" 'tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn' 2>/dev/null | awk '{print $3}' | sort -u | wc -l
+}
+
+write_sidecar() { # file: the facts of the capture just made, from the variables of record()
+  CODE=$code OUTCOME=$outcome FAULT=$fault CLIENT=$client SERVER=$server CONNECTIONS=$connections \
+    CLIENT_STACK=${client_stack[$client]} SERVER_STACK=${server_stack[$server]} SCENARIO=${fault_text_of[$fault]} \
+    COMMAND=$client_command NOTE=$fault_note CLIENT_EXIT=$client_exit CLIENT_SAID=$client_said python3 - "$1" <<'PY'
+import json, os, sys
+env = os.environ
+facts = {
+    "code": None if env["CODE"] == "-" else env["CODE"],
+    "outcome": env["OUTCOME"],
+    "fault": env["FAULT"],
+    "client": env["CLIENT"],
+    "server": env["SERVER"],
+    "connections": int(env["CONNECTIONS"]),
+    "stack": {"client": env["CLIENT_STACK"], "server": env["SERVER_STACK"]},
+    "scenario": env["SCENARIO"],
+    "command": env["COMMAND"],
+    "clientExit": int(env["CLIENT_EXIT"]) if env["CLIENT_EXIT"].isdigit() else None,
+    "clientSaid": [line for line in env["CLIENT_SAID"].split("\n") if line],
+}
+if env["NOTE"]:
+    facts["note"] = env["NOTE"]
+with open(sys.argv[1], "w") as f:
+    f.write(json.dumps(facts, indent=2) + "\n")
+PY
+}
+
+made=0
+surprises=()
+
+# record FAULT CLIENT SERVER: one capture of CLIENT meeting FAULT on SERVER
+record() {
+  local fault=$1 client=$2 server=$3
+  local name=$fault--$client--$server
+  [[ -n $filter && ! $name =~ $filter ]] && return 0
+  current=$name
+  local code=${fault_code_of[$fault]} outcome=${fault_outcome_of[$fault]}
+  fault_outcome= fault_code= fault_note= refused_over_http= client_command=
+  local pcap=$out/$name.pcap status=0
+  server_"$server" "$fault" || status=$?
+  if ((status == 3)); then return 0; fi
+  ((status == 0)) || return "$status"
+  [[ -n $fault_outcome ]] && outcome=$fault_outcome
+  [[ -n $fault_code ]] && code=$fault_code
+  local exception=${exceptions["$fault $client $server"]:-${exceptions["$fault $client *"]:-}}
+  if [[ -n $exception ]]; then
+    IFS=$'\t' read -r outcome code fault_note <<<"$exception"
+  fi
+  if [[ $fault == middlebox-reset ]]; then
+    # the router forges a RST to the client when it sees the name in a ClientHello; the server never sees it
+    in_router iptables -A FORWARD -p tcp --dport 443 -m string --string blocked.tlsdiag.test --algo bm \
+      -j REJECT --reject-with tcp-reset
+  fi
+  rm -f "$pcap"
+  : >"$(log_of tcpdump)"
+  ip netns exec "$NS_CLIENT" tcpdump -i "$CLIENT_IF" -w "$pcap" -U --immediate-mode -s 0 -n "tcp and host $SERVER_IP" \
+    2>"$(log_of tcpdump)" &
+  tcpdump_pid=$!
+  local i
+  for i in $(seq 100); do grep -q 'listening on' "$(log_of tcpdump)" && break; sleep 0.05; done
+  client_"$client" "${fault_host_of[$fault]}" "${fault_mode_of[$fault]}"
+  sleep 0.3 # the last segments (FIN, RST answers) land before tcpdump stops
+  kill -TERM "$tcpdump_pid"
+  wait "$tcpdump_pid" || true
+  tcpdump_pid=
+  stop_server
+  chown --reference="$out" "$pcap" 2>/dev/null || true
+  local connections client_exit client_said
+  connections=$(count_connections "$pcap")
+  client_account
+  # the client's verdict must agree with the outcome by construction: a client that succeeded met no fault
+  # (except where the server refuses at the HTTP level, inside an established connection: clients differ on whether
+  # a 400 is an error exit)
+  if [[ $outcome == failed && $client_exit == 0 ]] ||
+    [[ $outcome == established && $client_exit != 0 && -z $refused_over_http ]]; then
+    surprises+=("$name: expected $outcome, the client exited $client_exit: ${client_said//$'\n'/ | }")
+  fi
+  if ((connections == 0)); then
+    echo "make-matrix: $name: the client made no connection" >&2
+    for i in server client tcpdump; do [[ -f $(log_of $i) ]] && sed "s/^/  $i: /" "$(log_of $i)" >&2; done
+    return 1
+  fi
+  write_sidecar "$out/$name.expect.json"
+  made=$((made + 1))
+  printf '  %-58s %-30s %-11s %d conn %6s bytes\n' "$name" "${code/#-/(healthy)}" "$outcome" "$connections" "$(stat -c %s "$pcap")"
+}
+
+# ── setup ────────────────────────────────────────────────────────────────────────────────────────────────────
+mkdir -p "$out" "$work/logs" "$build"
+started=$(date +%s)
+
+pki_usable() { # the kept PKI is the committed root's, and its dated certificates still show their faults
+  [[ -f $pki/root.pem && -f $out/matrix-root.pem ]] && cmp -s "$pki/root.pem" "$out/matrix-root.pem" || return 1
+  # not-yet-valid must still start a day or more ahead, expired must have ended 30+ days ago
+  local starts ends now
+  now=$(date +%s)
+  starts=$(date -u -d "$(openssl x509 -in "$pki/notyet.pem" -noout -startdate | cut -d= -f2)" +%s)
+  ends=$(date -u -d "$(openssl x509 -in "$pki/expired.pem" -noout -enddate | cut -d= -f2)" +%s)
+  ((starts > now + 86400 && ends < now - 30 * 86400))
+}
+if pki_usable; then
+  echo "make-matrix: reusing the PKI in $pki (its root is captures/matrix/matrix-root.pem)"
+else
+  echo "make-matrix: a new PKI in $pki; remake the whole matrix so every capture chains to captures/matrix/matrix-root.pem" >&2
+  rm -rf "$pki"
+  bash "$here/captures/make-pki.sh" "$pki" >/dev/null
+  cp "$pki/root.pem" "$out/matrix-root.pem"
+fi
+keytool -importcert -noprompt -alias matrix-root -file "$pki/root.pem" -keystore "$work/trust.p12" \
+  -storetype PKCS12 -storepass changeit >/dev/null 2>&1
+cat >"$work/groups.cnf" <<'CNF'
+openssl_conf = openssl_init
+[openssl_init]
+ssl_conf = ssl_module
+[ssl_module]
+system_default = client_groups
+[client_groups]
+Groups = X25519:P-256
+CNF
+
+echo "make-matrix: building the Go server and client, the Java client"
+go build -o "$build/go-server" "$here/captures/matrix/go-server.go"
+go build -o "$build/go-client" "$here/captures/matrix/go-client.go"
+javac -d "$build" "$here/captures/matrix/MatrixClient.java"
+client_versions
+server_versions
+
+topology_up
+mkdir -p "$hosts_dir"
+{
+  echo "127.0.0.1 localhost"
+  for name in www expired notyet other rogue selfsigned unknown blocked; do echo "$SERVER_IP $name.tlsdiag.test"; done
+} >"$hosts_dir/hosts"
+
+echo "make-matrix: recording into $out"
+for server in "${MATRIX_SERVERS[@]}"; do
+  for fault in "${faults[@]}"; do
+    # the TCP faults are shown once, by the server that has them (no server at all, or the Go server's raw modes)
+    [[ $NO_SERVER_FAULTS == *" $fault "* && $server != none ]] && continue
+    [[ $RAW_FAULTS == *" $fault "* && $server != go ]] && continue
+    for client in "${MATRIX_CLIENTS[@]}"; do record "$fault" "$client" "$server"; done
+  done
+done
+echo "make-matrix: $made capture(s) made in $(($(date +%s) - started)) s"
+if ((${#surprises[@]})); then
+  echo "make-matrix: ${#surprises[@]} client(s) disagree with the outcome their fault should have (fix the fault or declare the exception):" >&2
+  printf '  %s\n' "${surprises[@]}" >&2
+fi

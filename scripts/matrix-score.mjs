@@ -1,0 +1,159 @@
+#!/usr/bin/env node
+// Scores tlsdiag's diagnosis against the capture matrix (captures/matrix, made by scripts/make-matrix.sh): runs the
+// built analyzer over the folder, compares each capture's outcome and primary cause with its sidecar — the fault as
+// injected — and prints a table (capture, expected, got, confidence) and the score.
+//
+// Usage: node scripts/matrix-score.mjs [--markdown] [--dir captures/matrix] [--ca captures/matrix/matrix-root.pem]
+//   --markdown  the fault × client table of docs/captures.md, one per server, with tlsdiag's result in each cell
+// Build first (npm run build). Exit code 0 whatever the score: this measures, the test (test/diagnose/matrix.test.ts)
+// asserts.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : fallback;
+};
+const dir = path.resolve(option('--dir', path.join(repo, 'captures/matrix')));
+const ca = path.resolve(option('--ca', path.join(dir, 'matrix-root.pem')));
+const markdown = args.includes('--markdown');
+
+/** Sidecars, in the matrix's own order: by server, then fault (as in faults.tsv), then client. */
+function readSidecars() {
+  const faultOrder = readFileSync(path.join(repo, 'scripts/captures/matrix/faults.tsv'), 'utf8')
+    .split('\n')
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => line.split('\t')[0]);
+  const clientOrder = ['openssl', 'curl', 'python', 'java', 'go', 'gnutls', 'wget', 'node'];
+  const serverOrder = ['openssl', 'nginx', 'go', 'none'];
+  const rank = (list, item) => (list.includes(item) ? list.indexOf(item) : list.length);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.expect.json'))
+    .map((f) => ({ name: f.replace(/\.expect\.json$/, ''), ...JSON.parse(readFileSync(path.join(dir, f), 'utf8')) }))
+    .sort(
+      (a, b) =>
+        rank(serverOrder, a.server) - rank(serverOrder, b.server) ||
+        rank(faultOrder, a.fault) - rank(faultOrder, b.fault) ||
+        rank(clientOrder, a.client) - rank(clientOrder, b.client),
+    );
+}
+
+/** The analyzer's records, by capture file name. */
+function analyze() {
+  const run = spawnSync(
+    process.execPath,
+    [path.join(repo, 'bin/tlsdiag.js'), 'analyze', '--format', 'ndjson', '--ca', ca, dir],
+    { encoding: 'utf8', maxBuffer: 1 << 30 },
+  );
+  if (run.status !== 0 && !run.stdout) {
+    console.error(`matrix-score: tlsdiag failed (${run.status}): ${run.stderr}`);
+    process.exit(2);
+  }
+  const byCapture = new Map();
+  for (const line of run.stdout.split('\n')) {
+    if (!line.trim()) continue;
+    const record = JSON.parse(line);
+    if (!record.capture) continue;
+    const file = path.basename(record.capture);
+    byCapture.set(file, [...(byCapture.get(file) ?? []), record]);
+  }
+  return byCapture;
+}
+
+/**
+ * What tlsdiag said about one capture: failed with the first failed connection's cause when any failed, else the
+ * outcome all its connections share. Right when outcome and code equal the sidecar's and every failed connection
+ * names the same cause.
+ */
+export function judge(expectation, records) {
+  const failed = records.filter((r) => r.outcome === 'failed');
+  const outcomes = [...new Set(records.map((r) => r.outcome))];
+  const got = failed.length > 0
+    ? { outcome: 'failed', code: failed[0].diagnosis?.code ?? null, confidence: failed[0].diagnosis?.confidence ?? '' }
+    : { outcome: outcomes.length === 1 ? outcomes[0] : outcomes.join('+') || 'nothing', code: null, confidence: '' };
+  const codes = [...new Set(failed.map((r) => r.diagnosis?.code ?? null))];
+  const right = got.outcome === expectation.outcome && got.code === expectation.code && codes.length <= 1;
+  const confidentlyWrong = failed.some(
+    (r) => r.diagnosis?.confidence === 'high' && (expectation.outcome !== 'failed' || r.diagnosis.code !== expectation.code),
+  );
+  return { ...got, codes, connections: records.length, right, confidentlyWrong };
+}
+
+const label = (outcome, code) => (outcome === 'failed' ? code ?? '(no diagnosis)' : outcome);
+
+function textTable(rows) {
+  const header = ['capture', 'expected', 'got', 'confidence', ''];
+  const lines = rows.map(({ sidecar, result }) => [
+    sidecar.name,
+    label(sidecar.outcome, sidecar.code),
+    label(result.outcome, result.codes.length > 1 ? result.codes.join('+') : result.code) +
+      (result.connections !== sidecar.connections ? ` [${result.connections}/${sidecar.connections} conn]` : ''),
+    result.confidence,
+    result.right ? 'ok' : result.confidentlyWrong ? 'WRONG (high)' : 'WRONG',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const format = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  return [format(header), format(widths.map((w) => '-'.repeat(w))), ...lines.map(format)].join('\n');
+}
+
+function markdownTables(rows) {
+  const clients = ['openssl', 'curl', 'python', 'java', 'go', 'gnutls', 'wget', 'node'];
+  const out = [];
+  for (const server of [...new Set(rows.map((r) => r.sidecar.server))]) {
+    const ofServer = rows.filter((r) => r.sidecar.server === server);
+    out.push(`#### Server: ${server} (${ofServer[0].sidecar.stack.server})`, '');
+    out.push(`| fault | expected | ${clients.join(' | ')} |`, `|---|---|${clients.map(() => '---').join('|')}|`);
+    for (const fault of [...new Set(ofServer.map((r) => r.sidecar.fault))]) {
+      const cells = ofServer.filter((r) => r.sidecar.fault === fault);
+      // the fault's usual result; a cell whose client or server made it another says so
+      const counts = new Map();
+      for (const r of cells) counts.set(label(r.sidecar.outcome, r.sidecar.code), (counts.get(label(r.sidecar.outcome, r.sidecar.code)) ?? 0) + 1);
+      const expected = [...counts].sort((a, b) => b[1] - a[1])[0][0];
+      const cell = (client) => {
+        const row = cells.find((r) => r.sidecar.client === client);
+        if (!row) return '—';
+        const { result, sidecar } = row;
+        const own = label(sidecar.outcome, sidecar.code) !== expected ? ` (expected ${label(sidecar.outcome, sidecar.code)})` : '';
+        const conn = sidecar.connections > 1 ? ` ×${sidecar.connections}` : '';
+        if (result.right) return `✓${conn}${own}`;
+        const got = label(result.outcome, result.code);
+        return `✗ \`${got}\`${result.confidence ? ` ${result.confidence}` : ''}${conn}${own}`;
+      };
+      out.push(`| ${fault} | \`${expected}\` | ${clients.map(cell).join(' | ')} |`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+const sidecars = readSidecars();
+const byCapture = analyze();
+const rows = sidecars.map((sidecar) => ({ sidecar, result: judge(sidecar, byCapture.get(`${sidecar.name}.pcap`) ?? []) }));
+const right = rows.filter((r) => r.result.right).length;
+const confidentlyWrong = rows.filter((r) => r.result.confidentlyWrong).length;
+const byConfidence = {};
+for (const { result } of rows) {
+  if (!result.confidence) continue;
+  const entry = (byConfidence[result.confidence] ??= { right: 0, all: 0 });
+  entry.all++;
+  if (result.right) entry.right++;
+}
+const percent = (n, d) => (d ? ((100 * n) / d).toFixed(1) : '0.0');
+const summary = [
+  `${right} of ${rows.length} captures right (${percent(right, rows.length)} %); ${confidentlyWrong} with a wrong high-confidence diagnosis`,
+  `by confidence of the primary diagnosis: ${Object.entries(byConfidence)
+    .map(([c, { right: r, all }]) => `${c} ${r}/${all} right`)
+    .join(', ') || 'none'}`,
+];
+if (markdown) {
+  console.log(markdownTables(rows));
+  console.log(summary.map((s) => `${s[0].toUpperCase()}${s.slice(1)}.`).join(' '));
+} else {
+  console.log(textTable(rows));
+  console.log();
+  console.log(summary.join('\n'));
+}

@@ -1,0 +1,88 @@
+/**
+ * The diagnosis against the capture matrix (captures/matrix, made by scripts/make-matrix.sh): eight real clients
+ * meeting each fault on real servers. Each capture's sidecar states the fault as it was injected — ground truth by
+ * construction, not what tlsdiag said when it was recorded:
+ * - the outcome the user saw and the primary cause must be the sidecar's, for every connection of the capture;
+ * - a diagnosis tlsdiag is highly confident of is never wrong.
+ * The clients trusted the matrix's own root (captures/matrix/matrix-root.pem), so the analysis trusts it too.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { ConnectionRecord } from '../../src/model/record.js';
+import { analyzeFile } from '../../src/pipeline/analyze-file.js';
+import { createTrustStore } from '../../src/tls/trust-store.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const matrix = path.resolve(here, '../../captures/matrix');
+const root = readFileSync(path.join(matrix, 'matrix-root.pem'), 'utf8');
+
+interface MatrixSidecar {
+  /** the cause code of docs/causes.md; null for a healthy handshake */
+  code: string | null;
+  outcome: 'established' | 'failed';
+  fault: string;
+  client: string;
+  server: string;
+  connections: number;
+}
+
+const sidecars = readdirSync(matrix)
+  .filter((f) => f.endsWith('.expect.json'))
+  .sort()
+  .map((file) => {
+    const name = file.replace(/\.expect\.json$/, '');
+    const sidecar = JSON.parse(readFileSync(path.join(matrix, file), 'utf8')) as MatrixSidecar;
+    return { name, pcap: path.join(matrix, `${name}.pcap`), sidecar };
+  });
+
+const analyses = new Map<string, Promise<ConnectionRecord[]>>();
+/** Each capture is analysed once for both assertions. */
+function analyze(pcap: string): Promise<ConnectionRecord[]> {
+  let analysis = analyses.get(pcap);
+  if (!analysis) {
+    analysis = (async () => {
+      const records: ConnectionRecord[] = [];
+      await analyzeFile(pcap, { trustStore: createTrustStore([root]) }, (record) => records.push(record));
+      return records;
+    })();
+    analyses.set(pcap, analysis);
+  }
+  return analysis;
+}
+
+/** One line per connection: what tlsdiag said, for the failure message. */
+function said(records: ConnectionRecord[]): string {
+  return records
+    .map((r) => `${r.outcome} ${r.diagnosis?.code ?? ''} ${r.diagnosis?.confidence ?? ''}: ${r.diagnosis?.evidence.join(' | ') ?? r.warnings.join(' | ')}`)
+    .join('\n');
+}
+
+describe('capture matrix', () => {
+  it('holds the matrix: a root, and a capture for every sidecar', () => {
+    expect(sidecars.length).toBeGreaterThanOrEqual(150);
+    for (const { pcap } of sidecars) expect(existsSync(pcap), pcap).toBe(true);
+  });
+
+  describe('each capture gets the outcome and the cause that were injected', () => {
+    it.each(sidecars)('$name', async ({ pcap, sidecar }) => {
+      const records = await analyze(pcap);
+      expect(records, said(records)).toHaveLength(sidecar.connections);
+      expect(records.map((r) => r.outcome), said(records)).toEqual(records.map(() => sidecar.outcome));
+      if (sidecar.outcome === 'failed') {
+        expect(records.map((r) => r.diagnosis?.code), said(records)).toEqual(records.map(() => sidecar.code));
+      }
+    });
+  });
+
+  describe('no diagnosis of high confidence is wrong', () => {
+    it.each(sidecars)('$name', async ({ pcap, sidecar }) => {
+      const records = await analyze(pcap);
+      const confidentlyWrong = records.filter(
+        (r) => r.diagnosis?.confidence === 'high' && (sidecar.outcome !== 'failed' || r.diagnosis.code !== sidecar.code),
+      );
+      expect(said(confidentlyWrong)).toBe('');
+    });
+  });
+});

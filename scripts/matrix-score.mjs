@@ -76,11 +76,21 @@ export function judge(expectation, records) {
     ? { outcome: 'failed', code: failed[0].diagnosis?.code ?? null, confidence: failed[0].diagnosis?.confidence ?? '' }
     : { outcome: outcomes.length === 1 ? outcomes[0] : outcomes.join('+') || 'nothing', code: null, confidence: '' };
   const codes = [...new Set(failed.map((r) => r.diagnosis?.code ?? null))];
-  const right = got.outcome === expectation.outcome && got.code === expectation.code && codes.length <= 1;
+  // a fault whose packets are another's (sidecar `indistinguishable`): honest when low, with the truth as alternative
+  const honest =
+    failed.length > 0 &&
+    failed.every(
+      (r) =>
+        expectation.indistinguishable?.codes.includes(r.diagnosis?.code) &&
+        r.diagnosis?.confidence === 'low' &&
+        r.diagnosis.alternatives?.some((a) => a.code === expectation.code),
+    );
+  const exact = got.outcome === expectation.outcome && got.code === expectation.code && codes.length <= 1;
+  const right = exact || (got.outcome === expectation.outcome && honest);
   const confidentlyWrong = failed.some(
     (r) => r.diagnosis?.confidence === 'high' && (expectation.outcome !== 'failed' || r.diagnosis.code !== expectation.code),
   );
-  return { ...got, codes, connections: records.length, right, confidentlyWrong };
+  return { ...got, codes, connections: records.length, right, exact, confidentlyWrong };
 }
 
 const label = (outcome, code) => (outcome === 'failed' ? code ?? '(no diagnosis)' : outcome);
@@ -93,7 +103,7 @@ function textTable(rows) {
     label(result.outcome, result.codes.length > 1 ? result.codes.join('+') : result.code) +
       (result.connections !== sidecar.connections ? ` [${result.connections}/${sidecar.connections} conn]` : ''),
     result.confidence,
-    result.right ? 'ok' : result.confidentlyWrong ? 'WRONG (high)' : 'WRONG',
+    result.exact ? 'ok' : result.right ? 'ok (indistinguishable, low, truth among alternatives)' : result.confidentlyWrong ? 'WRONG (high)' : 'WRONG',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const format = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
@@ -144,7 +154,7 @@ for (const { result } of rows) {
 }
 const percent = (n, d) => (d ? ((100 * n) / d).toFixed(1) : '0.0');
 const summary = [
-  `${right} of ${rows.length} captures right (${percent(right, rows.length)} %); ${confidentlyWrong} with a wrong high-confidence diagnosis`,
+  `${right} of ${rows.length} captures right (${percent(right, rows.length)} %), ${rows.filter(({ result }) => result.exact).length} with the injected cause as primary; ${confidentlyWrong} with a wrong high-confidence diagnosis`,
   `by confidence of the primary diagnosis: ${Object.entries(byConfidence)
     .map(([c, { right: r, all }]) => `${c} ${r}/${all} right`)
     .join(', ') || 'none'}`,

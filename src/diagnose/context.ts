@@ -190,8 +190,11 @@ export function buildContext(record: ConnectionRecord, options: DiagnoseOptions)
   const synUnanswered = midStream && tcp.synTs !== null && tcp.synAckTs === null;
   const connectRefused = synUnanswered && tcp.rst !== null && tcp.rst.from === 'server';
   const connectWait = synUnanswered && !connectRefused ? waitEnd - (tcp.synTs ?? waitEnd) : null;
+  // a SYN retried twice or more with exponential back-off and no answer: the client is being ignored, whatever its
+  // own timeout (curl -m 4 gives up after three SYNs)
+  const synRetried = connectWait !== null && tcp.packets.client >= 3 && tcp.packets.server === 0 && connectWait >= TIMER_FLOOR;
   const connectTimedOut =
-    connectWait !== null && (connectWait > options.handshakeTimeout || (clientGaveUpAfter !== null && tcp.packets.server === 0));
+    connectWait !== null && (connectWait > options.handshakeTimeout || (clientGaveUpAfter !== null && tcp.packets.server === 0) || synRetried);
 
   const serverEncryptedData = tls.encryptedRecords.some((r) => r.from === 'server' && r.contentType === 23);
   const handshakeHidden = serverHello === null && (tcp.gapBytes.server > 0 || serverEncryptedData);
@@ -402,7 +405,8 @@ function findHangUp(record: ConnectionRecord, tls13: boolean, rtt: number | null
     closeTs = end.ts;
     kind = end.kind;
   }
-  if (clientAlert !== null && clientAlert.level === 2 && (closeTs === null || clientAlert.ts <= closeTs)) {
+  // a fatal alert, or an encrypted one (curl's close_notify after its own host-name check: docs/alerts.md)
+  if (clientAlert !== null && (clientAlert.level === 2 || clientAlert.level === null) && (closeTs === null || clientAlert.ts <= closeTs)) {
     closeTs = clientAlert.ts;
     kind = 'alert';
   }

@@ -103,6 +103,8 @@ function mayHaveHungUp(record: ConnectionRecord): boolean {
   const { tls, tcp } = record;
   if (tls.establishedTs === null) return false;
   const clientEnded =
-    tcp.fin.some((f) => f.from === 'client') || tcp.rst?.from === 'client' || tls.alerts.some((a) => a.from === 'client' && a.level === 2);
+    tcp.fin.some((f) => f.from === 'client') ||
+    tcp.rst?.from === 'client' ||
+    tls.alerts.some((a) => a.from === 'client' && (a.level === 2 || a.level === null));
   return clientEnded;
 }

@@ -5,11 +5,14 @@
  */
 import type { Outcome } from '../model/record.js';
 import type { RuleContext } from './context.js';
+import { isAlertSized } from './encrypted-sizes.js';
 
 export function decideOutcome(facts: Omit<RuleContext, 'outcome'>): Outcome {
   if (facts.record.tls.established) return facts.hangUp !== null || facts.clientLeftBeforeCompletion ? 'failed' : 'established';
   if (facts.tls13FinishedThenIdle || sessionCarriedData(facts)) return 'established';
-  // one direction only: a silence or a missing answer proves nothing, but a plaintext fatal alert shows the end
+  // one direction only: a silence or a missing answer proves nothing, but a plaintext fatal alert shows the end, and a
+  // server that goes on after its flight shows the client's Finished arrived
+  if (facts.oneSided && serverWentOnAfterHandshake(facts)) return 'established';
   if (facts.oneSided && !isPlaintextFatalAlert(facts)) return 'incomplete';
   if (facts.midStream) {
     if (facts.connectRefused || facts.connectTimedOut) return 'failed';
@@ -40,4 +43,24 @@ function sessionCarriedData(facts: Omit<RuleContext, 'outcome'>): boolean {
   const data = (from: 'client' | 'server') => tls.encryptedRecords.some((r) => r.from === from && r.contentType === 23);
   if (!data('client') || !data('server')) return false;
   return !tls.alerts.some((a) => a.level === 2 && !a.encrypted);
+}
+
+/** A later packet, not the same burst: more than this apart. */
+const LATER_PACKET = 0.001;
+
+/**
+ * Only the server's side was captured, and it went on after the handshake: TLS ≤ 1.2 application data, or TLS 1.3
+ * records in a later packet than its flight (with a Finished-sized record in it). A TLS 1.3 server sends its session
+ * tickets and its data only once the client's Finished has arrived (RFC 8446 §4.6.1), so the handshake completed.
+ */
+function serverWentOnAfterHandshake(facts: Omit<RuleContext, 'outcome'>): boolean {
+  const { tls, tcp } = facts.record;
+  if (tcp.packets.client !== 0 || tls.serverHello === null) return false;
+  const server = tls.encryptedRecords.filter((r) => r.from === 'server' && r.contentType === 23 && r.ts >= tls.serverHello!.ts);
+  if (server.length === 0) return false;
+  if (!facts.tls13) return true;
+  const suite = tls.serverHello.cipherSuite;
+  const flightEnd = server[0].ts;
+  const flight = server.filter((r) => r.ts - flightEnd <= LATER_PACKET);
+  return flight.some((r) => !isAlertSized(r.length, suite)) && server.some((r) => r.ts - flightEnd > LATER_PACKET);
 }

@@ -53,6 +53,11 @@ export class StreamReassembler {
   isn = 0;
   /** a FIN was seen: the stream is over, later payload is ignored */
   finished = false;
+  /**
+   * the FIN's sequence number while bytes before it are still missing: a FIN can overtake the segment text it follows
+   * (captured out of order), so bytes below it are still taken until the flow ends and the hole becomes a gap
+   */
+  finSeq: number | null = null;
   /** stream bytes handed to the handler so far */
   delivered = 0;
   /** bytes reported as gaps so far */
@@ -101,7 +106,18 @@ export class StreamReassembler {
    * captured in `buf[start, end)` (fewer when the snaplen cut the frame: the uncaptured rest becomes a gap).
    */
   accept(seq: number, buf: Buffer, start: number, end: number, sentLength: number, ts: number): void {
-    if (this.finished) return;
+    if (this.finished) {
+      const finSeq = this.finSeq;
+      if (finSeq === null || seqDelta(seq, finSeq) >= 0) return;
+      // bytes the FIN overtook: take what lies before it
+      const room = seqDelta(finSeq, seq);
+      if (sentLength > room) {
+        sentLength = room;
+        if (end - start > room) end = start + room;
+      }
+      this.acceptBeforeFin(seq, buf, start, end, sentLength, ts);
+      return;
+    }
     const captured = end - start;
     if (!this.started) {
       this.started = true;
@@ -175,12 +191,45 @@ export class StreamReassembler {
     if (!this.started) {
       this.started = true;
       this.next = finSeq;
+    } else if (seqDelta(finSeq, this.next) > 0 && !this.lightened) {
+      // bytes before the FIN are missing: they may still arrive (captured after the FIN); the flow's end settles them
+      this.finSeq = finSeq;
+      this.dropPendingFrom(finSeq);
+      this.finished = true;
+      return true;
     } else if (seqDelta(finSeq, this.next) > 0) {
       this.advanceTo(finSeq, ts);
     }
     this.discardPending();
     this.finished = true;
     return true;
+  }
+
+  /** Bytes below a FIN that overtook them, handled as before the FIN; the FIN settles once they close the hole. */
+  private acceptBeforeFin(seq: number, buf: Buffer, start: number, end: number, sentLength: number, ts: number): void {
+    this.finished = false;
+    try {
+      this.accept(seq, buf, start, end, sentLength, ts);
+    } finally {
+      this.finished = true;
+    }
+    if (this.finSeq !== null && seqDelta(this.finSeq, this.next) <= 0) {
+      this.finSeq = null;
+      this.discardPending();
+    }
+  }
+
+  /** Drops buffered bytes at or past `seq` (beyond a FIN), keeping what lies before it. */
+  private dropPendingFrom(seq: number): void {
+    const pending = this.pending;
+    if (pending === null) return;
+    const kept = pending.filter((p) => seqDelta(seq, p.seq) > 0);
+    if (kept.length === pending.length) return;
+    let freed = 0;
+    for (const p of pending) if (seqDelta(seq, p.seq) <= 0) freed += p.data.length;
+    this.budget.used -= freed;
+    this.pendingBytes -= freed;
+    this.pending = kept.length === 0 ? null : kept;
   }
 
   /**
@@ -194,6 +243,16 @@ export class StreamReassembler {
 
   /** Delivers everything buffered, each hole before it reported as a gap (RST, idle, eviction, end of capture). */
   flushHoles(ts: number): void {
+    const finSeq = this.finSeq;
+    if (finSeq !== null) {
+      // the FIN's hole was never filled: it is a gap now
+      this.finSeq = null;
+      this.finished = false;
+      this.advanceTo(finSeq, ts);
+      this.discardPending();
+      this.finished = true;
+      return;
+    }
     const pending = this.pending;
     if (pending === null) return;
     const last = pending[pending.length - 1];

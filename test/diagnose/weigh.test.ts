@@ -232,3 +232,49 @@ describe('a capture that begins with a plaintext fatal alert', () => {
     expect(result.diagnosis?.evidence.join('\n')).toContain('the capture begins after the hellos');
   });
 });
+
+describe('a capture of the server side only', () => {
+  it('is established when the TLS 1.3 server sent more in a later packet than its flight (tickets come after the client Finished)', () => {
+    const record = tls13Record((r) => {
+      r.tls.established = false;
+      r.tls.establishedTs = null;
+      r.tcp.synTs = null;
+      r.tcp.packets = { client: 0, server: 8 };
+      r.tcp.payloadBytes = { client: 0, server: 5000 };
+      r.tcp.fin = [];
+      r.tls.encryptedRecords = [encrypted('server', 0.041, 74), encrypted('server', 0.071, 553), encrypted('server', 0.071, 292)];
+    });
+    expect(judge(record).outcome).toBe('established');
+  });
+  it('stays incomplete when the server sent only its flight', () => {
+    const record = tls13Record((r) => {
+      r.tls.established = false;
+      r.tls.establishedTs = null;
+      r.tcp.synTs = null;
+      r.tcp.packets = { client: 0, server: 3 };
+      r.tcp.payloadBytes = { client: 0, server: 3000 };
+      r.tcp.fin = [];
+      r.tls.encryptedRecords = [encrypted('server', 0.041, 2400), encrypted('server', 0.041, 53)];
+    });
+    expect(judge(record).outcome).toBe('incomplete');
+  });
+});
+
+describe('a SYN retried with back-off and never answered', () => {
+  it('is a connect timeout at medium confidence even when the capture ends before tlsdiag\'s timeout', () => {
+    const record = tls12Record((r) => {
+      afterClientHelloOnly(r);
+      r.tls.clientHello = null;
+      r.tcp.synAckTs = null;
+      r.tcp.packets = { client: 3, server: 0 };
+      r.tcp.payloadBytes = { client: 0, server: 0 };
+      r.tcp.fin = [];
+      r.end = 'capture-end';
+      r.lastTs = at(3);
+      r.observedUntil = at(4.1);
+    });
+    const diagnosis = judge(record).diagnosis!;
+    expect(diagnosis.code).toBe('tcp-connect-timeout');
+    expect(diagnosis.confidence).toBe('medium');
+  });
+});

@@ -116,8 +116,20 @@ describe('reassembly of one direction', () => {
     talk.c(0, 'AB', 2);
     talk.c(4, 'EF', 3);
     talk.c(8, '', 4, FIN | ACK); // CD and GH never seen
-    expect(handlers[0].text(0)).toBe('AB<gap 2>EF<gap 2>');
     expect(handlers[0].events.slice(-1)).toEqual(['0 fin ttl=64 @4']);
+    table.flush(9); // the flow ends: the holes the FIN left are gaps
+    expect(handlers[0].text(0)).toBe('AB<gap 2>EF<gap 2>');
+  });
+
+  it('takes bytes a FIN overtook (captured after it, before it in sequence), and nothing past the FIN', () => {
+    const { table, handlers } = recordingTable();
+    const talk = new Conversation(table);
+    talk.handshake(1);
+    talk.s(6, '', 2, FIN | ACK); // the FIN first, at sequence 6
+    talk.s(0, 'HTTP/1', 3); // then the text it follows
+    talk.s(6, 'late', 4); // past the FIN: ignored
+    table.flush(9);
+    expect(handlers[0].text(1)).toBe('HTTP/1');
   });
 
   it('settles a hole the peer has acknowledged: the capture missed it, nothing will come', () => {

@@ -11,9 +11,11 @@ export function tcpConnectTimeout(facts: RuleContext): Finding | null {
     evidence: [
       `the client sent a SYN to ${record.server.ip} port ${record.server.port}` +
         (record.tcp.packets.client > 1 ? ` (${record.tcp.packets.client} packets in all, retransmissions included)` : ''),
-      facts.clientGaveUpAfter !== null && facts.connectWait <= facts.options.handshakeTimeout
-        ? `no SYN-ACK and no RST came back; the client gave up after ${seconds(facts.clientGaveUpAfter)} (a timeout of its own)`
-        : `no SYN-ACK and no RST came back in ${seconds(facts.connectWait)} (timeout ${seconds(facts.options.handshakeTimeout)})`,
+      facts.connectWait > facts.options.handshakeTimeout
+        ? `no SYN-ACK and no RST came back in ${seconds(facts.connectWait)} (timeout ${seconds(facts.options.handshakeTimeout)})`
+        : facts.clientGaveUpAfter !== null
+          ? `no SYN-ACK and no RST came back; the client gave up after ${seconds(facts.clientGaveUpAfter)} (a timeout of its own)`
+          : `no SYN-ACK and no RST came back to ${record.tcp.packets.client} SYNs sent over ${seconds(facts.connectWait)} with back-off: the client was being ignored (the capture ends before tlsdiag's timeout of ${seconds(facts.options.handshakeTimeout)})`,
       'no TLS was exchanged: the failure is below TLS',
     ],
     fix:
@@ -21,5 +23,7 @@ export function tcpConnectTimeout(facts: RuleContext): Finding | null {
       'no firewall silently drops traffic to that port.',
     basis: 'verified',
     consistent: true,
+    // retried SYNs seen for less than the timeout: a capture that stopped early looks the same, so not high
+    ceiling: facts.connectWait > facts.options.handshakeTimeout || facts.clientGaveUpAfter !== null ? undefined : 'medium',
   };
 }

@@ -12,6 +12,7 @@ import { ConnectionTracker, type TrackerContext } from '../tls/session/tracker.j
 import { createTrustStore, type TrustStore } from '../tls/trust-store.js';
 import { TlsServers } from '../tls/session/tls-servers.js';
 import { KeyLog, KeyLogReader, describeKeyLogRead } from '../tls/decrypt/keylog.js';
+import type { OutputPressure } from './output-pressure.js';
 
 /** Ports where a connection that never carried a byte is still reported: a TLS connect that failed. */
 export const DEFAULT_TLS_PORTS: readonly number[] = [
@@ -35,7 +36,12 @@ export interface AnalyzeOptions {
    * capture are added to it, or to a log of their own when none is given.
    */
   secrets?: KeyLog;
+  /** the consumer of the records: while it is congested the Analyzer asks its reader to pause (FrameSink.paused) */
+  output?: OutputPressure;
 }
+
+/** Connections ended between two looks at the consumer's backpressure when the capture is over. */
+const FINISH_BATCH = 256;
 
 /** Frame counts of one analysis, for summaries and the bench. */
 export interface AnalyzerStats {
@@ -67,6 +73,8 @@ export class Analyzer implements FrameSink {
   private readonly context: TrackerContext;
   private secretsBlocks = 0;
   private ownSecrets: KeyLog | null = null;
+  private readonly output: OutputPressure | undefined;
+  private finishing = false;
 
   constructor(
     readonly capture: string,
@@ -74,6 +82,7 @@ export class Analyzer implements FrameSink {
     private readonly onRecord: (record: ConnectionRecord) => void,
   ) {
     this.handshakeTimeout = options.handshakeTimeout ?? 10;
+    this.output = options.output;
     const judge = new CertificateJudge(options.trustStore ?? createTrustStore());
     this.tlsServers = new TlsServers(new Set([...DEFAULT_TLS_PORTS, ...(options.tlsPorts ?? [])]), (record) => this.finishRecord(record));
     let id = 0;
@@ -104,6 +113,15 @@ export class Analyzer implements FrameSink {
   /** Out-of-order bytes buffered right now by all connections together (bounded by the flow table's caps). */
   get bufferedBytes(): number {
     return this.flows.bufferedBytes;
+  }
+
+  /** The consumer of the records is backed up: the reader stops handing frames until resumed(). */
+  get paused(): boolean {
+    return this.output !== undefined && this.output.congested;
+  }
+
+  resumed(): Promise<void> {
+    return this.output?.drained() ?? Promise.resolve();
   }
 
   frame(data: Buffer, ts: number, linkType: number, origLen: number): void {
@@ -181,11 +199,28 @@ export class Analyzer implements FrameSink {
 
   /** The capture is over (at `now`, default the last frame's time): every connection still open is ended and reported. */
   finish(now: number = this.stats.lastTs): void {
-    this.flows.flush(now);
-    this.tlsServers.finish();
-    const leftOut = this.tlsServers.leftOutNote();
-    if (leftOut !== null) this.notes.push(leftOut);
-    if (this.stats.malformedFrames > 0) this.notes.push(`${this.stats.malformedFrames} malformed frame(s) skipped`);
+    this.finishSome(now, Infinity);
+  }
+
+  /**
+   * The capture is over: ends at most `maxConnections` of the connections still open (a table of 100,000 would
+   * otherwise emit all its records in one go, whoever reads them) and returns true once none is left.
+   */
+  finishSome(now: number, maxConnections: number): boolean {
+    if (!this.flows.flush(now, maxConnections)) return false;
+    if (!this.finishing) {
+      this.finishing = true;
+      this.tlsServers.finish();
+      const leftOut = this.tlsServers.leftOutNote();
+      if (leftOut !== null) this.notes.push(leftOut);
+      if (this.stats.malformedFrames > 0) this.notes.push(`${this.stats.malformedFrames} malformed frame(s) skipped`);
+    }
+    return true;
+  }
+
+  /** Ends the connections still open, pausing whenever the consumer of the records is backed up. */
+  async finishPaced(now: number = this.stats.lastTs): Promise<void> {
+    while (!this.finishSome(now, FINISH_BATCH)) if (this.paused) await this.resumed();
   }
 
   private internalError(error: unknown): void {

@@ -48,6 +48,11 @@ const LINGER_SECONDS = 4;
 const TOMBSTONE_SECONDS = 60;
 /** seconds of capture time between looks for idle and finished flows */
 const SWEEP_INTERVAL = 1;
+/**
+ * Connections a sweep driven by capture time ends at most in one segment: the capture's reader pauses between frames
+ * while the records' consumer is backed up, so this bounds what waits for it.
+ */
+const SWEEP_MAX_ENDS = 256;
 /** SYN-ACKs with differing initial sequence numbers remembered for one connection */
 const MAX_SYN_ACK_CANDIDATES = 8;
 
@@ -178,20 +183,25 @@ export class FlowTable {
    * finished 4-tuples. Called from segment() about once a second of capture time; live capture calls it on the wall
    * clock too.
    */
-  expire(now: number): void {
+  expire(now: number, maxEnds = Infinity): void {
     this.nextSweep = now + SWEEP_INTERVAL;
-    for (let flow = this.closing.head; flow !== null && flow.lingerUntil <= now; flow = this.closing.head) {
+    let ends = 0;
+    for (let flow = this.closing.head; flow !== null && flow.lingerUntil <= now && ends < maxEnds; flow = this.closing.head) {
       this.bury(flow, now);
       this.end(flow, 'closed', flow.lastTs);
+      ends++;
     }
     for (let flow = this.tombstones.head; flow !== null && flow.lingerUntil <= now; flow = this.tombstones.head) {
       this.forget(flow);
     }
     const idleSince = now - this.idleTimeout;
-    for (let flow = this.active.head; flow !== null && flow.lastTs <= idleSince; flow = this.active.head) {
+    for (let flow = this.active.head; flow !== null && flow.lastTs <= idleSince && ends < maxEnds; flow = this.active.head) {
       this.forget(flow);
       this.end(flow, 'idle', now);
+      ends++;
     }
+    // more are due: the next segment sweeps again, so that one segment never ends the whole table at once
+    if (ends >= maxEnds) this.nextSweep = now;
   }
 
   /**
@@ -207,17 +217,25 @@ export class FlowTable {
     this.end(flow, 'handshake-timeout', now);
   }
 
-  /** End of capture at `ts`: every flow still known ends, buffered bytes delivered after the gaps before them. */
-  flush(ts: number): void {
-    for (let flow = this.closing.head; flow !== null; flow = this.closing.head) {
+  /**
+   * End of capture at `ts`: every flow still known ends, buffered bytes delivered after the gaps before them. At most
+   * `maxEnds` handlers are ended per call, so the caller can let the records' consumer catch up between calls; returns
+   * true once no flow is left.
+   */
+  flush(ts: number, maxEnds = Infinity): boolean {
+    let ends = 0;
+    for (let flow = this.closing.head; flow !== null && ends < maxEnds; flow = this.closing.head) {
       this.forget(flow);
       this.end(flow, 'closed', flow.lastTs);
+      ends++;
     }
     for (let flow = this.tombstones.head; flow !== null; flow = this.tombstones.head) this.forget(flow);
-    for (let flow = this.active.head; flow !== null; flow = this.active.head) {
+    for (let flow = this.active.head; flow !== null && ends < maxEnds; flow = this.active.head) {
       this.forget(flow);
       this.end(flow, 'capture-end', ts);
+      ends++;
     }
+    return this.active.head === null && this.closing.head === null;
   }
 
   /**
@@ -230,7 +248,7 @@ export class FlowTable {
       return;
     }
     this.jumpSeen = false;
-    this.expire(ts);
+    this.expire(ts, SWEEP_MAX_ENDS);
   }
 
   /** Decides whether a packet on a known 4-tuple belongs to the flow there, starts a new one, or is a straggler. */

@@ -10,14 +10,21 @@ import type { OutputPressure } from '../../pipeline/output-pressure.js';
 export class PacedWriter implements OutputPressure {
   private waiting: Promise<void> | null = null;
 
-  constructor(private readonly stream: Writable | NodeJS.WriteStream) {}
+  /**
+   * `slack`: bytes allowed to wait beyond the stream's own high-water mark before the writer calls itself congested
+   * (live capture cannot pause the network: it skips packets instead, so it waits longer before it does).
+   */
+  constructor(
+    private readonly stream: Writable | NodeJS.WriteStream,
+    private readonly slack = 0,
+  ) {}
 
   get congested(): boolean {
     return this.waiting !== null;
   }
 
   write(text: string): void {
-    if (this.stream.write(text) || this.waiting !== null) return;
+    if (this.stream.write(text) || this.waiting !== null || this.pendingBytes <= this.slack) return;
     this.waiting = new Promise<void>((resolve) => {
       const done = () => {
         this.stream.off('drain', done);

@@ -4,6 +4,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+// `npm run bench -- --flood [flows]`: the memory bound under SYN and ClientHello floods (scripts/bench-flood.mjs)
+if (process.argv[2] === '--flood') {
+  const flood = spawnSync(process.execPath, ['scripts/bench-flood.mjs', ...process.argv.slice(3)], { stdio: 'inherit' });
+  process.exit(flood.status ?? 1);
+}
 const file = process.argv[2] ?? 'bench/bench.pcap';
 
 if (!existsSync(file)) {

@@ -89,6 +89,11 @@ async function pumpPlain(
     onProgress?.(fileOffset, size);
     feed.pump();
     if (feed.stopped) break;
+    if (feed.paused) {
+      sinceYield = 0;
+      await feed.whileSinkPaused();
+      continue;
+    }
     sinceYield += bytesRead;
     if (sinceYield >= YIELD_BYTES) {
       sinceYield = 0;
@@ -143,7 +148,7 @@ export async function readCaptureStream(
       })();
       try {
         for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-          feed.append(chunk);
+          await feed.append(chunk);
           opts.onProgress?.(read, 0);
           if (feed.stopped) break;
         }
@@ -154,7 +159,7 @@ export async function readCaptureStream(
     } else {
       for await (const chunk of rest()) {
         read += chunk.length;
-        feed.append(chunk);
+        await feed.append(chunk);
         opts.onProgress?.(read, 0);
         if (feed.stopped) break;
       }
@@ -180,7 +185,7 @@ async function pumpGzip(
   source.pipe(gunzip);
   try {
     for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-      feed.append(chunk);
+      await feed.append(chunk);
       onProgress?.(source.bytesRead, size);
       if (feed.stopped) break;
     }
@@ -219,6 +224,19 @@ class ChunkFeed {
     return this.parser?.stopped ?? false;
   }
 
+  /** The sink asked for a pause (its output is backed up): the buffered frames wait, nothing more is read. */
+  get paused(): boolean {
+    return this.sink.paused === true && !this.stopped;
+  }
+
+  /** Waits while the sink is paused, offering it the buffered frames again each time it resumes. */
+  async whileSinkPaused(): Promise<void> {
+    while (this.paused) {
+      await (this.sink.resumed?.() ?? Promise.resolve());
+      this.pump();
+    }
+  }
+
   /** Offers the buffered bytes to the parser (created from the first bytes), then keeps the unconsumed tail. */
   pump(): void {
     if (this.parser === null) {
@@ -230,7 +248,7 @@ class ChunkFeed {
       this.buf.copyWithin(0, used, this.filled);
       this.filled -= used;
       this.base += used;
-    } else if (this.filled === this.buf.length && !this.parser.stopped) {
+    } else if (this.filled === this.buf.length && !this.parser.stopped && this.sink.paused !== true) {
       // One block is larger than the buffer. Parsers refuse absurd lengths first, so this growth is bounded.
       const bigger = Buffer.allocUnsafe(this.buf.length * 2);
       this.buf.copy(bigger, 0, 0, this.filled);
@@ -259,8 +277,8 @@ class ChunkFeed {
     this.filled = tail.length;
   }
 
-  /** Copies `chunk` in, pumping whenever the buffer is full. */
-  append(chunk: Buffer): void {
+  /** Copies `chunk` in, pumping whenever the buffer is full and waiting while the sink is paused. */
+  async append(chunk: Buffer): Promise<void> {
     let offset = 0;
     while (offset < chunk.length && !this.stopped) {
       const n = Math.min(chunk.length - offset, this.buf.length - this.filled);
@@ -268,6 +286,7 @@ class ChunkFeed {
       this.filled += n;
       offset += n;
       this.pump();
+      if (this.paused) await this.whileSinkPaused();
     }
   }
 

@@ -5,8 +5,10 @@
  * cap copies each packet into the one Buffer given to open() and emits 'packet' synchronously; the next packet
  * overwrites it. Frames are therefore pushed as views valid only during the sink's call (the FrameSink contract):
  * each stage copies what it keeps. cap delivers neither a timestamp nor the original length, so frames are stamped
- * on arrival with the wall clock and their captured length stands for the original one.
+ * on arrival with the wall clock and their captured length stands for the original one. The kernel's drop counter,
+ * which cap does not expose, is read through our own small addon (packet-stats.ts).
  */
+import { packetStatisticsAvailable, readPacketStatistics } from './packet-stats.js';
 import type { FrameSink } from './types.js';
 
 /** What went wrong opening a live capture, so the CLI can say how to fix it. */
@@ -133,10 +135,10 @@ export class LiveCapture {
   /** frames cut because they were longer than the packet buffer */
   truncated = 0;
   /**
-   * Packets the kernel dropped because the capture did not keep up. cap does not expose pcap_stats(), so this stays
-   * null: unknown, not zero.
+   * Packets the kernel dropped because the capture did not keep up (its buffer was full), summed over readings of the
+   * packet socket's counters (refreshStatistics); null when they cannot be read (unknown, not zero).
    */
-  readonly kernelDrops: number | null = null;
+  kernelDrops: number | null = packetStatisticsAvailable() ? 0 : null;
   /** the first error the sink threw (the capture goes on without that packet) */
   sinkError: string | null = null;
   private closed = false;
@@ -149,9 +151,17 @@ export class LiveCapture {
     private readonly handle: CapHandle,
   ) {}
 
+  /** Adds the kernel's drop counter since the last reading. */
+  refreshStatistics(): void {
+    if (this.closed || this.kernelDrops === null) return;
+    const reading = readPacketStatistics();
+    if (reading !== null) this.kernelDrops += reading.drops;
+  }
+
   /** Stops capturing; safe to call twice. The process no longer waits for packets. */
   close(): void {
     if (this.closed) return;
+    this.refreshStatistics();
     this.closed = true;
     this.handle.close();
   }

@@ -89,6 +89,7 @@ export class PcapParser implements FileParser {
       else sink.frame(buf.subarray(dataStart, next), ts, linkType, readU32(buf, pos + 12, le));
       frames++;
       pos = next;
+      if (sink.paused === true) break;
     }
 
     this.frames = frames;

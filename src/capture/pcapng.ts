@@ -131,6 +131,7 @@ export class PcapngParser implements FileParser {
       else this.skipBlock(type, pos, start);
       if (this.stopped) break;
       pos += totalLength;
+      if (this.sink.paused === true) break;
     }
     this.position += pos - start;
     return pos - start;

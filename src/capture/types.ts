@@ -24,6 +24,13 @@ export interface FrameSink {
    * NSS key log text. `data` is a copy. Sinks without this method ignore such blocks.
    */
   secretsBlock?(kind: 'tls-keylog', data: Buffer): void;
+  /**
+   * True while the sink cannot take more frames (what it emits is waiting for a slow consumer). Parsers stop after
+   * the frame that made it true and return what they consumed; readers wait for `resumed()` before offering more.
+   */
+  readonly paused?: boolean;
+  /** Settles when `paused` is false again. */
+  resumed?(): Promise<void>;
 }
 
 /** Something about the capture file itself (not about one connection): damage, truncation, odd blocks. */

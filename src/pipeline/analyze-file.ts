@@ -36,7 +36,7 @@ export async function analyzeFile(
   const read = fromStdin
     ? await readCaptureStream(path, process.stdin, analyzer, { onProgress: options.onProgress })
     : await readCaptureFile(path, analyzer, { onProgress: options.onProgress });
-  analyzer.finish();
+  await analyzer.finishPaced();
   return {
     ...analyzer.stats,
     capture,

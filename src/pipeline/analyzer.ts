@@ -4,7 +4,8 @@ import { newTcpSegment } from '../decode/frame.js';
 import { linkTypeName } from '../decode/link.js';
 import { DEFAULT_DIAGNOSE_OPTIONS, diagnose } from '../diagnose/index.js';
 import type { ConnectionRecord } from '../model/record.js';
-import { FlowTable } from '../tcp/flow-table.js';
+import { FlowTable, type Evictions } from '../tcp/flow-table.js';
+import { MemoryBudget } from '../tcp/memory-budget.js';
 import type { FlowTableOptions } from '../tcp/types.js';
 import { CertificateJudge } from '../tls/session/certificates.js';
 import { HelloShapes } from '../tls/session/hello-shapes.js';
@@ -12,6 +13,8 @@ import { ConnectionTracker, type TrackerContext } from '../tls/session/tracker.j
 import { createTrustStore, type TrustStore } from '../tls/trust-store.js';
 import { TlsServers } from '../tls/session/tls-servers.js';
 import { KeyLog, KeyLogReader, describeKeyLogRead } from '../tls/decrypt/keylog.js';
+import type { OutputPressure } from './output-pressure.js';
+import { HeapGuard } from './heap-guard.js';
 
 /** Ports where a connection that never carried a byte is still reported: a TLS connect that failed. */
 export const DEFAULT_TLS_PORTS: readonly number[] = [
@@ -35,7 +38,37 @@ export interface AnalyzeOptions {
    * capture are added to it, or to a log of their own when none is given.
    */
   secrets?: KeyLog;
+  /** bytes of connection state the analysis may hold (default DEFAULT_MEMORY_BUDGET, 96 MiB); see docs/robustness.md */
+  memoryBudget?: number;
+  /** the consumer of the records: while it is congested the Analyzer asks its reader to pause (FrameSink.paused) */
+  output?: OutputPressure;
 }
+
+/** The note that says what the memory budget or the flow cap made the analysis let go, or null when nothing. */
+export function describeDroppedState(memory: Analyzer['memory']): string | null {
+  const e = memory.evictions;
+  const ended = e.synOnly + e.pastHandshake + e.inHandshake;
+  if (ended === 0 && memory.buffersRefused === 0) return null;
+  const parts: string[] = [];
+  if (ended > 0) {
+    const kinds = [
+      [e.synOnly, 'SYN-only'],
+      [e.pastHandshake, 'past the handshake'],
+      [e.inHandshake, 'in the handshake'],
+    ]
+      .filter(([n]) => (n as number) > 0)
+      .map(([n, what]) => `${n} ${what}`);
+    parts.push(`${ended} connection(s) ended early as 'evicted' (${kinds.join(', ')})`);
+  }
+  if (memory.buffersRefused > 0) parts.push(`${memory.buffersRefused} buffer(s) given up (holes made gaps, handshake messages dropped)`);
+  return `more connections at once than the flow cap or the ${Math.round(memory.limit / 2 ** 20)} MiB memory budget holds: ${parts.join('; ')}`;
+}
+
+/** The heap is looked at every 4,096 frames (a few milliseconds of analysis). */
+const HEAP_CHECK_MASK = 4095;
+
+/** Connections ended between two looks at the consumer's backpressure when the capture is over. */
+const FINISH_BATCH = 256;
 
 /** Frame counts of one analysis, for summaries and the bench. */
 export interface AnalyzerStats {
@@ -67,6 +100,10 @@ export class Analyzer implements FrameSink {
   private readonly context: TrackerContext;
   private secretsBlocks = 0;
   private ownSecrets: KeyLog | null = null;
+  private readonly output: OutputPressure | undefined;
+  private readonly budget: MemoryBudget;
+  private readonly heap: HeapGuard;
+  private finishing = false;
 
   constructor(
     readonly capture: string,
@@ -74,6 +111,9 @@ export class Analyzer implements FrameSink {
     private readonly onRecord: (record: ConnectionRecord) => void,
   ) {
     this.handshakeTimeout = options.handshakeTimeout ?? 10;
+    this.output = options.output;
+    this.budget = options.flows?.budget ?? new MemoryBudget(options.memoryBudget);
+    this.heap = new HeapGuard(this.budget.limit);
     const judge = new CertificateJudge(options.trustStore ?? createTrustStore());
     this.tlsServers = new TlsServers(new Set([...DEFAULT_TLS_PORTS, ...(options.tlsPorts ?? [])]), (record) => this.finishRecord(record));
     let id = 0;
@@ -82,6 +122,7 @@ export class Analyzer implements FrameSink {
       certificates: judge,
       helloShapes: new HelloShapes(),
       tlsServers: this.tlsServers,
+      budget: this.budget,
       emit: (record) => this.finishRecord(record),
       nextId: () => ++id,
       secrets: options.secrets ?? null,
@@ -93,7 +134,10 @@ export class Analyzer implements FrameSink {
         this.waitDeadlines.push(since + this.handshakeTimeout);
       };
     }
-    this.flows = new FlowTable((endpoints, firstTs, flow) => new ConnectionTracker(endpoints, firstTs, flow, context), options.flows);
+    this.flows = new FlowTable((endpoints, firstTs, flow) => new ConnectionTracker(endpoints, firstTs, flow, context), {
+      ...options.flows,
+      budget: this.budget,
+    });
   }
 
   /** Connections being tracked right now (not yet ended and reported): what the analysis's memory grows with. */
@@ -106,13 +150,33 @@ export class Analyzer implements FrameSink {
     return this.flows.bufferedBytes;
   }
 
+  /** What the memory budget holds and what it let go so far (connections ended early, buffers refused). */
+  get memory(): { charged: number; limit: number; synOnlyFlows: number; evictions: Evictions; buffersRefused: number } {
+    return {
+      charged: this.budget.used,
+      limit: this.budget.limit,
+      synOnlyFlows: this.flows.synOnlyFlows,
+      evictions: { ...this.flows.evictions },
+      buffersRefused: this.budget.buffersRefused,
+    };
+  }
+
+  /** The consumer of the records is backed up: the reader stops handing frames until resumed(). */
+  get paused(): boolean {
+    return this.output !== undefined && this.output.congested;
+  }
+
+  resumed(): Promise<void> {
+    return this.output?.drained() ?? Promise.resolve();
+  }
+
   frame(data: Buffer, ts: number, linkType: number, origLen: number): void {
     this.frameAt(data, 0, data.length, ts, linkType, origLen);
   }
 
   frameAt(buf: Buffer, start: number, end: number, ts: number, linkType: number, origLen: number): void {
     const stats = this.stats;
-    stats.frames++;
+    if ((++stats.frames & HEAP_CHECK_MASK) === 0) this.heap.check();
     stats.lastTs = ts;
     const result = decodeFrameAt(linkType, buf, start, end, this.segment, origLen);
     if (result === 'tcp') {
@@ -158,6 +222,7 @@ export class Analyzer implements FrameSink {
   tick(now: number): void {
     try {
       this.flows.expire(now);
+      this.flows.endUnansweredSyns(now - this.handshakeTimeout, now);
       const waiting = this.waiting;
       const deadlines = this.waitDeadlines;
       let head = this.waitHead;
@@ -181,11 +246,33 @@ export class Analyzer implements FrameSink {
 
   /** The capture is over (at `now`, default the last frame's time): every connection still open is ended and reported. */
   finish(now: number = this.stats.lastTs): void {
-    this.flows.flush(now);
-    this.tlsServers.finish();
-    const leftOut = this.tlsServers.leftOutNote();
-    if (leftOut !== null) this.notes.push(leftOut);
-    if (this.stats.malformedFrames > 0) this.notes.push(`${this.stats.malformedFrames} malformed frame(s) skipped`);
+    this.finishSome(now, Infinity);
+  }
+
+  /**
+   * The capture is over: ends at most `maxConnections` of the connections still open (a table of 100,000 would
+   * otherwise emit all its records in one go, whoever reads them) and returns true once none is left.
+   */
+  finishSome(now: number, maxConnections: number): boolean {
+    if (!this.flows.flush(now, maxConnections)) return false;
+    if (!this.finishing) {
+      this.finishing = true;
+      this.tlsServers.finish();
+      const leftOut = this.tlsServers.leftOutNote();
+      if (leftOut !== null) this.notes.push(leftOut);
+      if (this.stats.malformedFrames > 0) this.notes.push(`${this.stats.malformedFrames} malformed frame(s) skipped`);
+      const dropped = describeDroppedState(this.memory);
+      if (dropped !== null) this.notes.push(dropped);
+    }
+    return true;
+  }
+
+  /** Ends the connections still open, pausing whenever the consumer of the records is backed up. */
+  async finishPaced(now: number = this.stats.lastTs): Promise<void> {
+    while (!this.finishSome(now, FINISH_BATCH)) {
+      this.heap.check();
+      if (this.paused) await this.resumed();
+    }
   }
 
   private internalError(error: unknown): void {

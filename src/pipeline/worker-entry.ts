@@ -30,7 +30,7 @@ async function read({ index, path }: ReadRequest): Promise<void> {
   try {
     const result = await readInput(
       path,
-      { handshakeTimeout: setup.handshakeTimeout, trustStore, tlsPorts: setup.tlsPorts, secrets, onProgress: (bytesRead, totalBytes) => post({ type: 'progress', index, bytesRead, totalBytes }) },
+      { handshakeTimeout: setup.handshakeTimeout, memoryBudget: setup.memoryBudget, trustStore, tlsPorts: setup.tlsPorts, secrets, onProgress: (bytesRead, totalBytes) => post({ type: 'progress', index, bytesRead, totalBytes }) },
       (summary) => {
         batch.push(summary);
         if (batch.length >= BATCH) flush();

@@ -15,6 +15,7 @@ import { analyzeFile } from './analyze-file.js';
 
 export interface InputReadOptions {
   handshakeTimeout: number;
+  memoryBudget?: number;
   trustStore: TrustStore;
   tlsPorts?: readonly number[];
   /** secrets of --keylog files */
@@ -80,7 +81,14 @@ export async function readInput(path: string, options: InputReadOptions, onSumma
   try {
     const summary = await analyzeFile(
       path,
-      { handshakeTimeout: options.handshakeTimeout, trustStore: options.trustStore, tlsPorts: options.tlsPorts, secrets: options.secrets, onProgress: options.onProgress },
+      {
+        handshakeTimeout: options.handshakeTimeout,
+        trustStore: options.trustStore,
+        tlsPorts: options.tlsPorts,
+        secrets: options.secrets,
+        onProgress: options.onProgress,
+        ...(options.memoryBudget === undefined ? {} : { memoryBudget: options.memoryBudget }),
+      },
       (record) => {
         connections++;
         onSummary(summarizeRecord(record));

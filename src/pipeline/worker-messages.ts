@@ -4,6 +4,8 @@ import type { InputReadResult } from './worker-input.js';
 /** What every report worker is started with. */
 export interface WorkerSetup {
   handshakeTimeout: number;
+  /** bytes of connection state each worker's analysis may hold (the report's budget shared among its workers) */
+  memoryBudget?: number;
   /** extra trusted CA certificates (PEM): a TrustStore cannot cross threads, its sources can */
   caPems: string[];
   /** --tls-port */

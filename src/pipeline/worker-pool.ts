@@ -1,7 +1,7 @@
 /**
  * Reads the inputs of a batch report on worker threads, one input per worker at a time, the next handed to whichever
- * worker finishes first. Where the worker entry is not built (tests running the TypeScript sources), the inputs are
- * read one after another in this thread instead: same results, no parallelism.
+ * worker finishes first. Where the worker entry is not built (tests running the TypeScript sources), or there is only
+ * one input, the inputs are read one after another in this thread instead: same results, no parallelism.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,11 @@ export interface PoolListener {
   failed(index: number, reason: string, partialConnections: number): void;
 }
 
+/** Connection state all report workers together may hold (DEFAULT_MEMORY_BUDGET less the aggregation's share). */
+const REPORT_MEMORY_BUDGET = 64 << 20;
+/** No worker gets less: below it a busy capture's handshakes would be evicted. */
+const MIN_WORKER_BUDGET = 32 << 20;
+
 const WORKER_ENTRY = new URL('./worker-entry.js', import.meta.url);
 
 /** Whether inputs can be read on worker threads (the compiled worker entry exists beside this module). */
@@ -35,7 +40,8 @@ export function workersAvailable(): boolean {
 /** Reads every input, reporting through `listener`; resolves once each input is done or failed. Never rejects. */
 export async function readInputs(paths: readonly string[], options: PoolOptions, listener: PoolListener): Promise<void> {
   if (paths.length === 0) return;
-  if (!workersAvailable()) return readInThisThread(paths, options, listener);
+  // one input gains nothing from a worker (this thread would only wait for it) and would pay a second heap
+  if (!workersAvailable() || paths.length === 1) return readInThisThread(paths, options, listener);
   return readOnWorkers(paths, options, listener);
 }
 
@@ -61,8 +67,16 @@ async function readInThisThread(paths: readonly string[], options: PoolOptions, 
 }
 
 function readOnWorkers(paths: readonly string[], options: PoolOptions, listener: PoolListener): Promise<void> {
-  const setup: WorkerSetup = { handshakeTimeout: options.handshakeTimeout, caPems: options.caPems, tlsPorts: options.tlsPorts ?? [], keyLogTexts: options.keyLogTexts ?? [] };
   const jobs = Math.max(1, Math.min(Math.floor(options.jobs) || 1, paths.length));
+  // one budget for the report, shared by its workers: each isolate also costs its own heap and code
+  const memoryBudget = Math.max(MIN_WORKER_BUDGET, Math.floor(REPORT_MEMORY_BUDGET / jobs));
+  const setup: WorkerSetup = {
+    handshakeTimeout: options.handshakeTimeout,
+    caPems: options.caPems,
+    tlsPorts: options.tlsPorts ?? [],
+    keyLogTexts: options.keyLogTexts ?? [],
+    memoryBudget,
+  };
   const received = new Array<number>(paths.length).fill(0);
   let next = 0;
   let finished = 0;

@@ -15,6 +15,8 @@ interface CauseTally {
 
 interface CauseEntry extends CauseTally {
   servers: Set<string>;
+  /** servers past MAX_SERVERS_PER_CAUSE (counted once per connection: an upper bound) */
+  serversBeyond: number;
   examples: Example[];
   titleOfEarliest: string;
 }
@@ -36,9 +38,18 @@ export function formatEndpoint(ip: string, port: number): string {
 }
 
 /**
+ * Server or client rows kept at most per table. Past twice this many (a flood from a million spoofed sources), the
+ * table is cut back to the MAX_PEERS with the most failures, then connections: the report's memory stays bounded
+ * whatever the input, and the rows that matter (who fails most) are the ones kept.
+ */
+export const MAX_PEERS = 20_000;
+/** Servers counted per cause; beyond, the count goes on without remembering which. */
+const MAX_SERVERS_PER_CAUSE = 20_000;
+
+/**
  * Folds connection summaries into a report, one at a time. Memory grows with the distinct servers, clients and
- * causes seen — never with the number of connections: rows keep counts, first and last seen and at most
- * EXAMPLES_PER_ROW examples (the earliest). The result does not depend on the order connections arrive in, so files
+ * causes seen — up to MAX_PEERS rows per table — never with the number of connections: rows keep counts, first and
+ * last seen and at most EXAMPLES_PER_ROW examples (the earliest). The result does not depend on the order connections arrive in, so files
  * analyzed in parallel give the same report as one after another.
  */
 export class Aggregator {
@@ -50,6 +61,9 @@ export class Aggregator {
   private readonly causes = new Map<string, CauseEntry>();
   private readonly servers = new Map<string, PeerEntry>();
   private readonly clients = new Map<string, PeerEntry>();
+  private distinctServers = 0;
+  private distinctClients = 0;
+  private readonly notKept = { servers: 0, clients: 0 };
   private readonly series = new TimeSeries();
   private readonly inputs: InputFile[] = [];
   private readonly skipped: SkippedInput[] = [];
@@ -74,6 +88,14 @@ export class Aggregator {
     const serverEndpoint = formatEndpoint(summary.serverIp, summary.serverPort);
     // the SNI decides which virtual host answered: one row per endpoint and name
     const serverKey = `${serverEndpoint} ${summary.sni ?? ''}`;
+    if (!this.servers.has(serverKey)) {
+      this.distinctServers++;
+      if (this.servers.size >= 2 * MAX_PEERS) this.notKept.servers += cutBack(this.servers);
+    }
+    if (!this.clients.has(summary.clientIp)) {
+      this.distinctClients++;
+      if (this.clients.size >= 2 * MAX_PEERS) this.notKept.clients += cutBack(this.clients);
+    }
     const server = peerEntry(this.servers, serverKey, serverEndpoint, summary.sni);
     const client = peerEntry(this.clients, summary.clientIp, summary.clientIp, null);
     server.connections++;
@@ -92,12 +114,13 @@ export class Aggregator {
     };
     let cause = this.causes.get(code);
     if (cause === undefined) {
-      cause = { count: 0, confidence: noConfidence(), firstSeen: ts, lastSeen: ts, example, servers: new Set(), examples: [], titleOfEarliest: summary.title ?? code };
+      cause = { count: 0, confidence: noConfidence(), firstSeen: ts, lastSeen: ts, example, servers: new Set(), serversBeyond: 0, examples: [], titleOfEarliest: summary.title ?? code };
       this.causes.set(code, cause);
     }
     const confidence = summary.confidence ?? 'medium';
     tally(cause, ts, example, confidence);
-    cause.servers.add(serverKey);
+    if (cause.servers.size < MAX_SERVERS_PER_CAUSE) cause.servers.add(serverKey);
+    else if (!cause.servers.has(serverKey)) cause.serversBeyond++;
     if (keepEarliest(cause.examples, example) && cause.examples[0] === example) cause.titleOfEarliest = summary.title ?? code;
     failPeer(server, code, ts, example, confidence);
     failPeer(client, code, ts, example, confidence);
@@ -135,7 +158,7 @@ export class Aggregator {
       count: c.count,
       firstSeen: c.firstSeen,
       lastSeen: c.lastSeen,
-      servers: c.servers.size,
+      servers: c.servers.size + c.serversBeyond,
       confidence: { ...c.confidence },
       examples: [...c.examples],
     }));
@@ -152,8 +175,9 @@ export class Aggregator {
       causes,
       servers: failingRows(this.servers),
       clients: failingRows(this.clients),
-      distinctServers: this.servers.size,
-      distinctClients: this.clients.size,
+      distinctServers: this.distinctServers,
+      distinctClients: this.distinctClients,
+      ...(this.notKept.servers + this.notKept.clients > 0 ? { peersNotKept: { ...this.notKept } } : {}),
       bucketSeconds,
       timeline: buckets,
       inputs: [...this.inputs].sort((a, b) => compareText(a.path, b.path)),
@@ -176,6 +200,13 @@ function peerEntry(map: Map<string, PeerEntry>, key: string, endpoint: string, s
     map.set(key, entry);
   }
   return entry;
+}
+
+/** Keeps the MAX_PEERS rows with the most failures, then connections; returns how many were let go. */
+function cutBack(map: Map<string, PeerEntry>): number {
+  const ranked = [...map].sort((a, b) => b[1].failed - a[1].failed || b[1].connections - a[1].connections);
+  for (let i = MAX_PEERS; i < ranked.length; i++) map.delete(ranked[i][0]);
+  return Math.max(0, ranked.length - MAX_PEERS);
 }
 
 function noConfidence(): ConfidenceCounts {

@@ -92,6 +92,13 @@ export function renderMarkdown(report: Report, options: RenderOptions = {}): str
     ),
   );
   out.push('', 'The failure rate is failed / (established + failed): an incomplete connection shows no outcome.', '');
+  if (report.peersNotKept !== undefined) {
+    const { servers, clients } = report.peersNotKept;
+    out.push(
+      `More servers or clients than the report keeps rows for: ${servers} server and ${clients} client row(s) with the fewest failures were let go, so the counts of servers and clients are approximate (a flood from spoofed addresses looks like this).`,
+      '',
+    );
+  }
   if (t.decrypted > 0) out.push(`${t.decrypted} connection(s) had their handshake decrypted with a key log: their TLS 1.3 certificates and alerts were read, not inferred.`, '');
 
   if (report.sensors.length > 0) {

@@ -151,9 +151,15 @@ export interface Report {
   servers: PeerRow[];
   /** clients with at least one failure, most failures first */
   clients: PeerRow[];
-  /** servers and clients seen in all, failing or not */
+  /** servers and clients seen in all, failing or not (a lower bound... see peersNotKept) */
   distinctServers: number;
   distinctClients: number;
+  /**
+   * Rows let go to keep the report's memory bounded (more than MAX_PEERS servers or clients: a flood of spoofed
+   * sources). The peers with the fewest failures and connections went; one seen again starts its counts anew, and the
+   * distinct counts above then count it twice. Zero in the usual case.
+   */
+  peersNotKept?: { servers: number; clients: number };
   /** seconds each bucket of `timeline` covers */
   bucketSeconds: number;
   timeline: TimeBucket[];

@@ -30,3 +30,8 @@ function endpointHash(address: number, port: number): number {
 export function ipv6Endpoint(buf: Buffer, offset: number, port: number): string {
   return buf.toString('latin1', offset, offset + 16) + String.fromCharCode(port);
 }
+
+/** An IPv4 address kept as ipv4Address() read it, printed in dotted decimal (RFC 791 §3.2 text form). */
+export function formatIpv4(address: number): string {
+  return `${address >>> 24}.${(address >>> 16) & 0xff}.${(address >>> 8) & 0xff}.${address & 0xff}`;
+}

@@ -1,14 +1,22 @@
 /**
  * The flow table: finds each segment's connection by its 4-tuple, follows the connection's life (SYN, SYN-ACK, FIN,
- * RST, port reuse, idleness) and feeds its handler, in capture order. Memory is bounded by the number of flows kept,
- * the out-of-order bytes buffered per direction and in all, and how long a finished 4-tuple is remembered.
+ * RST, port reuse, idleness) and feeds its handler, in capture order. Memory is bounded by one budget in bytes
+ * (memory-budget.ts) that every flow and every buffer is charged to, by the number of flows kept, and by how long a
+ * finished 4-tuple is remembered. Over the budget the least valuable state goes first:
+ *   1. finished 4-tuples remembered to swallow stragglers (nothing reported is lost),
+ *   2. flows closed by both FINs, still lingering (ended 'closed' a little early),
+ *   3. SYN-only flows, least recently active first (ended 'evicted'),
+ *   4. flows past their handshake, least recently active first (ended 'evicted'; their outcome is already known),
+ *   5. the out-of-order bytes or partial handshake message that would grow (a hole becomes a gap, a message is dropped),
+ *   6. flows in their handshake, least recently active first (ended 'evicted').
  */
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types.js';
-import { FLOW_CLOSING, FLOW_DEAD, FLOW_OPEN, Flow, NOTED_FRAGMENT, NOTED_TRUNCATED } from './flow.js';
+import { FLOW_CLOSING, FLOW_DEAD, Flow, MAX_REPLAYED_SYNS, NOTED_FRAGMENT, NOTED_TRUNCATED } from './flow.js';
 import { formatAddress } from '../decode/address.js';
-import { ipv4Address, ipv4FlowHash, ipv6Endpoint } from './flow-key.js';
+import { formatIpv4, ipv4Address, ipv4FlowHash, ipv6Endpoint } from './flow-key.js';
 import { FlowList } from './flow-list.js';
-import { BufferBudget, StreamReassembler } from './reassembly.js';
+import { MemoryBudget, SYN_ONLY_FLOW_BYTES, TOMBSTONE_BYTES, TRACKED_FLOW_BYTES } from './memory-budget.js';
+import { StreamReassembler } from './reassembly.js';
 import { seqAdd } from './sequence.js';
 import type {
   Direction,
@@ -33,8 +41,6 @@ const SILENT_HANDLER: TcpConnectionHandler = {
   note() {},
   end() {},
 };
-/** out-of-order bytes held by all flows together; each direction's own cap alone would allow maxFlows MiB */
-const TOTAL_BUFFERED_BYTES = 256 << 20;
 /**
  * Seconds of capture time a connection closed by FINs from both sides still hears its packets (the last ACK, a
  * retransmitted FIN) before it ends 'closed'.
@@ -48,6 +54,11 @@ const LINGER_SECONDS = 4;
 const TOMBSTONE_SECONDS = 60;
 /** seconds of capture time between looks for idle and finished flows */
 const SWEEP_INTERVAL = 1;
+/**
+ * Connections a sweep driven by capture time ends at most in one segment: the capture's reader pauses between frames
+ * while the records' consumer is backed up, so this bounds what waits for it.
+ */
+const SWEEP_MAX_ENDS = 256;
 /** SYN-ACKs with differing initial sequence numbers remembered for one connection */
 const MAX_SYN_ACK_CANDIDATES = 8;
 
@@ -56,17 +67,35 @@ const KEEP = 0;
 const SWALLOW = 1;
 const REPLACE = 2;
 
+/** How many connections were ended early to stay within the flow cap or the memory budget, by what they were. */
+export interface Evictions {
+  synOnly: number;
+  pastHandshake: number;
+  inHandshake: number;
+  closing: number;
+}
+
 export class FlowTable {
   /** IPv4 flows by 4-tuple hash, chained through Flow.sameHash */
   private readonly v4 = new Map<number, Flow>();
   private readonly v6 = new Map<string, Map<string, Flow>>();
-  /** open flows, least recently active first */
+  /**
+   * SYN-only flows (no handler yet), oldest first SYN first: a retransmission does not move its flow, so the head is
+   * the one that has waited longest (live mode ends them by their first SYN's time, as it does tracked ones)
+   */
+  private readonly synOnly = new FlowList<Flow>();
+  /** tracked open flows in (or before) their handshake, least recently active first */
   private readonly active = new FlowList<Flow>();
+  /** open flows past their handshake (lightened), least recently active first */
+  private readonly settled = new FlowList<Flow>();
   /** flows closed by FINs both ways, still hearing their last packets; earliest to end first */
   private readonly closing = new FlowList<Flow>();
   /** ended flows whose 4-tuple is still remembered; earliest to be forgotten first */
   private readonly tombstones = new FlowList<Flow>();
-  private readonly budget = new BufferBudget(TOTAL_BUFFERED_BYTES);
+  private readonly budget: MemoryBudget;
+  readonly evictions: Evictions = { synOnly: 0, pastHandshake: 0, inHandshake: 0, closing: 0 };
+  /** the flow whose segment is being processed: never the one evicted to make room */
+  private current: Flow | null = null;
   /** flows endNow() ended: their SYN retransmissions are stragglers */
   private readonly endedUnanswered = new WeakSet<Flow>();
   private readonly idleTimeout: number;
@@ -89,6 +118,8 @@ export class FlowTable {
     this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
     this.linger = Math.min(options.lingerSeconds ?? LINGER_SECONDS, this.idleTimeout);
     this.tombstoneTime = Math.min(TOMBSTONE_SECONDS, this.idleTimeout);
+    this.budget = options.budget ?? new MemoryBudget();
+    this.budget.reclaim = () => this.reclaimCheap();
   }
 
   /** Connections whose handler has not been ended. */
@@ -98,7 +129,17 @@ export class FlowTable {
 
   /** Out-of-order bytes held right now by all flows together. */
   get bufferedBytes(): number {
+    return this.budget.outOfOrderBytes;
+  }
+
+  /** Bytes charged to the memory budget right now (flows by the cost model, and buffers). */
+  get chargedBytes(): number {
     return this.budget.used;
+  }
+
+  /** Flows that have seen only SYNs, right now. */
+  get synOnlyFlows(): number {
+    return this.synOnly.count;
   }
 
   /**
@@ -170,7 +211,10 @@ export class FlowTable {
         dir = 0;
       }
     }
+    this.current = flow;
     this.process(flow, dir, seg, ts);
+    if (this.budget.used > this.budget.limit) this.enforceBudget(ts);
+    this.current = null;
   }
 
   /**
@@ -178,20 +222,27 @@ export class FlowTable {
    * finished 4-tuples. Called from segment() about once a second of capture time; live capture calls it on the wall
    * clock too.
    */
-  expire(now: number): void {
+  expire(now: number, maxEnds = Infinity): void {
     this.nextSweep = now + SWEEP_INTERVAL;
-    for (let flow = this.closing.head; flow !== null && flow.lingerUntil <= now; flow = this.closing.head) {
+    let ends = 0;
+    for (let flow = this.closing.head; flow !== null && flow.lingerUntil <= now && ends < maxEnds; flow = this.closing.head) {
       this.bury(flow, now);
       this.end(flow, 'closed', flow.lastTs);
+      ends++;
     }
     for (let flow = this.tombstones.head; flow !== null && flow.lingerUntil <= now; flow = this.tombstones.head) {
       this.forget(flow);
     }
     const idleSince = now - this.idleTimeout;
-    for (let flow = this.active.head; flow !== null && flow.lastTs <= idleSince; flow = this.active.head) {
-      this.forget(flow);
-      this.end(flow, 'idle', now);
+    for (const list of [this.synOnly, this.active, this.settled]) {
+      for (let flow = list.head; flow !== null && flow.lastTs <= idleSince && ends < maxEnds; flow = list.head) {
+        this.forget(flow);
+        this.end(flow, 'idle', now);
+        ends++;
+      }
     }
+    // more are due: the next segment sweeps again, so that one segment never ends the whole table at once
+    if (ends >= maxEnds) this.nextSweep = now;
   }
 
   /**
@@ -201,23 +252,47 @@ export class FlowTable {
    */
   endNow(handle: FlowControl, now: number): void {
     const flow = handle as Flow;
-    if (flow.state === FLOW_DEAD || flow.handler === undefined) return;
+    if (flow.state === FLOW_DEAD || flow.handler === null) return;
     this.endedUnanswered.add(flow);
     this.bury(flow, now);
     this.end(flow, 'handshake-timeout', now);
   }
 
-  /** End of capture at `ts`: every flow still known ends, buffered bytes delivered after the gaps before them. */
-  flush(ts: number): void {
-    for (let flow = this.closing.head; flow !== null; flow = this.closing.head) {
+  /**
+   * Live capture: ends SYN-only flows whose first SYN is older than `before` as 'handshake-timeout' (at most
+   * `maxEnds` of them), as endNow() does for tracked connections whose handler saw the wait outlast the timeout.
+   */
+  endUnansweredSyns(before: number, now: number, maxEnds = Infinity): void {
+    let ends = 0;
+    for (let flow = this.synOnly.head; flow !== null && flow.firstTs < before && ends < maxEnds; flow = this.synOnly.head) {
+      this.endedUnanswered.add(flow);
+      this.bury(flow, now);
+      this.end(flow, 'handshake-timeout', now);
+      ends++;
+    }
+  }
+
+  /**
+   * End of capture at `ts`: every flow still known ends, buffered bytes delivered after the gaps before them. At most
+   * `maxEnds` handlers are ended per call, so the caller can let the records' consumer catch up between calls; returns
+   * true once no flow is left.
+   */
+  flush(ts: number, maxEnds = Infinity): boolean {
+    let ends = 0;
+    for (let flow = this.closing.head; flow !== null && ends < maxEnds; flow = this.closing.head) {
       this.forget(flow);
       this.end(flow, 'closed', flow.lastTs);
+      ends++;
     }
     for (let flow = this.tombstones.head; flow !== null; flow = this.tombstones.head) this.forget(flow);
-    for (let flow = this.active.head; flow !== null; flow = this.active.head) {
-      this.forget(flow);
-      this.end(flow, 'capture-end', ts);
+    for (const list of [this.synOnly, this.active, this.settled]) {
+      for (let flow = list.head; flow !== null && ends < maxEnds; flow = list.head) {
+        this.forget(flow);
+        this.end(flow, 'capture-end', ts);
+        ends++;
+      }
     }
+    return this.live === 0;
   }
 
   /**
@@ -230,7 +305,7 @@ export class FlowTable {
       return;
     }
     this.jumpSeen = false;
-    this.expire(ts);
+    this.expire(ts, SWEEP_MAX_ENDS);
   }
 
   /** Decides whether a packet on a known 4-tuple belongs to the flow there, starts a new one, or is a straggler. */
@@ -240,6 +315,7 @@ export class FlowTable {
     if (!synOnly) return KEEP;
     if (flow.state === FLOW_CLOSING) return REPLACE;
     // a SYN is a retransmission only if it repeats this side's SYN; any other SYN opens a new connection (port reuse)
+    if (flow.handler === null) return dir === 1 || seg.seq === flow.synIsn ? KEEP : REPLACE;
     const stream = dir === 0 ? flow.stream0 : flow.stream1;
     if (stream.isnFromSyn) return stream.isn === seg.seq ? KEEP : REPLACE;
     return stream.started ? REPLACE : KEEP;
@@ -263,55 +339,146 @@ export class FlowTable {
     flow.list?.remove(flow);
     flow.lingerUntil = now + this.tombstoneTime;
     this.tombstones.append(flow);
+    this.setCharge(flow, TOMBSTONE_BYTES);
+  }
+
+  /** Charges `flow` `bytes` in the budget in place of what it was charged so far. */
+  private setCharge(flow: Flow, bytes: number): void {
+    this.budget.release(flow.charged);
+    this.budget.charge(bytes);
+    flow.charged = bytes;
   }
 
   private open(seg: TcpSegment, ts: number): Flow {
-    if (this.active.count + this.closing.count + this.tombstones.count >= this.maxFlows) this.evictOne(ts);
-    const buf = seg.buf;
-    const endpoints: FlowEndpoints = {
-      addr: [
-        formatAddress(buf, seg.srcAddrOffset, seg.addrLength),
-        formatAddress(buf, seg.dstAddrOffset, seg.addrLength),
-      ],
-      port: [seg.srcPort, seg.dstPort],
-      ipVersion: seg.ipVersion,
-      tunnel: seg.tunnel,
-    };
+    if (this.flowCount() >= this.maxFlows) this.evictOne(ts);
     const flow = new Flow(ts);
-    const handler: TcpConnectionHandler = this.factory(endpoints, ts, flow);
-    flow.handler = handler;
-    flow.stream0 = new StreamReassembler(handler, 0, this.maxBufferedBytes, this.budget);
-    flow.stream1 = new StreamReassembler(handler, 1, this.maxBufferedBytes, this.budget);
-    this.active.append(flow);
+    flow.ipVersion = seg.ipVersion;
+    flow.tunnel = seg.tunnel;
+    if (seg.addrLength !== 4) {
+      const buf = seg.buf;
+      flow.v6Endpoints = {
+        addr: [formatAddress(buf, seg.srcAddrOffset, seg.addrLength), formatAddress(buf, seg.dstAddrOffset, seg.addrLength)],
+        port: [seg.srcPort, seg.dstPort],
+        ipVersion: seg.ipVersion,
+        tunnel: seg.tunnel,
+      };
+    }
+    this.synOnly.append(flow);
+    this.setCharge(flow, SYN_ONLY_FLOW_BYTES);
     this.live++;
     return flow;
   }
 
   /**
-   * Makes room for one flow: a remembered finished 4-tuple goes first, then a closing flow ('closed'), else the least
-   * recently active open one is 'evicted'.
+   * A SYN-only flow becomes tracked: its handler and reassemblers are made, and the handler is told the SYNs it
+   * missed, as the packets they were.
    */
-  private evictOne(ts: number): void {
+  private track(flow: Flow): void {
+    const endpoints: FlowEndpoints = flow.v6Endpoints ?? {
+      addr: [formatIpv4(flow.address0), formatIpv4(flow.address1)],
+      port: [flow.port0, flow.port1],
+      ipVersion: flow.ipVersion,
+      tunnel: flow.tunnel,
+    };
+    flow.v6Endpoints = null;
+    const handler: TcpConnectionHandler = this.factory(endpoints, flow.firstTs, flow);
+    flow.handler = handler;
+    flow.stream0 = new StreamReassembler(handler, 0, this.maxBufferedBytes, this.budget);
+    flow.stream1 = new StreamReassembler(handler, 1, this.maxBufferedBytes, this.budget);
+    if (flow.list === this.synOnly) {
+      this.synOnly.remove(flow);
+      this.active.append(flow);
+    }
+    this.setCharge(flow, TRACKED_FLOW_BYTES);
+    if (flow.synSeen) {
+      this.replaySyn(flow, handler, flow.firstTs, flow.synTtl);
+      const later = flow.laterSyns;
+      if (later !== null) for (let i = 0; i < later.length; i += 2) this.replaySyn(flow, handler, later[i], later[i + 1]);
+      flow.laterSyns = null;
+    }
+  }
+
+  private replaySyn(flow: Flow, handler: TcpConnectionHandler, ts: number, ttl: number): void {
+    handler.packet(0, ts, TCP_SYN, 0, ttl);
+    handler.control(0, 'syn', ts, ttl);
+    flow.stream0.synchronize(flow.synIsn);
+  }
+
+  /** A SYN (nothing else set, no payload, nothing odd about the frame) from the side that opened the flow. */
+  private static plainSyn(dir: Direction, seg: TcpSegment): boolean {
+    return (
+      dir === 0 &&
+      (seg.flags & (TCP_SYN | TCP_ACK | TCP_FIN | TCP_RST)) === TCP_SYN &&
+      seg.payloadLength === 0 &&
+      seg.payloadEnd <= seg.payloadStart &&
+      !seg.fragment
+    );
+  }
+
+  private flowCount(): number {
+    return this.synOnly.count + this.active.count + this.settled.count + this.closing.count + this.tombstones.count;
+  }
+
+  /**
+   * Makes room for one flow, the least valuable first (the order in this file's header): a remembered finished
+   * 4-tuple, a closing flow ('closed'), a SYN-only flow, a flow past its handshake, else the least recently active
+   * flow in its handshake ('evicted'). Never the flow whose segment is being processed. Returns false when there was
+   * nothing to let go.
+   */
+  private evictOne(ts: number): boolean {
+    return this.evictCheap(ts) || this.evictFrom(this.active, ts, 'inHandshake');
+  }
+
+  /** Lets go of one item of the cheap state (steps 1–4 of the order); false when there is none. */
+  private evictCheap(ts: number): boolean {
     const tombstone = this.tombstones.head;
     if (tombstone !== null) {
       this.forget(tombstone);
-      return;
+      return true;
     }
     const closing = this.closing.head;
     if (closing !== null) {
       this.forget(closing);
       this.end(closing, 'closed', closing.lastTs);
-      return;
+      this.evictions.closing++;
+      return true;
     }
-    const oldest = this.active.head;
-    if (oldest !== null) {
-      this.forget(oldest);
-      this.end(oldest, 'evicted', ts);
+    return this.evictFrom(this.synOnly, ts, 'synOnly') || this.evictFrom(this.settled, ts, 'pastHandshake');
+  }
+
+  private evictFrom(list: FlowList<Flow>, ts: number, kind: keyof Evictions): boolean {
+    let flow = list.head;
+    if (flow !== null && flow === this.current) flow = flow.next as Flow | null;
+    if (flow === null) return false;
+    this.forget(flow);
+    this.end(flow, 'evicted', Math.max(ts, flow.lastTs));
+    this.evictions[kind]++;
+    return true;
+  }
+
+  /** The budget's reclaim: cheap state goes until the charges fit (a buffer asking for room gives way otherwise). */
+  private reclaimCheap(): void {
+    while (this.budget.used > this.budget.limit && this.evictCheap(this.previousTs)) {
+      // each round let one item go
+    }
+  }
+
+  /** Over the budget after a segment: cheap state first, then flows in their handshake, least recently active first. */
+  private enforceBudget(ts: number): void {
+    while (this.budget.used > this.budget.limit && this.evictOne(ts)) {
+      // each round let one flow go
     }
   }
 
   private process(flow: Flow, dir: Direction, seg: TcpSegment, ts: number): void {
-    const handler = flow.handler;
+    if (flow.handler === null) {
+      if (FlowTable.plainSyn(dir, seg)) {
+        this.rememberSyn(flow, seg, ts);
+        return;
+      }
+      this.track(flow);
+    }
+    const handler = flow.handler!;
     const flags = seg.flags;
     const captured = seg.payloadEnd > seg.payloadStart ? seg.payloadEnd - seg.payloadStart : 0;
     const sent = seg.payloadLength > captured ? seg.payloadLength : captured;
@@ -329,7 +496,12 @@ export class FlowTable {
       }
       return;
     }
-    if (flow.list === this.active) this.active.moveToTail(flow);
+    if (flow.list === this.active) {
+      if (flow.settled) {
+        this.active.remove(flow);
+        this.settled.append(flow);
+      } else this.active.moveToTail(flow);
+    } else if (flow.list === this.settled) this.settled.moveToTail(flow);
     if (seg.truncated && captured < sent) {
       const message = `frame cut by the capture's snaplen: ${captured} of ${sent} payload bytes captured`;
       this.noteOnce(flow, dir, NOTED_TRUNCATED, ts, message);
@@ -364,7 +536,7 @@ export class FlowTable {
       if (peer.finished && (flags & TCP_RST) === 0) {
         flow.state = FLOW_CLOSING;
         flow.lingerUntil = ts + this.linger;
-        this.active.remove(flow);
+        flow.list?.remove(flow);
         this.closing.append(flow);
       }
     }
@@ -401,27 +573,44 @@ export class FlowTable {
     flow.synAckCandidates = null;
   }
 
+  /** A SYN-only flow's SYN (the first, or a retransmission with the same sequence number): kept for replay. */
+  private rememberSyn(flow: Flow, seg: TcpSegment, ts: number): void {
+    flow.lastTs = ts;
+    if (!flow.synSeen) {
+      flow.synSeen = true;
+      flow.synIsn = seg.seq;
+      flow.synTtl = seg.ttl;
+      // the flow opened at this SYN: its first timestamp is the SYN's
+      return;
+    }
+    const later = (flow.laterSyns ??= []);
+    if (later.length < 2 * MAX_REPLAYED_SYNS) later.push(ts, seg.ttl);
+    else this.track(flow);
+  }
+
   private controlRst(flow: Flow, dir: Direction, ts: number, ttl: number): void {
     const bit = 1 << dir;
     if ((flow.rstSent & bit) !== 0) return;
     flow.rstSent |= bit;
-    flow.handler.control(dir, 'rst', ts, ttl);
+    flow.handler!.control(dir, 'rst', ts, ttl);
   }
 
   private noteOnce(flow: Flow, dir: Direction, fact: number, ts: number, message: string): void {
     const bit = fact << dir;
     if ((flow.noted & bit) !== 0) return;
     flow.noted |= bit;
-    flow.handler.note(dir, ts, message);
+    flow.handler!.note(dir, ts, message);
   }
 
   /** Ends a flow's handler: buffered bytes first (after the gaps before them), then end(). */
   private end(flow: Flow, reason: EndReason, ts: number): void {
+    if (flow.handler === null) this.track(flow);
     flow.stream0.flushHoles(ts);
     flow.stream1.flushHoles(ts);
     flow.state = FLOW_DEAD;
     this.live--;
-    flow.handler.end(reason, ts);
+    this.setCharge(flow, flow.list === this.tombstones ? TOMBSTONE_BYTES : 0);
+    flow.handler!.end(reason, ts);
     // Dead flows stay in the table a while to swallow stragglers: they must not keep the connection's state alive.
     flow.handler = SILENT_HANDLER;
     flow.stream0.detach(SILENT_HANDLER);
@@ -431,6 +620,7 @@ export class FlowTable {
   /** Takes a flow out of its list and the index; its 4-tuple is unknown afterwards. */
   private forget(flow: Flow): void {
     flow.list?.remove(flow);
+    if (flow.state === FLOW_DEAD) this.setCharge(flow, 0);
     if (flow.ipv6) {
       const peers = this.v6.get(flow.v6Low);
       if (peers !== undefined && peers.get(flow.v6High) === flow) {

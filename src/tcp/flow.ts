@@ -2,7 +2,7 @@
  * One tracked TCP connection: its handler, the two directions' reassemblers, and where it stands in its life.
  * Passed to the handler's factory as its FlowControl.
  */
-import type { FlowControl, TcpConnectionHandler } from './types.js';
+import type { FlowControl, FlowEndpoints, TcpConnectionHandler } from './types.js';
 import type { FlowList, ListedFlow } from './flow-list.js';
 import type { StreamReassembler } from './reassembly.js';
 
@@ -17,6 +17,14 @@ export const FLOW_DEAD = 2;
 export const NOTED_TRUNCATED = 1;
 export const NOTED_FRAGMENT = 4;
 
+/** The most SYN retransmissions a SYN-only flow remembers to replay to its handler; later ones are only counted. */
+export const MAX_REPLAYED_SYNS = 8;
+
+/**
+ * A flow starts SYN-only: it has seen nothing but SYNs from the side that opened it, and costs only this object — no
+ * reassemblers, no handler (a SYN flood opens millions of them). The first other packet, or its end, makes it tracked:
+ * the handler is made then and told the SYNs it missed, in order, with their times and TTLs.
+ */
 export class Flow implements FlowControl, ListedFlow {
   // IPv4: the 4-tuple as direction 0 sends it, the hash it is filed under and the next flow with the same hash
   address0 = 0;
@@ -31,11 +39,26 @@ export class Flow implements FlowControl, ListedFlow {
   v6Origin = '';
   ipv6 = false;
 
-  handler!: TcpConnectionHandler;
+  /** the connection's handler; null while the flow is SYN-only */
+  handler: TcpConnectionHandler | null = null;
   stream0!: StreamReassembler;
   stream1!: StreamReassembler;
   state = FLOW_OPEN;
+  readonly firstTs: number;
   lastTs: number;
+  /** bytes this flow is charged in the memory budget right now (cost model: memory-budget.ts) */
+  charged = 0;
+  /** the handshake is over (FlowControl.lighten): among the cheapest flows to let go */
+  settled = false;
+  // SYN-only: the first SYN's sequence number and TTL, and [ts, ttl] of its retransmissions (replayed later)
+  synSeen = false;
+  synIsn = 0;
+  synTtl = 0;
+  laterSyns: number[] | null = null;
+  ipVersion: 4 | 6 = 4;
+  tunnel = '';
+  /** IPv6 flows: endpoints printed when the flow opened (IPv4 prints them from the numbers when tracked) */
+  v6Endpoints: FlowEndpoints | null = null;
   /** capture time when a closing or dead flow leaves the table */
   lingerUntil = 0;
   /** a direction already sent its RST (bit per direction) */
@@ -51,11 +74,13 @@ export class Flow implements FlowControl, ListedFlow {
   list: FlowList<ListedFlow> | null = null;
 
   constructor(firstTs: number) {
+    this.firstTs = firstTs;
     this.lastTs = firstTs;
   }
 
   lighten(): void {
     this.stream0.lightened = true;
     this.stream1.lightened = true;
+    this.settled = true;
   }
 }

@@ -13,12 +13,7 @@
  */
 import type { Direction, TcpConnectionHandler } from './types.js';
 import { seqAdd, seqDelta } from './sequence.js';
-
-/** Out-of-order bytes held across all flows of a table: the per-direction cap alone would not bound a big capture. */
-export class BufferBudget {
-  used = 0;
-  constructor(readonly limit: number) {}
-}
+import { PIECE_OVERHEAD_BYTES, type MemoryBudget } from './memory-budget.js';
 
 /** A copied out-of-order piece of the stream, starting at sequence number `seq`. */
 class PendingSegment {
@@ -76,7 +71,7 @@ export class StreamReassembler {
     private handler: TcpConnectionHandler,
     private readonly dir: Direction,
     private readonly maxBufferedBytes: number,
-    private readonly budget: BufferBudget,
+    private readonly budget: MemoryBudget,
   ) {}
 
   get bufferedBytes(): number {
@@ -329,10 +324,17 @@ export class StreamReassembler {
       this.pending !== null &&
       (this.pendingBytes > this.maxBufferedBytes ||
         this.pending.length > MAX_PENDING_SEGMENTS ||
-        this.budget.used > this.budget.limit)
+        this.overBudget())
     ) {
       this.advanceTo(this.pending[0].seq, ts);
     }
+  }
+
+  /** The analysis's memory budget is spent even after cheaper state was let go: the earliest hole gives way. */
+  private overBudget(): boolean {
+    if (this.budget.fits(0)) return false;
+    this.budget.buffersRefused++;
+    return true;
   }
 
   /** Inserts a copy of `buf[start, end)` (it outlives the frame) as the piece at `index`. */
@@ -344,7 +346,8 @@ export class StreamReassembler {
     if (index === pending.length) pending.push(new PendingSegment(seq, data));
     else pending.splice(index, 0, new PendingSegment(seq, data));
     this.pendingBytes += length;
-    this.budget.used += length;
+    this.budget.outOfOrderBytes += length;
+    this.budget.charge(length + PIECE_OVERHEAD_BYTES);
   }
 
   /** Moves `next` up to `target`: buffered pieces on the way are delivered, the holes between them become gaps. */
@@ -379,7 +382,8 @@ export class StreamReassembler {
       const length = piece.data.length;
       if (length + ahead > 0) this.emit(ahead === 0 ? piece.data : piece.data.subarray(-ahead), ts);
       this.pendingBytes -= length;
-      this.budget.used -= length;
+      this.budget.outOfOrderBytes -= length;
+      this.budget.release(length + PIECE_OVERHEAD_BYTES);
       taken++;
     }
     if (taken === pending.length) this.pending = null;
@@ -388,7 +392,8 @@ export class StreamReassembler {
 
   private discardPending(): void {
     if (this.pending === null) return;
-    this.budget.used -= this.pendingBytes;
+    this.budget.outOfOrderBytes -= this.pendingBytes;
+    this.budget.release(this.pendingBytes + this.pending.length * PIECE_OVERHEAD_BYTES);
     this.pendingBytes = 0;
     this.pending = null;
   }

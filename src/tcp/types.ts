@@ -2,6 +2,8 @@
  * What the TCP layer tells about one connection. Directions are 0 and 1, where 0 is the sender of the first packet
  * seen for the flow; which side is the client is decided above (SYN sender, ClientHello sender, ...).
  */
+import type { MemoryBudget } from './memory-budget.js';
+
 export type Direction = 0 | 1;
 
 export interface FlowEndpoints {
@@ -66,4 +68,6 @@ export interface FlowTableOptions {
    * ends 'closed' (default 4); live mode shortens it so a closed connection is reported while the user watches
    */
   lingerSeconds?: number;
+  /** the one memory budget every flow and buffer is charged to (default: a budget of DEFAULT_MEMORY_BUDGET bytes) */
+  budget?: MemoryBudget;
 }

@@ -1,3 +1,4 @@
+import type { MemoryBudget } from '../tcp/memory-budget.js';
 /**
  * What the TLS stream parser of one direction reports. The parser is role-agnostic (it does not know whether its
  * bytes come from the client or the server) and pure: bytes in, events out, nothing thrown.
@@ -60,4 +61,9 @@ export interface TlsStreamParserOptions {
   maxPlaintext?: number;
   /** largest handshake message reassembled (default 1 MiB); larger ones are noted as malformed and skipped */
   maxHandshakeMessage?: number;
+  /**
+   * The analysis's memory budget: a handshake message under reassembly is charged its buffer, and dropped (noted as
+   * malformed) when the budget has no room for it even after cheaper state was let go.
+   */
+  budget?: MemoryBudget;
 }

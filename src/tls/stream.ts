@@ -21,6 +21,7 @@
  * a handshake record sent after ChangeCipherSpec (judged whole: encrypted Finished or TLS 1.3 compatibility-mode hello).
  */
 import type { TlsDirectionListener, TlsStreamParserOptions } from './events.js';
+import type { MemoryBudget } from '../tcp/memory-budget.js';
 import { embeddedTlsCandidates } from './preamble.js';
 import {
   SSLV2_START_NEED_MORE,
@@ -154,11 +155,48 @@ class HandshakeAssembler {
   private skipLeft = 0;
   /** message boundaries are unknown until the current record ends (a gap swallowed a message header) */
   private lostInRecord = false;
+  /** bytes of `body` charged to the memory budget */
+  private bodyCharged = 0;
 
   constructor(
     private readonly listener: TlsDirectionListener,
     private readonly maxMessage: number,
+    private readonly budget: MemoryBudget | undefined,
   ) {}
+
+  /**
+   * Makes `body` hold `capacity` bytes (keeping what it has), charged to the memory budget. False when the budget has
+   * no room even after cheaper state was let go: the message is then dropped and noted, its remaining bytes skipped.
+   */
+  private reserve(capacity: number, ts: number): boolean {
+    const more = capacity - this.bodyCharged;
+    if (this.budget !== undefined) {
+      if (!this.budget.fits(more)) {
+        this.budget.buffersRefused++;
+        this.listener.malformed(
+          `handshake message type ${this.msgType} of ${this.msgLength} bytes dropped: the analysis's memory budget is spent`,
+          ts,
+        );
+        this.skipLeft = this.msgLength - this.bodyHave;
+        this.dropBody();
+        return false;
+      }
+      this.budget.charge(more);
+    }
+    this.bodyCharged = capacity;
+    const grown = Buffer.allocUnsafe(capacity);
+    this.body.copy(grown, 0, 0, this.bodyHave);
+    this.body = grown;
+    return true;
+  }
+
+  /** Lets go of the partial message and what it was charged. */
+  private dropBody(): void {
+    this.budget?.release(this.bodyCharged);
+    this.bodyCharged = 0;
+    this.body = EMPTY;
+    this.msgType = -1;
+  }
 
   feed(data: Buffer, pos: number, end: number, ts: number): void {
     if (this.lostInRecord) return;
@@ -207,24 +245,19 @@ class HandshakeAssembler {
         }
         this.msgType = type;
         this.msgLength = length;
-        this.body = Buffer.allocUnsafe(Math.min(length, Math.max(INITIAL_MESSAGE_CAPACITY, end - pos)));
         this.bodyHave = 0;
+        if (!this.reserve(Math.min(length, Math.max(INITIAL_MESSAGE_CAPACITY, end - pos)), ts)) continue;
       }
       const take = Math.min(this.msgLength - this.bodyHave, end - pos);
       const needed = this.bodyHave + take;
-      if (needed > this.body.length) {
-        const grown = Buffer.allocUnsafe(Math.min(this.msgLength, Math.max(needed, this.body.length * 2)));
-        this.body.copy(grown, 0, 0, this.bodyHave);
-        this.body = grown;
-      }
+      if (needed > this.body.length && !this.reserve(Math.min(this.msgLength, Math.max(needed, this.body.length * 2)), ts)) continue;
       data.copy(this.body, this.bodyHave, pos, pos + take);
       this.bodyHave = needed;
       pos += take;
       if (needed === this.msgLength) {
         const body = this.body;
         const type = this.msgType;
-        this.body = EMPTY;
-        this.msgType = -1;
+        this.dropBody();
         this.listener.handshake(type, body, ts);
       }
     }
@@ -245,8 +278,7 @@ class HandshakeAssembler {
         `handshake message type ${this.msgType} (${this.msgLength} bytes) cut by ${bytes} missing bytes; dropped`,
         ts,
       );
-      this.body = EMPTY;
-      this.msgType = -1;
+      this.dropBody();
       if (bytes <= remaining) {
         this.skipLeft = remaining - bytes;
         return;
@@ -270,8 +302,7 @@ class HandshakeAssembler {
   /** Drops whatever is partly collected. Returns whether something was. */
   reset(): boolean {
     const hadPartial = this.msgType >= 0 || this.headerHave > 0;
-    this.msgType = -1;
-    this.body = EMPTY;
+    this.dropBody();
     this.headerHave = 0;
     this.skipLeft = 0;
     this.lostInRecord = false;
@@ -336,13 +367,17 @@ export class TlsStreamParser {
   /** the current record's body goes to listener.protectedRecord when complete */
   private handOver = false;
   private recordVersion = 0;
+  private readonly budget: MemoryBudget | undefined;
+  /** bytes of `collected` charged to the memory budget */
+  private collectedCharged = 0;
 
   constructor(
     private readonly listener: TlsDirectionListener,
     options: TlsStreamParserOptions = {},
   ) {
     this.maxPlaintext = options.maxPlaintext ?? DEFAULT_MAX_PLAINTEXT;
-    this.handshakes = new HandshakeAssembler(listener, options.maxHandshakeMessage ?? DEFAULT_MAX_HANDSHAKE_MESSAGE);
+    this.budget = options.budget;
+    this.handshakes = new HandshakeAssembler(listener, options.maxHandshakeMessage ?? DEFAULT_MAX_HANDSHAKE_MESSAGE, this.budget);
   }
 
   get mode(): TlsStreamMode {
@@ -421,7 +456,7 @@ export class TlsStreamParser {
         if (this.headerHave > 0) this.listener.malformed('stream ended inside a record header', ts);
         if (this.bodyMode === BODY_COLLECT && this.recordLeft > 0) {
           this.bodyMode = BODY_SKIP;
-          this.collected = EMPTY;
+          this.releaseCollected();
           // the header announced it: report the record as far as it can be read
           if (this.contentType === CONTENT_ALERT) this.emitUnreadableAlert(ts);
           else if (this.contentType === CONTENT_HANDSHAKE && !this.lightened) this.listener.encryptedHandshake(this.recordLength, ts);
@@ -619,7 +654,7 @@ export class TlsStreamParser {
     switch (type) {
       case CONTENT_APPLICATION_DATA:
         this.listener.applicationData(length, ts);
-        if (handOver) this.startCollecting(length);
+        if (handOver) this.startCollecting(length, ts);
         break;
       case CONTENT_CHANGE_CIPHER_SPEC:
         this.afterChangeCipherSpec = true;
@@ -627,19 +662,19 @@ export class TlsStreamParser {
         break;
       case CONTENT_ALERT:
         if (this.afterChangeCipherSpec && length >= 2 && (length <= MAX_KEPT_ENCRYPTED_ALERT || handOver)) {
-          this.startCollecting(length);
+          this.startCollecting(length, ts);
         } else if (this.afterChangeCipherSpec || length === 0 || length % 2 !== 0 || length > MAX_PLAINTEXT_ALERT_RECORD) {
           this.emitUnreadableAlert(ts);
         } else {
-          this.startCollecting(length);
+          this.startCollecting(length, ts);
         }
         break;
       case CONTENT_HANDSHAKE:
         if (this.lightened) {
           this.listener.encryptedHandshake(length, ts);
-          if (handOver) this.startCollecting(length);
+          if (handOver) this.startCollecting(length, ts);
         } else if (!this.afterChangeCipherSpec) this.bodyMode = BODY_HANDSHAKE;
-        else this.startCollecting(length);
+        else this.startCollecting(length, ts);
         break;
       default:
         break;
@@ -652,10 +687,32 @@ export class TlsStreamParser {
     if (length === 0) this.finishRecord(ts);
   }
 
-  private startCollecting(length: number): void {
+  /**
+   * Keeps the record's body whole (an alert, a handshake record after ChangeCipherSpec), charged to the memory budget.
+   * Without room the body is skipped and the record reported from its header alone, as at a stream's end.
+   */
+  private startCollecting(length: number, ts: number): void {
+    if (this.budget !== undefined && length > 0) {
+      if (!this.budget.fits(length)) {
+        this.budget.buffersRefused++;
+        this.bodyMode = BODY_SKIP;
+        this.handOver = false;
+        if (this.contentType === CONTENT_ALERT) this.emitUnreadableAlert(ts);
+        else if (this.contentType === CONTENT_HANDSHAKE && !this.lightened) this.listener.encryptedHandshake(length, ts);
+        return;
+      }
+      this.budget.charge(length);
+      this.collectedCharged = length;
+    }
     this.bodyMode = BODY_COLLECT;
     this.collected = Buffer.allocUnsafe(length);
     this.collectedHave = 0;
+  }
+
+  private releaseCollected(): void {
+    this.collected = EMPTY;
+    this.budget?.release(this.collectedCharged);
+    this.collectedCharged = 0;
   }
 
   private finishRecord(ts: number): void {
@@ -667,7 +724,7 @@ export class TlsStreamParser {
     }
     if (mode !== BODY_COLLECT) return;
     const body = this.collected;
-    this.collected = EMPTY;
+    this.releaseCollected();
     const handOver = this.handOver;
     this.handOver = false;
     // application data and post-handshake handshake records are collected for decryption only
@@ -756,7 +813,7 @@ export class TlsStreamParser {
     this.headerHave = 0;
     this.recordLeft = 0;
     this.bodyMode = BODY_SKIP;
-    this.collected = EMPTY;
+    this.releaseCollected();
     this.resyncing = true;
     if (this.handOver) {
       this.handOver = false;

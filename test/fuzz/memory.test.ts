@@ -93,7 +93,9 @@ function streamSyntheticCapture(connections: number, seconds: number, options: A
       // only the hole connections (every third) may hold bytes, and only their one segment each
       const buffered = bufferedBytes(analyzer);
       run.peakBuffered = Math.max(run.peakBuffered, buffered);
-      const holeConnectionsOpen = Math.ceil(open / 3) + 1;
+      // past a flow cap the connections past their handshake are let go first (the eviction order), so then any
+      // open connection may be a hole connection; without one the idle window keeps the mix of the capture
+      const holeConnectionsOpen = options.flows?.maxFlows === undefined ? Math.ceil(open / 3) + 1 : open;
       if (run.bufferProblem === null && buffered > holeConnectionsOpen * AFTER_HOLE.length) {
         run.bufferProblem = `${buffered} bytes buffered with ${open} connections open (at connection ${i})`;
       }

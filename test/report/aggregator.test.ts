@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Aggregator } from '../../src/report/aggregator.js';
+import { Aggregator, MAX_PEERS } from '../../src/report/aggregator.js';
 import { summarizeNdjsonLine } from '../../src/report/summary.js';
 import type { RecordSummary } from '../../src/report/types.js';
 import { summary } from './summaries.js';
@@ -140,5 +140,21 @@ describe('NDJSON lines', () => {
       diagnosis: null,
     });
     expect(summarizeNdjsonLine(line)).toMatchObject({ capture: 'a.pcap', sni: null, outcome: 'failed', cause: 'undiagnosed' });
+  });
+
+  it('a flood from more clients than it keeps rows for: memory bounded, the clients that fail most kept, the cut said', () => {
+    const aggregator = new Aggregator();
+    // one client fails 5 times among 3 * MAX_PEERS clients that each fail once (spoofed SYN sources)
+    for (let i = 0; i < 5; i++) aggregator.add(summary({ clientIp: '192.0.2.99', cause: 'server-timeout', firstTs: 10 + i }));
+    for (let i = 0; i < 3 * MAX_PEERS; i++) {
+      aggregator.add(summary({ clientIp: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, cause: 'tcp-connect-timeout', firstTs: 100 + i }));
+    }
+    const report = aggregator.report();
+    expect(report.totals.connections).toBe(3 * MAX_PEERS + 5);
+    expect(report.clients.length).toBeLessThanOrEqual(2 * MAX_PEERS);
+    expect(report.clients[0]).toMatchObject({ endpoint: '192.0.2.99', failed: 5 });
+    expect(report.peersNotKept?.clients).toBeGreaterThanOrEqual(MAX_PEERS);
+    expect(report.distinctClients).toBe(3 * MAX_PEERS + 1);
+    expect(report.causes.find((c) => c.code === 'tcp-connect-timeout')?.count).toBe(3 * MAX_PEERS);
   });
 });

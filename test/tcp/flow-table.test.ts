@@ -97,11 +97,18 @@ describe('flow table: connection life', () => {
     const talk = new Conversation(table);
     talk.c(-1, '', 1, SYN, { ack: 0 });
     talk.c(-1, '', 2, SYN, { ack: 0 });
-    expect(handlers).toHaveLength(1);
+    // a SYN-only flow has no handler yet: it is made when the flow ends or sees another packet
+    expect(handlers).toHaveLength(0);
+    expect(table.size).toBe(1);
     talk.clientIsn = 4242;
     talk.c(-1, '', 3, SYN, { ack: 0 });
-    expect(handlers).toHaveLength(2);
+    expect(handlers).toHaveLength(1);
     expect(handlers[0].ended).toBe('closed');
+    expect(handlers[0].events).toEqual(['0 syn ttl=64 @1', '0 syn ttl=64 @2']);
+    expect(table.size).toBe(1);
+    table.flush(4);
+    expect(handlers).toHaveLength(2);
+    expect(handlers[1].events).toEqual(['0 syn ttl=64 @3']);
   });
 
   it('swallows late packets after a RST instead of opening a phantom connection, but not a new SYN', () => {
@@ -117,6 +124,8 @@ describe('flow table: connection life', () => {
     expect(table.size).toBe(0);
     talk.clientIsn = 31_337;
     talk.c(-1, '', 2.5, SYN, { ack: 0 });
+    expect(table.size).toBe(1);
+    table.flush(3);
     expect(handlers).toHaveLength(2);
     expect(handlers[1].events).toEqual(['0 syn ttl=64 @2.5']);
   });

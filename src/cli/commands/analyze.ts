@@ -8,6 +8,7 @@ import { describeFsError, expandInputs } from '../inputs.js';
 import { KEYLOG_OPTION_HELP, loadKeyLogs } from '../keylog.js';
 import type { KeyLog } from '../../tls/decrypt/keylog.js';
 import { recordToNdjson } from '../output/ndjson.js';
+import { PacedWriter } from '../output/paced-writer.js';
 import { diagnosisLines, recordToTextLine, TEXT_HEADER } from '../output/text.js';
 import { collect, collectPort, positiveSeconds, TLS_PORT_HELP, type CommandContext } from '../program.js';
 import { nonNegativeInteger, nonNegativeSeconds, outputOptionHelp, parseSize, RecordOutputs, type OutputFlags } from '../record-outputs.js';
@@ -156,7 +157,8 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
   if (outputs === null) return 2;
   const toStdout = outputs.stdout;
 
-  const out = process.stdout;
+  // every write respects the reader's pace: the analysis pauses while stdout's buffer is full
+  const out = new PacedWriter(process.stdout);
   const counts = { established: 0, failed: 0, incomplete: 0 };
   const causes = new Map<string, number>();
   if (toStdout && options.format === 'text') out.write(TEXT_HEADER + '\n');
@@ -193,7 +195,11 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
     };
     let summary: FileSummary;
     try {
-      summary = await analyzeFile(file, { handshakeTimeout: options.handshakeTimeout, trustStore, tlsPorts: options.tlsPorts, secrets }, onRecord);
+      summary = await analyzeFile(
+        file,
+        { handshakeTimeout: options.handshakeTimeout, trustStore, tlsPorts: options.tlsPorts, secrets, output: out },
+        onRecord,
+      );
     } catch (error) {
       fail(file, failureReason(file, error));
       continue;
@@ -206,6 +212,7 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
       }
       flushText();
     }
+    await out.drained();
   }
 
   if (options.format === 'text') {

@@ -10,6 +10,8 @@ import { createTrustStore } from '../../tls/trust-store.js';
 import type { AnalysisFeed, FeedListener, FeedProgress } from '../../ui/feed.js';
 import { describeFsError } from '../inputs.js';
 import { recordToNdjson } from '../output/ndjson.js';
+import { PacedWriter } from '../output/paced-writer.js';
+import { CaptureLoss } from '../../pipeline/capture-loss.js';
 import { diagnosisLines, recordToTextLine, TEXT_HEADER } from '../output/text.js';
 import { KEYLOG_OPTION_HELP, KeyLogFollower, keyLogPaths } from '../keylog.js';
 import { collect, collectPort, positiveSeconds, TLS_PORT_HELP, type CommandContext } from '../program.js';
@@ -25,7 +27,12 @@ const TICK_MS = 500;
 const REPLAY_RECORDS = 1000;
 /** Seconds a connection closed by both FINs waits for stragglers in live mode. */
 const LIVE_LINGER_SECONDS = 1;
-const DROPS_UNKNOWN = 'kernel drops: not reported (the cap binding does not expose pcap_stats)';
+const DROPS_UNKNOWN =
+  'kernel drops: not reported (the packet-statistics addon is not built: `npm run build` builds it where a C compiler is installed)';
+/** Bytes of printed records allowed to wait for a slow reader before packets are skipped (and counted as lost). */
+const LIVE_OUTPUT_SLACK = 8 << 20;
+/** Seconds between two notices that the capture is losing packets. */
+const LOSS_NOTICE_SECONDS = 10;
 
 /** `tlsdiag live -i <interface>` — sniff an interface and diagnose TLS handshakes as they happen. */
 export function registerLive({ program, setExitCode }: CommandContext): void {
@@ -132,6 +139,9 @@ export async function runLive(options: LiveCommandOptions): Promise<number> {
     process.stderr.write(`tlsdiag: ${(error as Error).message}\n`);
     return 2;
   }
+  // printed lines respect the reader's pace: while stdout is backed up the analysis skips packets (counted as lost)
+  const out = options.tui ? null : new PacedWriter(process.stdout, LIVE_OUTPUT_SLACK);
+  const loss = new CaptureLoss();
   const analyzer = new Analyzer(
     options.device,
     {
@@ -142,8 +152,10 @@ export async function runLive(options: LiveCommandOptions): Promise<number> {
       // a closed connection is reported within a second, not after the 4 s a file analysis lets stragglers land
       flows: { lingerSeconds: LIVE_LINGER_SECONDS },
       secrets: keyLogs?.keyLog,
+      ...(out === null ? {} : { output: out }),
     },
     (decided) => {
+      loss.qualify(decided);
       const record = outputs.prepare(decided);
       feed.record(record);
       if (!options.failedOnly || record.outcome === 'failed') outputs.ship(record);
@@ -178,14 +190,14 @@ export async function runLive(options: LiveCommandOptions): Promise<number> {
     }
   }
 
-  const session = new LiveSession(capture, analyzer, tee, feed, options.duration, keyLogs);
+  const session = new LiveSession(capture, analyzer, tee, feed, options.duration, loss, keyLogs);
   const output = options.tui ? await startTui(feed, options.device, options.failedOnly) : null;
   if (output !== null && capture.kernelDrops === null) feed.notice(DROPS_UNKNOWN);
   if (output === null) {
     const until = options.duration === null ? 'until Ctrl-C' : `for ${options.duration} s (or until Ctrl-C)`;
     const filter = options.filter === '' ? 'no filter' : `filter "${options.filter}"`;
     process.stderr.write(`tlsdiag: capturing on ${sanitizeForTerminal(options.device)} (${sanitizeForTerminal(filter, 500)}) ${until}\n`);
-    if (outputs.stdout) feed.subscribe(options.format === 'ndjson' ? ndjsonPrinter(options.failedOnly) : textPrinter(options.failedOnly));
+    if (outputs.stdout) feed.subscribe(options.format === 'ndjson' ? ndjsonPrinter(out!, options.failedOnly) : textPrinter(out!, options.failedOnly));
     else feed.subscribe(noticePrinter());
   }
   const summary = summaryCollector();
@@ -206,20 +218,25 @@ export async function runLive(options: LiveCommandOptions): Promise<number> {
   }
   // NDJSON keeps stdout to records alone: the summary goes to stderr there (and when records go only to Redis)
   const summaryOut = options.format === 'ndjson' || !outputs.stdout ? err : process.stdout;
-  summaryOut.write(summary.text(session, capture, tee.writer) + '\n');
+  summaryOut.write(summary.text(session, capture, tee) + '\n');
   const delivery = await outputs.close((line) => err.write(`tlsdiag: ${line}\n`));
   return Math.max(exitCode, delivery);
 }
 
-/** Each frame to the analysis and, with --write, to the file. */
+/**
+ * Each frame to the analysis and, with --write, to the file. While the analysis's output is backed up (a slow reader
+ * of stdout) a live capture cannot wait: frames go to the file but not to the analysis, and are counted as lost.
+ */
 class TeeSink implements FrameSink {
   writer: PcapngFileWriter | null = null;
+  skippedWhileBlocked = 0;
 
   constructor(private readonly analyzer: Analyzer) {}
 
   frame(data: Buffer, ts: number, linkType: number, origLen: number): void {
-    this.analyzer.frame(data, ts, linkType, origLen);
     if (this.writer !== null) this.writer.packet(data, ts, origLen);
+    if (this.analyzer.paused) this.skippedWhileBlocked++;
+    else this.analyzer.frame(data, ts, linkType, origLen);
   }
 }
 
@@ -234,6 +251,8 @@ class LiveSession {
   private lastPackets = 0;
   private lastTickAt = this.startedAt;
   private packetsPerSecond = 0;
+  private lossNoticed = 0;
+  private lossNoticedAt = 0;
 
   constructor(
     private readonly capture: LiveCapture,
@@ -241,6 +260,7 @@ class LiveSession {
     private readonly tee: TeeSink,
     private readonly feed: LiveFeed,
     private readonly duration: number | null,
+    private readonly loss: CaptureLoss,
     private readonly keyLogs: KeyLogFollower | null = null,
   ) {
     feed.onStop = () => this.stopRequested?.();
@@ -264,6 +284,7 @@ class LiveSession {
       process.off('SIGTERM', stop);
       this.capture.close();
       this.endedAt = wallClockSeconds();
+      this.loss.observe((this.capture.kernelDrops ?? 0) + this.tee.skippedWhileBlocked, this.lastTickAt, this.endedAt);
       this.analyzer.finish(this.endedAt);
       this.feed.progress(this.progress(this.endedAt));
       this.feed.finished();
@@ -274,6 +295,9 @@ class LiveSession {
     // clients append a session's secrets as they derive them: read what came before connections are decided
     void this.keyLogs?.poll();
     const now = wallClockSeconds();
+    this.capture.refreshStatistics();
+    this.loss.observe((this.capture.kernelDrops ?? 0) + this.tee.skippedWhileBlocked, this.lastTickAt, now);
+    this.noticeLoss(now);
     this.analyzer.tick(now);
     this.tee.writer?.flush();
     const elapsed = now - this.lastTickAt;
@@ -281,6 +305,22 @@ class LiveSession {
     this.lastPackets = this.capture.packets;
     this.lastTickAt = now;
     this.feed.progress(this.progress(now));
+  }
+
+  /** Says once, then at most every LOSS_NOTICE_SECONDS, that packets are being lost and what that means. */
+  private noticeLoss(now: number): void {
+    const kernel = this.capture.kernelDrops ?? 0;
+    const skipped = this.tee.skippedWhileBlocked;
+    const lost = kernel + skipped;
+    if (lost <= this.lossNoticed || now - this.lossNoticedAt < LOSS_NOTICE_SECONDS) return;
+    this.lossNoticed = lost;
+    this.lossNoticedAt = now;
+    const parts = [];
+    if (kernel > 0) parts.push(`${kernel} dropped by the kernel`);
+    if (skipped > 0) parts.push(`${skipped} not analyzed while the output was blocked`);
+    this.feed.notice(
+      `packets lost so far: ${parts.join(', ')}; failures of connections open meanwhile are withheld (reported incomplete)`,
+    );
   }
 
   progress(_now: number): FeedProgress {
@@ -291,7 +331,7 @@ class LiveSession {
       totalBytes: null,
       packets: this.capture.packets,
       packetsPerSecond: Math.round(this.packetsPerSecond),
-      kernelDrops: this.capture.kernelDrops,
+      kernelDrops: this.capture.kernelDrops === null ? null : this.capture.kernelDrops + this.tee.skippedWhileBlocked,
       openConnections: this.analyzer.openConnections,
     };
   }
@@ -351,11 +391,11 @@ export function printableLines(text: string): string {
     .join('');
 }
 
-function ndjsonPrinter(failedOnly: boolean): FeedListener {
+function ndjsonPrinter(out: PacedWriter, failedOnly: boolean): FeedListener {
   return {
     record(record) {
       if (failedOnly && record.outcome !== 'failed') return;
-      process.stdout.write(recordToNdjson(record) + '\n');
+      out.write(recordToNdjson(record) + '\n');
     },
     progress: ignore,
     notice: (message) => process.stderr.write(`tlsdiag: ${sanitizeForTerminal(message, 300)}\n`),
@@ -373,13 +413,13 @@ function noticePrinter(): FeedListener {
   };
 }
 
-function textPrinter(failedOnly: boolean): FeedListener {
-  process.stdout.write(TEXT_HEADER + '\n');
+function textPrinter(out: PacedWriter, failedOnly: boolean): FeedListener {
+  out.write(TEXT_HEADER + '\n');
   return {
     record(record) {
       if (failedOnly && record.outcome !== 'failed') return;
-      process.stdout.write(recordToTextLine(record) + '\n');
-      for (const line of diagnosisLines(record)) process.stdout.write(line + '\n');
+      out.write(recordToTextLine(record) + '\n');
+      for (const line of diagnosisLines(record)) out.write(line + '\n');
     },
     progress: ignore,
     notice: (message) => process.stderr.write(`tlsdiag: ${sanitizeForTerminal(message, 300)}\n`),
@@ -400,14 +440,16 @@ function summaryCollector() {
     notice: ignore,
     finished: ignore,
   };
-  const text = (session: LiveSession, capture: LiveCapture, writer: PcapngFileWriter | null): string => {
+  const text = (session: LiveSession, capture: LiveCapture, tee: TeeSink): string => {
+    const writer = tee.writer;
     const seconds = Math.max(0, session.endedAt - session.startedAt);
     const rate = seconds > 0 ? Math.round(capture.packets / seconds) : 0;
     const total = counts.established + counts.failed + counts.incomplete;
     const lines = [
       '',
       `live capture on ${sanitizeForTerminal(capture.device)} for ${seconds.toFixed(1)} s: ${capture.packets} packets (${rate}/s), ` +
-        (capture.kernelDrops === null ? DROPS_UNKNOWN : `${capture.kernelDrops} dropped by the kernel`),
+        (capture.kernelDrops === null ? DROPS_UNKNOWN : `${capture.kernelDrops} dropped by the kernel`) +
+        (tee.skippedWhileBlocked > 0 ? `, ${tee.skippedWhileBlocked} not analyzed while the output was blocked` : ''),
       `${total} TLS connection(s): ${counts.established} established, ${counts.failed} failed, ${counts.incomplete} incomplete`,
       ...[...causes].sort((a, b) => b[1] - a[1]).map(([code, n]) => `  ${String(n).padStart(5)}  ${code}`),
     ];

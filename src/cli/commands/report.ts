@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { RULES } from '../../diagnose/index.js';
 import { sanitizeForTerminal } from '../../model/sanitize.js';
 import { readInputs } from '../../pipeline/worker-pool.js';
+import { HeapGuard } from '../../pipeline/heap-guard.js';
 import { Aggregator, formatForPath, formatProgress, isReportFormat, REPORT_FORMATS, UNDIAGNOSED, type ReportFormat } from '../../report/index.js';
 import type { Report } from '../../report/index.js';
 import { CAPTURE_NAME, describeFsError, expandInputs } from '../inputs.js';
@@ -28,6 +29,9 @@ function positiveInteger(value: string): number {
 }
 
 /** `tlsdiag report <paths...>` — one report over many captures and NDJSON record files. */
+/** Heap the aggregation may hold before a collection is asked for: rows are capped (MAX_PEERS per table). */
+const REPORT_HEAP_BUDGET = 64 << 20;
+
 export function registerReport({ program, setExitCode }: CommandContext): void {
   program
     .command('report')
@@ -153,11 +157,17 @@ export async function runReport(paths: string[], options: ReportCommandOptions):
 
   const sizes = await Promise.all(files.map((f) => stat(f).then((s) => s.size).catch(() => 0)));
   const progress = process.stderr.isTTY ? new ProgressLine(files.length, sizes) : null;
+  // the summaries of a flood arrive by the million from the workers: keep this thread's garbage collected too
+  const heap = new HeapGuard(REPORT_HEAP_BUDGET);
+  let summaries = 0;
   await readInputs(
     files,
     { jobs: options.jobs, handshakeTimeout: options.handshakeTimeout, caPems, tlsPorts: options.tlsPorts, keyLogTexts: keyLogs.texts },
     {
-      summary: (summary) => aggregator.add(summary),
+      summary: (summary) => {
+        aggregator.add(summary);
+        if ((++summaries & 4095) === 0) heap.check();
+      },
       progress: (index, bytesRead) => progress?.fileProgress(index, bytesRead),
       done: (index, result) => {
         progress?.fileDone(index);

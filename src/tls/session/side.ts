@@ -1,5 +1,5 @@
 import type { Direction } from '../../tcp/types.js';
-import type { AlertEvent, TlsDirectionListener } from '../events.js';
+import type { AlertEvent, TlsDirectionListener, TlsStreamParserOptions } from '../events.js';
 import { TlsStreamParser } from '../stream.js';
 
 /** How much plaintext of each side is kept to name a STARTTLS upgrade or a non-TLS answer. */
@@ -7,7 +7,10 @@ export const PLAINTEXT_KEPT = 1024;
 
 /** What one direction of a connection did, before anyone knows whether it is the client or the server. */
 export class Side {
-  readonly parser: TlsStreamParser;
+  /** made when this direction's first byte (or gap) arrives: a SYN-flooded or silent side costs no parser */
+  private streamParser: TlsStreamParser | null = null;
+  private lightened = false;
+  private protectedWatched = false;
   packets = 0;
   payloadBytes = 0;
   gapBytes = 0;
@@ -34,8 +37,41 @@ export class Side {
   sslv2Encrypted = 0;
   sslv2MasterKey = false;
 
-  constructor(listener: TlsDirectionListener) {
-    this.parser = new TlsStreamParser(listener);
+  constructor(
+    private readonly events: SideEvents,
+    private readonly dir: Direction,
+    private readonly options: TlsStreamParserOptions,
+  ) {}
+
+  /** This direction's TLS stream parser, made on first use. */
+  get parser(): TlsStreamParser {
+    if (this.streamParser === null) {
+      this.streamParser = new TlsStreamParser(new SideListener(this.events, this.dir), this.options);
+      if (this.lightened) this.streamParser.lighten();
+      if (this.protectedWatched) this.streamParser.watchProtectedRecords(true);
+    }
+    return this.streamParser;
+  }
+
+  /** Decryption wants this direction's protected records (now, or from when the parser is made). */
+  watchProtectedRecords(on: boolean): void {
+    this.protectedWatched = on;
+    this.streamParser?.watchProtectedRecords(on);
+  }
+
+  get hasParser(): boolean {
+    return this.streamParser !== null;
+  }
+
+  /** The stream is over: the parser (if any was made) reports what it left incomplete. */
+  end(ts: number): void {
+    this.streamParser?.end(ts);
+  }
+
+  /** Past the handshake: the parser (now or when made) reassembles nothing more. */
+  lighten(): void {
+    this.lightened = true;
+    this.streamParser?.lighten();
   }
 
   keepPlaintext(data: Buffer, ts: number): void {

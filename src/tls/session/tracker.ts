@@ -37,7 +37,7 @@ import {
   UNKNOWN_HANDSHAKE_LETTER,
 } from './history.js';
 import { buildRecord } from './record-builder.js';
-import { Side, SideListener, type SideEvents } from './side.js';
+import { Side, type SideEvents } from './side.js';
 import { MAX_ALERTS, MAX_ENCRYPTED_RECORDS_PER_SIDE, MAX_TIMELINE, MESSAGE_NAMES } from './timeline.js';
 import type { CertificateJudge } from './certificates.js';
 import { DecryptSession } from '../decrypt/session.js';
@@ -45,6 +45,7 @@ import type { KeyLog } from '../decrypt/keylog.js';
 import { DecryptedFacts } from './decrypted.js';
 import type { HelloShapes } from './hello-shapes.js';
 import type { TlsServers } from './tls-servers.js';
+import { EVENT_BYTES, HELLO_FACTS_BYTES, STREAM_PARSER_BYTES, type MemoryBudget } from '../../tcp/memory-budget.js';
 
 /** 'ttl 64': made once per value, as every control packet of every connection shows one. */
 const TTL_TEXTS: string[] = Array.from({ length: 256 }, (_, ttl) => `ttl ${ttl}`);
@@ -78,6 +79,8 @@ export interface TrackerContext {
    * handshake decrypted. null when none were given; may be set while the analysis runs (a DSB in the capture).
    */
   secrets?: KeyLog | null;
+  /** the analysis's one memory budget: parsers, timeline events, notes and partial handshake messages are charged */
+  budget?: MemoryBudget;
   /** a finished connection's record, before diagnosis */
   emit(record: ConnectionRecord): void;
   nextId(): number;
@@ -162,6 +165,8 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
   decryptedNow = false;
   /** the server side's payload bytes when the ClientHello came: more than these answer it */
   private serverBytesAtHello = 0;
+  /** bytes this tracker charged to the memory budget (given back when it ends) */
+  private charged = 0;
 
   constructor(
     readonly endpoints: FlowEndpoints,
@@ -171,7 +176,8 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
   ) {
     this.firstTs = firstTs;
     this.lastTs = firstTs;
-    this.sides = [new Side(new SideListener(this, 0)), new Side(new SideListener(this, 1))];
+    const parserOptions = context.budget === undefined ? {} : { budget: context.budget };
+    this.sides = [new Side(this, 0, parserOptions), new Side(this, 1, parserOptions)];
   }
 
   // ---- TCP events -------------------------------------------------------------------------------------------
@@ -214,7 +220,9 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
   }
 
   data(dir: Direction, data: Buffer, ts: number): void {
-    this.sides[dir].parser.push(data, ts);
+    const side = this.sides[dir];
+    if (!side.hasParser) this.charge(STREAM_PARSER_BYTES);
+    side.parser.push(data, ts);
   }
 
   gap(dir: Direction, bytes: number, ts: number): void {
@@ -228,7 +236,8 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
       side.lastAppDataPacket = this.packetIndex;
     }
     this.event(ts, dir, 'gap', `${bytes} bytes not captured`);
-    this.sides[dir].parser.gap(bytes, ts);
+    if (!side.hasParser) this.charge(STREAM_PARSER_BYTES);
+    side.parser.gap(bytes, ts);
   }
 
   note(_dir: Direction, _ts: number, message: string): void {
@@ -238,8 +247,10 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
   end(reason: EndReason, ts: number): void {
     if (this.finished) return;
     this.finished = true;
-    this.sides[0].parser.end(ts);
-    this.sides[1].parser.end(ts);
+    this.sides[0].end(ts);
+    this.sides[1].end(ts);
+    this.context.budget?.release(this.charged);
+    this.charged = 0;
     if (this.decrypt !== null) {
       this.decrypt.finish();
       this.sortTimeline();
@@ -329,6 +340,7 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
       return;
     }
     if (this.clientHello === null) {
+      this.charge(HELLO_FACTS_BYTES);
       const secrets = this.context.secrets;
       if (!sslv2 && secrets != null) {
         this.decrypt = new DecryptSession(secrets, parsed.random, dir, parsed.earlyData, new DecryptedFacts(this));
@@ -365,6 +377,7 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
     }
     this.serverHelloFrom = dir;
     this.serverHelloPacket = this.packetIndex;
+    this.charge(HELLO_FACTS_BYTES);
     this.serverHello = serverHelloFacts(parsed, ts, this.helloRetry, this.clientSessionId);
     const version = parsed.selectedVersion ?? parsed.legacyVersion;
     this.tls13 = isTls13(version);
@@ -426,8 +439,8 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
   }
 
   private watchProtectedRecords(on: boolean): void {
-    this.sides[0].parser.watchProtectedRecords(on);
-    this.sides[1].parser.watchProtectedRecords(on);
+    this.sides[0].watchProtectedRecords(on);
+    this.sides[1].watchProtectedRecords(on);
   }
 
   /**
@@ -617,8 +630,8 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
       this.event(ts, this.serverHelloFrom as Direction, 'handshake complete');
       // Past the handshake: keep counting records and watching for alerts, FIN and RST, but buffer nothing.
       this.flow.lighten();
-      this.sides[0].parser.lighten();
-      this.sides[1].parser.lighten();
+      this.sides[0].lighten();
+      this.sides[1].lighten();
     }
   }
 
@@ -660,9 +673,20 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
     if (this.decryptedNow) entry.decrypted = true;
     this.timeline.push(entry);
     this.timelineDirs.push(dir);
+    this.charge(EVENT_BYTES);
   }
 
   addNote(message: string): void {
-    if (this.notes.length < 32 && !this.notes.includes(message)) this.notes.push(message);
+    if (this.notes.length < 32 && !this.notes.includes(message)) {
+      this.notes.push(message);
+      this.charge(EVENT_BYTES);
+    }
+  }
+
+  /** Charges the memory budget for state this tracker keeps until it ends. */
+  private charge(bytes: number): void {
+    if (this.finished || this.context.budget === undefined) return;
+    this.context.budget.charge(bytes);
+    this.charged += bytes;
   }
 }

@@ -50,7 +50,8 @@ describe.skipIf(!ready)('sensors writing to one Redis stream', () => {
     const url = 'redis://127.0.0.1:16310/fleet';
     const spool = path.join(work, 'spool-multi');
     const sensors = ['alpha', 'bravo', 'charlie', 'delta'];
-    const runs = sensors.map((sensor) => new Running(['analyze', CAPTURES, ...CA, '--sensor', sensor, '--format', 'ndjson', '--output', '-', '--output', url, '--spool-dir', spool]));
+    const captures = sidecars().map((s) => path.join(CAPTURES, s.capture));
+    const runs = sensors.map((sensor) => new Running(['analyze', ...captures, ...CA, '--sensor', sensor, '--format', 'ndjson', '--output', '-', '--output', url, '--spool-dir', spool]));
     const results = await Promise.all(runs.map((run) => run.exited));
     const files: string[] = [];
     results.forEach((result, i) => {
@@ -64,7 +65,7 @@ describe.skipIf(!ready)('sensors writing to one Redis stream', () => {
     expect(Number(cli(16310, ['xlen', 'fleet']))).toBe(perSensor * sensors.length);
 
     // a sensor sends the same records again (a capture analysed twice): the stream holds them twice, reports count them once
-    const again = tlsdiag(['analyze', CAPTURES, ...CA, '--sensor', 'alpha', '--output', url, '--spool-dir', spool]);
+    const again = tlsdiag(['analyze', ...captures, ...CA, '--sensor', 'alpha', '--output', url, '--spool-dir', spool]);
     expect(again.code, again.stderr).toBe(0);
     expect(Number(cli(16310, ['xlen', 'fleet']))).toBe(perSensor * (sensors.length + 1));
 

@@ -129,7 +129,8 @@ function markdownTables(rows) {
         const { result, sidecar } = row;
         const own = label(sidecar.outcome, sidecar.code) !== expected ? ` (expected ${label(sidecar.outcome, sidecar.code)})` : '';
         const conn = sidecar.connections > 1 ? ` ×${sidecar.connections}` : '';
-        if (result.right) return `✓${conn}${own}`;
+        if (result.exact) return `✓${conn}${own}`;
+        if (result.right) return `≈ \`${label(result.outcome, result.code)}\` low${conn}${own}`;
         const got = label(result.outcome, result.code);
         return `✗ \`${got}\`${result.confidence ? ` ${result.confidence}` : ''}${conn}${own}`;
       };

@@ -33,6 +33,11 @@ export function diagnose(record: ConnectionRecord, options: DiagnoseOptions = DE
   if (record.tls.established) {
     const rejection = tls13ClientFlightRejected(record);
     if (rejection !== null) {
+      // a key log decrypted the server's alert: the rules read what it states instead of what its size suggests
+      if (record.tls.alerts.some((a) => a.from === 'server' && a.description !== null && a.ts >= (record.tls.establishedTs ?? 0))) {
+        const stated = findingsOf(buildContext(record, options)).filter((f) => f.kind === 'specific' && f.consistent);
+        if (stated.length > 0) return { outcome: 'failed', diagnosis: weigh(stated), warnings: [] };
+      }
       const finding = clientFlightRejectedDiagnosis(rejection);
       return { outcome: 'failed', diagnosis: weigh([{ ...finding, kind: 'specific', order: 0 }]), warnings: [] };
     }

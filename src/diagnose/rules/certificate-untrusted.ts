@@ -11,9 +11,10 @@ const STORE_DRIFT = 2 * 365 * 86400;
 
 /**
  * The chain ends in a certificate the client does not trust (RFC 5280 §6): a self-signed leaf, or a root no store of
- * tlsdiag's knows. Stated when the client says unknown_ca. Otherwise only inferred for a self-signed leaf, which no
- * default store trusts, and only assumed for an unknown root: the client's store is not in the capture, a private
+ * tlsdiag's knows. Stated when the client says unknown_ca. Otherwise verified for a self-signed leaf, and only
+ * assumed for an unknown root: the client's store is not in the capture, a private
  * PKI's clients have its root, and roots that were public when an old capture was made may be gone from today's store.
+ * A self-signed leaf is verified: it is its own issuer, which no trust store holds unless someone pinned it there.
  */
 export function certificateUntrusted(facts: RuleContext): Finding | null {
   const { tls } = facts.record;
@@ -30,7 +31,7 @@ export function certificateUntrusted(facts: RuleContext): Finding | null {
   let basis: EvidenceBasis = statedByAlert ? 'stated' : 'assumed';
   if (check && checkFound) {
     const selfSignedLeaf = check.selfSigned && tls.certificates.length <= 1;
-    if (selfSignedLeaf && !statedByAlert) basis = 'inferred';
+    if (selfSignedLeaf && !statedByAlert) basis = 'verified';
     evidence.push(
       check.selfSigned
         ? selfSignedLeaf

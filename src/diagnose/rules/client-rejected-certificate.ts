@@ -19,6 +19,8 @@ const FIX =
  */
 export function clientRejectedCertificate(facts: RuleContext): Finding | null {
   if (!facts.tls13) return null;
+  // the certificate was read (a key log decrypted it): the certificate rules name what was wrong with it
+  if (facts.record.tls.certificateCheck !== null && facts.hangUp === null) return null;
   if (facts.hangUp !== null) return byHangUp(facts);
   return byPlaintextAlert(facts) ?? byRecordSizes(facts);
 }

@@ -1,1 +1,0 @@
-cmd_Release/obj.target/packet_stats.node := g++ -o Release/obj.target/packet_stats.node -shared -pthread -rdynamic -m64  -Wl,-soname=packet_stats.node -Wl,--start-group Release/obj.target/packet_stats/packet_stats.o -Wl,--end-group 

@@ -1,1 +1,0 @@
-cmd_Release/packet_stats.node := ln -f "Release/obj.target/packet_stats.node" "Release/packet_stats.node" 2>/dev/null || (rm -rf "Release/packet_stats.node" && cp -af "Release/obj.target/packet_stats.node" "Release/packet_stats.node")

@@ -1,18 +1,14 @@
 // Every capture of the public corpus read through the file reader, checked against tshark / capinfos.
-// The corpus is third-party data beside the repo (../shared/captures/public); it is never copied into the repo.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// The corpus is third-party data in test/corpus/public (and ../shared/captures/public for the few not redistributable).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCaptureFile } from '../../src/capture/file.js';
 import type { FrameSink } from '../../src/capture/types.js';
+import { availablePublicCaptures, publicCaptureNames, requirePublicCapture } from '../helpers/shared.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const corpus = path.resolve(here, '../../../shared/captures/public');
-const haveCorpus = existsSync(corpus);
-if (!haveCorpus) console.warn(`test/capture/corpus: skipped, the public capture corpus is not at ${corpus}`);
 
 /**
  * [file, format, frames]. Frame counts from `capinfos -c -M` (Wireshark 4.0.17); the format from `capinfos -t`,
@@ -173,15 +169,20 @@ function micros(seconds: number | string): string {
   return Number(seconds).toFixed(6);
 }
 
-describe.skipIf(!haveCorpus)('public corpus', () => {
-  it('holds the files the table lists', () => {
+const truthHere = new Set(availablePublicCaptures('capture corpus', TRUTH.map(([file]) => file)));
+const timesHere = new Set(availablePublicCaptures('capture corpus times', TIMES.map(([file]) => file)));
+
+describe('public corpus', () => {
+  it('the table lists every capture of the corpus, and every capture of it is here or not redistributable', () => {
     expect(TRUTH.length).toBe(121);
-    for (const [file] of TRUTH) expect(existsSync(path.join(corpus, file)), file).toBe(true);
+    expect(publicCaptureNames().filter((name) => !TRUTH.some(([file]) => file === name))).toEqual([]);
+    // the repository holds all but the 11 captures whose licence keeps them out (test/corpus/public/MANIFEST.md)
+    expect(truthHere.size).toBeGreaterThanOrEqual(110);
   });
 
-  it.each(TRUTH)('%s opens as %s with %i frames', async (file, format, frames) => {
+  it.each(TRUTH.filter(([file]) => truthHere.has(file)))('%s opens as %s with %i frames', async (file, format, frames) => {
     const { sink, ts } = counting();
-    const summary = await readCaptureFile(path.join(corpus, file), sink, { chunkSize: 8192 });
+    const summary = await readCaptureFile(requirePublicCapture(file), sink, { chunkSize: 8192 });
     expect(summary.format).toBe(format);
     expect(summary.gzip).toBe(false);
     expect(summary.frames).toBe(frames);
@@ -190,13 +191,13 @@ describe.skipIf(!haveCorpus)('public corpus', () => {
       expect(summary.notes).toEqual([expect.objectContaining({ kind: 'corrupt', offset: 5035 })]);
     } else {
       expect(summary.notes).toEqual([]);
-      expect(summary.bytes).toBe(readFileSync(path.join(corpus, file)).length);
+      expect(summary.bytes).toBe(readFileSync(requirePublicCapture(file)).length);
     }
   });
 
-  it.each(TIMES)('%s: first and last timestamps match tshark to the µs', async (file, first, last) => {
+  it.each(TIMES.filter(([file]) => timesHere.has(file)))('%s: first and last timestamps match tshark to the µs', async (file, first, last) => {
     const { sink, ts } = counting();
-    await readCaptureFile(path.join(corpus, file), sink);
+    await readCaptureFile(requirePublicCapture(file), sink);
     expect(micros(ts[0])).toBe(micros(first));
     expect(micros(ts[ts.length - 1])).toBe(micros(last));
   });
@@ -204,12 +205,12 @@ describe.skipIf(!haveCorpus)('public corpus', () => {
   it('gives each pcapng frame the link type of its own interface', async () => {
     // tshark: interface 0 is Ethernet (62 frames), interface 10 is BSD loopback "null" (2 frames)
     const { sink, linkTypes } = counting();
-    await readCaptureFile(path.join(corpus, 'pcapplusplus__many_interfaces-1.pcapng'), sink);
+    await readCaptureFile(requirePublicCapture('pcapplusplus__many_interfaces-1.pcapng'), sink);
     expect(Object.fromEntries(linkTypes)).toEqual({ 0: 2, 1: 62 });
   });
 });
 
-describe.skipIf(!haveCorpus)('gzip and cut copies of corpus files', () => {
+describe('gzip and cut copies of corpus files', () => {
   const scratch = mkdtempSync(path.join(tmpdir(), 'tlsdiag-capture-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -220,7 +221,7 @@ describe.skipIf(!haveCorpus)('gzip and cut copies of corpus files', () => {
   }
 
   it.each(['zeek__tls1_1.pcap', 'ndpi__tls_with_huge_ch.pcapng'])('%s gzipped (and not named .gz) gives the same frames', async (name) => {
-    const original = path.join(corpus, name);
+    const original = requirePublicCapture(name);
     const zipped = path.join(scratch, `${name}.copy`);
     writeFileSync(zipped, gzipSync(readFileSync(original)));
     const plain = await frameBytes(original);
@@ -235,8 +236,8 @@ describe.skipIf(!haveCorpus)('gzip and cut copies of corpus files', () => {
     // byte 1000, frames 1-5 are whole and frame 6's record starts at byte 616.
     const name = 'zeek__tls1_1.pcap';
     const cut = path.join(scratch, `${name}.cut`);
-    writeFileSync(cut, readFileSync(path.join(corpus, name)).subarray(0, 1000));
-    const whole = await frameBytes(path.join(corpus, name));
+    writeFileSync(cut, readFileSync(requirePublicCapture(name)).subarray(0, 1000));
+    const whole = await frameBytes(requirePublicCapture(name));
     const partial = await frameBytes(cut, 256);
     expect(partial.frames).toEqual(whole.frames.slice(0, 5));
     expect(partial.summary.notes).toEqual([
@@ -245,11 +246,11 @@ describe.skipIf(!haveCorpus)('gzip and cut copies of corpus files', () => {
   });
 
   it('a pcapng cut inside a block keeps the frames before it', async () => {
-    const name = 'wireshark-notes__ldap-ssl.pcapng';
+    const name = 'ndpi__tls_2_reasms.pcapng';
     const cutAt = 3000;
     const cut = path.join(scratch, `${name}.cut`);
-    writeFileSync(cut, readFileSync(path.join(corpus, name)).subarray(0, cutAt));
-    const whole = await frameBytes(path.join(corpus, name));
+    writeFileSync(cut, readFileSync(requirePublicCapture(name)).subarray(0, cutAt));
+    const whole = await frameBytes(requirePublicCapture(name));
     const partial = await frameBytes(cut, 256);
     expect(partial.frames.length).toBeGreaterThan(0);
     expect(partial.frames).toEqual(whole.frames.slice(0, partial.frames.length));
@@ -261,7 +262,7 @@ describe.skipIf(!haveCorpus)('gzip and cut copies of corpus files', () => {
   });
 
   it('a gzip file cut short keeps the frames before the cut', async () => {
-    const original = path.join(corpus, 'ndpi__sites.pcapng');
+    const original = requirePublicCapture('ndpi__sites.pcapng');
     const zipped = gzipSync(readFileSync(original));
     const cut = path.join(scratch, 'sites.gz');
     writeFileSync(cut, zipped.subarray(0, Math.floor(zipped.length / 2)));

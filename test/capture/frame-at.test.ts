@@ -1,9 +1,9 @@
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createParser } from '../../src/capture/parser.js';
 import type { FrameSink } from '../../src/capture/types.js';
-import { PUBLIC_CAPTURES, ROOT } from '../helpers/shared.js';
+import { availablePublicCaptures, requirePublicCapture, ROOT } from '../helpers/shared.js';
 
 /** Every frame a parser emits, as text, through `frame` (views) or through `frameAt` (offsets). */
 function framesOf(bytes: Buffer, useOffsets: boolean): string[] {
@@ -19,9 +19,8 @@ function framesOf(bytes: Buffer, useOffsets: boolean): string[] {
 }
 
 const ours = readdirSync(join(ROOT, 'captures')).filter((f) => f.endsWith('.pcap')).map((f) => join(ROOT, 'captures', f));
-const pcapng = ['ndpi__sites.pcapng', 'wireshark-notes__pgsql-ssl.pcapng', 'pcapplusplus__many_interfaces-1.pcapng']
-  .map((f) => join(PUBLIC_CAPTURES, f))
-  .filter((f) => existsSync(f));
+const pcapng = availablePublicCaptures('frame-at', ['ndpi__sites.pcapng', 'wireshark-notes__pgsql-ssl.pcapng', 'pcapplusplus__many_interfaces-1.pcapng'])
+  .map(requirePublicCapture);
 
 describe('readers hand frames as offsets to sinks that take them, the same frames as views', () => {
   it.each([...ours.slice(0, 6), ...pcapng])('%s', (file) => {

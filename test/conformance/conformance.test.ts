@@ -1,15 +1,15 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConnectionRecord } from '../../src/model/record.js';
 import { analyzeFile } from '../../src/pipeline/analyze-file.js';
-import { HAVE_PUBLIC_CAPTURES, PUBLIC_CAPTURES, ROOT, warnIfNoPublicCaptures } from '../helpers/shared.js';
+import { HAVE_PUBLIC_CAPTURES, publicCaptureNames, requirePublicCapture, ROOT, warnIfNoPublicCaptures } from '../helpers/shared.js';
 import { compareCapture, type Disagreement } from './compare.js';
 import { readTruth } from '../helpers/truth.js';
 
 /**
  * The acceptance test of the backbone: on every public capture, connection by connection, the facts tshark found
- * (../shared/tools/oracle.sh) are the facts we find — SNI, offered versions, selected version, cipher suite, alerts,
+ * (the truth files of test/corpus/public) are the facts we find — SNI, offered versions, selected version, cipher suite, alerts,
  * HelloRetryRequest, handshake completion — except for the disagreements listed, with evidence, in KNOWN.md.
  */
 
@@ -38,9 +38,7 @@ function isKnown(d: Disagreement, known: KnownEntry[]): boolean {
 warnIfNoPublicCaptures('conformance suite');
 
 describe.skipIf(!HAVE_PUBLIC_CAPTURES)('conformance with tshark on the public captures', () => {
-  const files = HAVE_PUBLIC_CAPTURES
-    ? readdirSync(PUBLIC_CAPTURES).filter((f) => /\.(pcap|pcapng)$/.test(f)).sort()
-    : [];
+  const files = publicCaptureNames();
   const known = HAVE_PUBLIC_CAPTURES ? readKnown() : [];
   let compared = 0;
   let agreed = 0;
@@ -50,7 +48,7 @@ describe.skipIf(!HAVE_PUBLIC_CAPTURES)('conformance with tshark on the public ca
     it(file, async () => {
       const truth = readTruth(file);
       const records: ConnectionRecord[] = [];
-      await analyzeFile(join(PUBLIC_CAPTURES, file), {}, (r) => records.push(r));
+      await analyzeFile(requirePublicCapture(file), {}, (r) => records.push(r));
       const disagreements = compareCapture(file, records, truth.connections);
       compared += truth.connections.length;
       const bad = new Set(disagreements.map((d) => d.connection));

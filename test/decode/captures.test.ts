@@ -1,13 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readCaptureFile } from '../../src/capture/file.js';
 import { decodeFrame, formatAddress, newTcpSegment } from '../../src/decode/frame.js';
 
-const CAPTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/captures/public');
-const available = existsSync(CAPTURES);
-if (!available) console.warn(`decode capture tests skipped: ${CAPTURES} not found (the shared public corpus beside the repo)`);
+import { availablePublicCaptures, requirePublicCapture } from '../helpers/shared.js';
 
 interface Expectation {
   file: string;
@@ -39,10 +35,11 @@ function endpoint(ip: string, port: number): string {
   return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
 
-describe.skipIf(!available)('real captures: decoded segments match tshark', () => {
-  for (const expected of EXPECTED) {
+describe('real captures: decoded segments match tshark', () => {
+  const available = new Set(availablePublicCaptures('decode captures', EXPECTED.map((e) => e.file)));
+  for (const expected of EXPECTED.filter((e) => available.has(e.file))) {
     it(expected.file, async () => {
-      const file = path.join(CAPTURES, expected.file);
+      const file = requirePublicCapture(expected.file);
       const truth = JSON.parse(readFileSync(`${file}.truth.json`, 'utf8')) as { connections: Array<{ client: string; server: string }> };
       const out = newTcpSegment();
       let tcpSegments = 0;

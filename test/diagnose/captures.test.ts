@@ -2,19 +2,19 @@
  * The diagnosis on real captures, through the whole pipeline:
  * - the project's own captures (captures/*.pcap, one per cause, made by real stacks): every failed connection gets
  *   the cause its .expect.json sidecar names, with each of the sidecar's evidence strings in its evidence;
- * - the public third-party corpus (shared/captures/public): no connection tshark saw complete is called failed.
+ * - the public third-party corpus (test/corpus/public): no connection tshark saw complete is called failed.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { HAVE_PUBLIC_CAPTURES, publicCaptureNames, requirePublicCapture, warnIfNoPublicCaptures } from '../helpers/shared.js';
 import type { TruthConnection } from '../helpers/truth.js';
 import type { ConnectionRecord } from '../../src/model/record.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
 const projectCaptures = path.join(repo, 'captures');
-const publicCaptures = path.resolve(here, '../../../shared/captures/public');
 const pipelineModule = path.join(repo, 'src/pipeline/analyze-file.ts');
 const testRoot = path.join(projectCaptures, 'tlsdiag-test-root.pem');
 
@@ -38,9 +38,8 @@ const sidecars = existsSync(projectCaptures)
   : [];
 if (sidecars.length === 0) console.warn(`captures.test: no captures/*.pcap with an .expect.json sidecar in ${projectCaptures}`);
 
-const publicExists = existsSync(publicCaptures);
-if (!publicExists) console.warn(`captures.test: public corpus skipped, ${publicCaptures} is absent`);
-const truths = publicExists ? readdirSync(publicCaptures).filter((f) => f.endsWith('.truth.json')).sort() : [];
+warnIfNoPublicCaptures('diagnose: public captures');
+const publicNames = publicCaptureNames();
 
 async function analyze(file: string, extraRoots: string[]): Promise<ConnectionRecord[]> {
   const { analyzeFile } = await import('../../src/pipeline/analyze-file.js');
@@ -92,12 +91,13 @@ describe.skipIf(!pipelineExists || sidecars.length === 0)('project captures: eac
  * the record types: the client's Finished is its first application_data record, so data means a second one.) A
  * completed handshake the client hung up on without data may be failed — clients that verify after the handshake.
  */
-describe.skipIf(!pipelineExists || !publicExists)('public captures: a connection whose client then sent application data is never called failed', () => {
-  it.each(truths)('%s', async (truthFile) => {
-    const truth = JSON.parse(readFileSync(path.join(publicCaptures, truthFile), 'utf8')) as { connections: TruthConnection[] };
+describe.skipIf(!pipelineExists || !HAVE_PUBLIC_CAPTURES)('public captures: a connection whose client then sent application data is never called failed', () => {
+  it.each(publicNames)('%s', async (name) => {
+    const capture = requirePublicCapture(name);
+    const truth = JSON.parse(readFileSync(`${capture}.truth.json`, 'utf8')) as { connections: TruthConnection[] };
     const complete = truth.connections.filter((c) => c.handshake_complete && clientSentData(c));
     if (complete.length === 0) return;
-    const records = await analyze(path.join(publicCaptures, truthFile.replace(/\.truth\.json$/, '')), []);
+    const records = await analyze(capture, []);
     const byEndpoints = new Map<string, ConnectionRecord[]>();
     for (const record of records) {
       const a = endpointKey(record.client);

@@ -16,7 +16,7 @@ import { CaptureError } from '../../src/capture/types.js';
 import type { ConnectionRecord } from '../../src/model/record.js';
 import { analyzeFile } from '../../src/pipeline/analyze-file.js';
 import { createTrustStore } from '../../src/tls/trust-store.js';
-import { HAVE_PUBLIC_CAPTURES, PUBLIC_CAPTURES, ROOT, warnIfNoPublicCaptures } from '../helpers/shared.js';
+import { HAVE_PUBLIC_CAPTURES, publicCaptureNames, requirePublicCapture, ROOT, warnIfNoPublicCaptures } from '../helpers/shared.js';
 import { layoutOf, type CaptureLayout } from './capture-layout.js';
 import { mutate } from './mutators.js';
 import { Prng, seedFromName } from './prng.js';
@@ -108,10 +108,10 @@ describe('fuzz: mutated project captures through the pipeline', () => {
 
 warnIfNoPublicCaptures('fuzz: mutated public captures');
 describe.skipIf(!HAVE_PUBLIC_CAPTURES)('fuzz: mutated public captures through the pipeline', () => {
-  const names = capturesIn(PUBLIC_CAPTURES);
+  const names = publicCaptureNames();
   for (const name of names) {
     it(`${name}: ${MUTANTS_PER_PUBLIC_CAPTURE} mutants of its first ${PUBLIC_PREFIX_BYTES / 1024} KiB`, () => {
-      const result = fuzzCapture(name, readFileSync(join(PUBLIC_CAPTURES, name)), MUTANTS_PER_PUBLIC_CAPTURE, PUBLIC_PREFIX_BYTES);
+      const result = fuzzCapture(name, readFileSync(requirePublicCapture(name)), MUTANTS_PER_PUBLIC_CAPTURE, PUBLIC_PREFIX_BYTES);
       expect(result.failures).toEqual([]);
     });
   }

@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { PUBLIC_CAPTURES } from './shared.js';
+import { publicTruth } from './shared.js';
 
 /**
- * A `.truth.json` beside each public capture, made by ../shared/tools/oracle.sh with tshark (its rules are in the
- * corpus MANIFEST.md). One shape for every suite that compares with it.
+ * A `.truth.json` beside each public capture, made with tshark (its rules are in test/corpus/public/MANIFEST.md). One shape for every suite that compares with it.
  */
 export interface TruthAlert {
   from: 'client' | 'server';
@@ -47,5 +45,7 @@ export interface Truth {
 
 /** The truth of a public capture, by its file name. */
 export function readTruth(capture: string): Truth {
-  return JSON.parse(readFileSync(join(PUBLIC_CAPTURES, `${capture}.truth.json`), 'utf8')) as Truth;
+  const path = publicTruth(capture);
+  if (path === null) throw new Error(`no public capture ${capture}`);
+  return JSON.parse(readFileSync(path, 'utf8')) as Truth;
 }

@@ -3,19 +3,15 @@
  * stream (the .truth.json beside each capture): one flow per tshark stream, same segment count (but for stragglers
  * swallowed after the end), same FIN and RST senders, and no gap where tshark saw none.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { HAVE_PUBLIC_CAPTURES, publicCaptureNames, publicTruth, requirePublicCapture, warnIfNoPublicCaptures } from '../helpers/shared.js';
 import type { TruthConnection } from '../helpers/truth.js';
 import { readCaptureFile } from '../../src/capture/file.js';
 import { decodeFrame, newTcpSegment } from '../../src/decode/frame.js';
 import { recordingTable, type RecordingHandler } from './helpers.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const publicCaptures = path.resolve(here, '../../../shared/captures/public');
-const exists = existsSync(publicCaptures);
-if (!exists) console.warn(`test/tcp: ${publicCaptures} is absent, the real-capture checks are skipped`);
+warnIfNoPublicCaptures('test/tcp public captures');
 
 
 /** Where this layer knowingly parts from tshark, and why. */
@@ -40,10 +36,9 @@ const endpoint = (h: RecordingHandler, dir: 0 | 1) => {
   return ipVersion === 6 ? `[${addr[dir]}]:${port[dir]}` : `${addr[dir]}:${port[dir]}`;
 };
 
-describe.skipIf(!exists)('public captures agree with tshark on TCP streams', () => {
-  const captures = exists ? readdirSync(publicCaptures).filter((name) => /\.pcap(ng)?$/.test(name)) : [];
-  for (const name of captures) {
-    const truthFile = path.join(publicCaptures, `${name}.truth.json`);
+describe.skipIf(!HAVE_PUBLIC_CAPTURES)('public captures agree with tshark on TCP streams', () => {
+  for (const name of publicCaptureNames()) {
+    const truthFile = publicTruth(name)!;
     if (!existsSync(truthFile)) continue;
     const known = KNOWN[name];
     if (known !== undefined) {
@@ -52,7 +47,7 @@ describe.skipIf(!exists)('public captures agree with tshark on TCP streams', () 
     }
     it(name, async () => {
       const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as { connections: TruthConnection[] };
-      const handlers = await flowsOf(path.join(publicCaptures, name));
+      const handlers = await flowsOf(requirePublicCapture(name));
       const mismatches: string[] = [];
       for (const expected of truth.connections) {
         const flow = handlers.find((h) => {

@@ -1,20 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCertificateChain, durationInWords } from '../../src/tls/certificate-check.js';
 import { describeCertificate, splitSubjectAltName } from '../../src/tls/certificate.js';
 import { certificateSignatureAlgorithm, decodeObjectIdentifier, readDerElement } from '../../src/tls/der.js';
 import { parseCertificateMessage } from '../../src/tls/messages/index.js';
 import { createTrustStore, type TrustStore } from '../../src/tls/trust-store.js';
+import { requirePublicCapture } from '../helpers/shared.js';
 import { extractHandshakes } from './handshake-extractor.js';
 
-const corpus = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/captures/public');
-const haveCorpus = existsSync(corpus);
-if (!haveCorpus) console.warn(`certificate.test: ${corpus} is absent, so the tests on real captures are skipped`);
 
 const DAY = 86400;
 
@@ -295,9 +292,9 @@ describe('durationInWords', () => {
   });
 });
 
-describe.skipIf(!haveCorpus)('certificates from real captures', () => {
+describe('certificates from real captures', () => {
   const chainOf = (name: string) => {
-    const message = extractHandshakes(path.join(corpus, name)).find((m) => m.kind === 'tls' && m.type === 11)!;
+    const message = extractHandshakes(requirePublicCapture(name)).find((m) => m.kind === 'tls' && m.type === 11)!;
     return { ders: parseCertificateMessage(message.body, false) as Buffer[], ts: message.ts };
   };
 

@@ -1,14 +1,9 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { alpnCode, ja4 } from '../../src/tls/ja4.js';
 import { type ClientHello, parseClientHello, parseServerHello, type ServerHello } from '../../src/tls/messages/index.js';
+import { availablePublicCaptures, requirePublicCapture } from '../helpers/shared.js';
 import { extractHandshakes } from './handshake-extractor.js';
 
-const corpus = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/captures/public');
-const haveCorpus = existsSync(corpus);
-if (!haveCorpus) console.warn(`ja4.test: ${corpus} is absent, so the tests on real captures are skipped`);
 
 /** Client port → the fingerprints FoxIO's own ja4 tool reports (FoxIO-LLC/ja4 python/test/testdata/*.json). */
 const FOXIO_EXPECTED: Record<string, Record<number, { ja4: string }>> = {
@@ -29,10 +24,13 @@ const FOXIO_EXPECTED: Record<string, Record<number, { ja4: string }>> = {
   },
 };
 
-describe.skipIf(!haveCorpus)("JA4 matches FoxIO's tool on its own captures", () => {
-  for (const [name, expectedByPort] of Object.entries(FOXIO_EXPECTED)) {
+// FoxIO's captures are not redistributable (FoxIO License 1.1): they are read from ../shared where it exists.
+const foxioHere = new Set(availablePublicCaptures('ja4 on FoxIO captures', Object.keys(FOXIO_EXPECTED)));
+
+describe.skipIf(foxioHere.size === 0)("JA4 matches FoxIO's tool on its own captures", () => {
+  for (const [name, expectedByPort] of Object.entries(FOXIO_EXPECTED).filter(([file]) => foxioHere.has(file))) {
     it(name, () => {
-      const messages = extractHandshakes(path.join(corpus, name));
+      const messages = extractHandshakes(requirePublicCapture(name));
       for (const [port, expected] of Object.entries(expectedByPort)) {
         const client = messages.find((m) => m.type === 1 && m.from.endsWith(`:${port}`))!;
         const ch = parseClientHello(client.body) as ClientHello;

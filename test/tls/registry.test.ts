@@ -1,7 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { HAVE_PUBLIC_CAPTURES, publicCaptureNames, publicTruth, warnIfNoPublicCaptures } from '../helpers/shared.js';
 import type { TruthConnection } from '../helpers/truth.js';
 import {
   ALERT_DESCRIPTION_ENTRIES,
@@ -305,19 +304,14 @@ describe('every table', () => {
 
 // Real captures: every code point tshark saw in a completed handshake, and every readable alert, has a name here,
 // and our hex spelling matches tshark's.
-const here = dirname(fileURLToPath(import.meta.url));
-const PUBLIC_CAPTURES = resolve(here, '../../../shared/captures/public');
-const HAVE_CAPTURES = existsSync(PUBLIC_CAPTURES);
-if (!HAVE_CAPTURES) console.warn(`registry test: ${PUBLIC_CAPTURES} not found, skipping the real-capture checks`);
+warnIfNoPublicCaptures('registry on the public captures');
 
 
-describe.skipIf(!HAVE_CAPTURES)('on the public captures (tshark truth)', () => {
-  const connections: TruthConnection[] = HAVE_CAPTURES
-    ? readdirSync(PUBLIC_CAPTURES)
-        // faketls_potatovpn is a VPN dressed as TLS: its "cipher suites" are random bytes
-        .filter((file) => file.endsWith('.truth.json') && !file.includes('faketls'))
-        .flatMap((file) => JSON.parse(readFileSync(resolve(PUBLIC_CAPTURES, file), 'utf8')).connections as TruthConnection[])
-    : [];
+describe.skipIf(!HAVE_PUBLIC_CAPTURES)('on the public captures (tshark truth)', () => {
+  const connections: TruthConnection[] = publicCaptureNames()
+    // faketls_potatovpn is a VPN dressed as TLS: its "cipher suites" are random bytes
+    .filter((name) => !name.includes('faketls'))
+    .flatMap((name) => JSON.parse(readFileSync(publicTruth(name)!, 'utf8')).connections as TruthConnection[]);
 
   it('names the version and cipher suite of every completed handshake', () => {
     const completed = connections.filter((c) => c.handshake_complete && c.server_version && c.cipher_suite);

@@ -1,7 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { availablePublicCaptures, requirePublicCapture } from '../helpers/shared.js';
 import { readTruth, type Truth } from '../helpers/truth.js';
 import type { AlertEvent, TlsDirectionListener, TlsStreamParserOptions } from '../../src/tls/events.js';
 import { identifyUpgrade } from '../../src/tls/starttls.js';
@@ -400,9 +399,6 @@ describe('stream start: plaintext, STARTTLS, SSLv2, mid-stream', () => {
 // ---------------------------------------------------------------------------------------------------------------
 // Real captures: each direction's in-order TCP payload, one push per segment, as the TCP stage would deliver it
 
-const corpus = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/captures/public');
-const haveCorpus = existsSync(corpus);
-if (!haveCorpus) console.warn(`real-capture tests skipped: ${corpus} is absent`);
 
 /** new in-order bytes of one side, or `gap` bytes that were never captured */
 interface Segment { data: Buffer; ts: number; gap: number }
@@ -467,8 +463,8 @@ function plaintextOf(rec: Recorder): Buffer {
 }
 
 
-describe.skipIf(!haveCorpus)('real captures', () => {
-  const capture = (name: string) => path.join(corpus, name);
+describe('real captures', () => {
+  const capture = requirePublicCapture;
   const truth = (name: string): Truth => readTruth(name);
 
   it('zeek tls-1.2-handshake-failure: a ClientHello answered by a fatal handshake_failure alert', () => {
@@ -529,7 +525,8 @@ describe.skipIf(!haveCorpus)('real captures', () => {
     ]);
   });
 
-  it.each([
+  // the LDAP and MySQL captures have no stated licence: read from ../shared where it exists
+  const upgrades: [string, string][] = [
     ['ndpi__smtp-starttls.pcap', 'smtp'],
     ['suricata__smtp-startssl-input.pcap', 'smtp'],
     ['ndpi__imap-starttls.pcap', 'imap'],
@@ -542,7 +539,9 @@ describe.skipIf(!haveCorpus)('real captures', () => {
     ['wireshark-notes__mysql-ssl.pcapng', 'mysql'],
     ['zeek__rdp-to-ssl.pcap', 'rdp'],
     ['zeek__socks-with-ssl.pcap', 'socks'],
-  ])('%s: plaintext then TLS on both sides, identified as %s', (name, protocol) => {
+  ];
+  const upgradesHere = new Set(availablePublicCaptures('STARTTLS upgrades', upgrades.map(([name]) => name)));
+  it.each(upgrades.filter(([name]) => upgradesHere.has(name)))('%s: plaintext then TLS on both sides, identified as %s', (name, protocol) => {
     const upgraded = tcpConversations(capture(name))
       .map((sides) => sides.map((side) => parseSegments(side)))
       .filter((both) => both.every(({ rec }) => rec.kinds()[0] === 'plaintext' && rec.kinds()[1] === 'tlsStart'));

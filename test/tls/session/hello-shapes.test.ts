@@ -1,16 +1,13 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseClientHello, type ClientHello } from '../../../src/tls/messages/client-hello.js';
 import { clientHelloFacts } from '../../../src/tls/session/facts.js';
 import { HelloShapes } from '../../../src/tls/session/hello-shapes.js';
-import { PUBLIC_CAPTURES, warnIfNoPublicCaptures } from '../../helpers/shared.js';
+import { availablePublicCaptures, requirePublicCapture } from '../../helpers/shared.js';
 import { extractHandshakes } from '../handshake-extractor.js';
 
 /** Captures with many ClientHellos from browsers (GREASE, shuffled extensions) and from several client builds. */
 const FILES = ['ja4__tls-sni.pcapng', 'ndpi__sites.pcapng', 'ndpi__dnscrypt-v2-doh.pcap', 'arkime__openssl-tls1-tls1_2.pcap'];
-const present = FILES.map((f) => path.join(PUBLIC_CAPTURES, f)).filter((f) => existsSync(f));
-warnIfNoPublicCaptures('hello-shapes');
+const present = availablePublicCaptures('hello-shapes', FILES).map(requirePublicCapture);
 
 function hellos(): ClientHello[] {
   const out: ClientHello[] = [];

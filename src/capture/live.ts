@@ -74,9 +74,23 @@ const UNKNOWN_LINK_TYPE = /^Unknown linktype (\d+)$/;
 const SNAPLEN = 65535;
 const DEFAULT_BUFFER_SIZE = 16 << 20;
 
+const LIBPCAP_HEADERS =
+  '  install the libpcap headers (Debian/Ubuntu: sudo apt-get install libpcap-dev; Fedora: sudo dnf install libpcap-devel),\n';
+
+/**
+ * cap is absent: npm drops an optional dependency whose build failed (no libpcap headers), so there is nothing to
+ * rebuild. Installing again, once the headers are there, builds it.
+ */
 export const CAP_INSTALL_HINT =
-  'live capture needs the optional package "cap" built against libpcap:\n' +
-  '  install the libpcap headers (Debian/Ubuntu: sudo apt-get install libpcap-dev; Fedora: sudo dnf install libpcap-devel),\n' +
+  'live capture needs the optional package "cap", built against libpcap when tlsdiag is installed:\n' +
+  LIBPCAP_HEADERS +
+  '  then install tlsdiag again: npm install   (in a clone of the repository)\n' +
+  '                          or: npm install -g --allow-scripts=cap tlsdiag   (a global install, or of a tarball)';
+
+/** cap is there but its native part does not load (built against another Node, or its build step was skipped). */
+export const CAP_REBUILD_HINT =
+  'live capture needs the native part of the package "cap", built against libpcap:\n' +
+  LIBPCAP_HEADERS +
   '  then run: npm rebuild cap   (in the folder tlsdiag is installed in)';
 
 export const PERMISSION_HINT =
@@ -106,14 +120,17 @@ async function importCap(): Promise<CapModule> {
     return cap;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException)?.code;
-    const why =
-      code === 'ERR_MODULE_NOT_FOUND'
-        ? 'the package "cap" is not installed (it is optional, and its build may have failed)'
-        : code === 'ERR_DLOPEN_FAILED'
-          ? `the package "cap" is installed but its native part does not load: ${(error as Error).message}`
-          : `the package "cap" cannot be loaded: ${(error as Error)?.message ?? error}`;
+    const message = (error as Error)?.message ?? String(error);
     capModule = null;
-    throw new LiveCaptureError(why, 'cap-missing', CAP_INSTALL_HINT);
+    // ERR_MODULE_NOT_FOUND names the package itself when it is absent; a missing file inside it is a broken build
+    if (code === 'ERR_MODULE_NOT_FOUND' && /['"]cap['"]/.test(message)) {
+      throw new LiveCaptureError('the package "cap" is not installed (it is optional: npm leaves it out when its build fails)', 'cap-missing', CAP_INSTALL_HINT);
+    }
+    const why =
+      code === 'ERR_DLOPEN_FAILED'
+        ? `the package "cap" is installed but its native part does not load: ${message}`
+        : `the package "cap" cannot be loaded: ${message}`;
+    throw new LiveCaptureError(why, 'cap-missing', CAP_REBUILD_HINT);
   }
 }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command } from '@commander-js/extra-typings';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerInterfaces } from './commands/interfaces.js';
@@ -9,12 +10,21 @@ import type { CommandContext } from './program.js';
 /** Each command lives in its own file under commands/ and adds itself here. */
 const COMMANDS: ((context: CommandContext) => void)[] = [registerAnalyze, registerLive, registerInterfaces, registerReport, registerWatch];
 
+/**
+ * The version of the installed package: package.json sits two folders above this file both in the repository
+ * (src/cli/main.ts) and in an installed package (dist/cli/main.js), and npm always ships it.
+ */
+export function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  return typeof manifest.version === 'string' ? manifest.version : 'unknown';
+}
+
 /** Builds the command-line program. Each command reports its exit code through `setExitCode`. */
 export function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command()
     .name('tlsdiag')
     .description('Passive TLS handshake analyzer: tells why each TLS handshake in a capture failed.')
-    .version('0.1.0')
+    .version(packageVersion(), '-V, --version', 'print the version of tlsdiag')
     .showHelpAfterError('(run tlsdiag --help for usage)')
     // before the commands are added: they copy it, so their usage errors exit 2 through main() rather than 1
     .exitOverride();

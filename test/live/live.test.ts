@@ -35,7 +35,7 @@ async function whyLiveCannotRun(): Promise<string | null> {
   const answer = (run.stdout ?? '').trim();
   if (answer === 'ok') return null;
   if (answer.startsWith('load ')) {
-    return `the optional package cap does not load (${answer.slice(5)}): install libpcap-dev, then npm rebuild cap`;
+    return `the optional package cap does not load (${answer.slice(5)}): install libpcap-dev, then npm install again`;
   }
   if (answer.startsWith('open ')) return `cannot capture on lo (${answer.slice(5)}): needs root or CAP_NET_RAW`;
   return `the cap probe failed (${run.status ?? run.signal}): ${(run.stderr ?? '').trim().slice(0, 200)}`;

@@ -1,6 +1,6 @@
 import { loadTui } from '../../ui/load.js';
 import { readFile } from 'node:fs/promises';
-import { LiveCaptureError, openLiveCapture, wallClockSeconds, type LiveCapture } from '../../capture/live.js';
+import { LiveCaptureError, loadCap, openLiveCapture, wallClockSeconds, type LiveCapture } from '../../capture/live.js';
 import { PcapngFileWriter } from '../../capture/pcapng-writer.js';
 import type { FrameSink } from '../../capture/types.js';
 import type { ConnectionRecord } from '../../model/record.js';
@@ -57,6 +57,11 @@ export function registerLive({ program, setExitCode }: CommandContext): void {
     .option('--spool-max <size>', HELP.spoolMax, parseSize, DEFAULT_SPOOL_MAX)
     .option('--flush-timeout <seconds>', HELP.flushTimeout, nonNegativeSeconds, 10)
     .action(async (options) => {
+      // Before anything else: without libpcap's binding nothing below can run, and the fix is an install step.
+      if (!(await capLoads())) {
+        setExitCode(2);
+        return;
+      }
       if (options.format !== 'text' && options.format !== 'ndjson') {
         process.stderr.write(`tlsdiag: unknown format '${options.format}' (text, ndjson)\n`);
         setExitCode(2);
@@ -91,6 +96,18 @@ export function registerLive({ program, setExitCode }: CommandContext): void {
         }),
       );
     });
+}
+
+/** Loads the optional capture binding; where it cannot load, says why and what to install, and returns false. */
+async function capLoads(): Promise<boolean> {
+  try {
+    await loadCap();
+    return true;
+  } catch (error) {
+    if (!(error instanceof LiveCaptureError)) throw error;
+    process.stderr.write(`tlsdiag: ${sanitizeForTerminal(error.message, 500)}\n${printableLines(error.hint)}`);
+    return false;
+  }
 }
 
 export interface LiveCommandOptions {

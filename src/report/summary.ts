@@ -1,4 +1,5 @@
 import type { Confidence, ConnectionRecord, Outcome } from '../model/record.js';
+import { RECORD_SCHEMA_VERSION } from '../model/record-lean.js';
 import type { RecordSummary } from './types.js';
 
 /** The cause given to a failure no rule recognised, so it still counts somewhere. */
@@ -40,12 +41,19 @@ function isEndpoint(value: unknown): value is { ip: string; port: number } {
 }
 
 /**
- * One parsed NDJSON line (a record as `tlsdiag analyze --format ndjson` or `tlsdiag live` writes it, see
- * src/model/record.ts) reduced to a summary, or the reason it is not a connection record. Only the fields a report
- * reads are checked; the others may be missing (records from an older tlsdiag).
+ * One parsed NDJSON line (a record as `tlsdiag analyze --format ndjson` or `tlsdiag live` writes it) reduced to a
+ * summary, or the reason it is not a connection record. Three shapes are read: the written record of
+ * docs/record.md (`schemaVersion` 1, lean or full detail) and, from before `schemaVersion` existed, the in-memory
+ * record of src/model/record.ts as it was written then. The fields a report reads sit at the same paths in all three;
+ * only those are checked, the others may be missing.
  */
 export function summarizeJson(value: unknown): RecordSummary | string {
   if (!isObject(value)) return 'not a JSON object';
+  if ('schemaVersion' in value) {
+    const version = value.schemaVersion;
+    if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) return 'schemaVersion is not a positive integer';
+    if (version > RECORD_SCHEMA_VERSION) return `schemaVersion ${version} is newer than this tlsdiag reads (${RECORD_SCHEMA_VERSION})`;
+  }
   if (typeof value.capture !== 'string' || typeof value.id !== 'string') return 'no capture or id: not a connection record';
   if (!isEndpoint(value.client) || !isEndpoint(value.server)) return 'no client or server endpoint';
   if (typeof value.firstTs !== 'number' || !Number.isFinite(value.firstTs)) return 'no firstTs';

@@ -9,7 +9,6 @@ import { gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/shared.js';
-import { RECORD_KEYS } from '../fuzz/record-shape.js';
 
 const BIN = resolve(ROOT, 'bin/tlsdiag.js');
 const BUILT = existsSync(resolve(ROOT, 'dist/cli/main.js'));
@@ -121,12 +120,19 @@ describe.skipIf(!BUILT)('tlsdiag CLI', () => {
     expect(stderrLines(run)).toEqual([expect.stringMatching(/^tlsdiag: .*cut\.pcap: file ends 10 bytes into a packet record/)]);
   });
 
-  it('--format ndjson: one JSON record per line, with exactly the ConnectionRecord keys', () => {
+  it('--format ndjson: one written record per line (docs/record.md), lean unless --detail full', () => {
     const run = tlsdiag('analyze', '--format', 'ndjson', PROJECT_CAPTURES);
     expect(run.status).toBe(0);
     const records = ndjsonRecords(run);
     expect(records.length).toBeGreaterThan(20);
-    for (const record of records) expect(Object.keys(record).sort()).toEqual(RECORD_KEYS);
+    const leanKeys = ['capture', 'client', 'detail', 'diagnosis', 'end', 'firstTs', 'id', 'lastTs', 'notes', 'outcome', 'schemaVersion', 'server', 'tcp', 'tls', 'warnings'];
+    for (const record of records) expect(Object.keys(record).sort()).toEqual(leanKeys);
+    const full = ndjsonRecords(tlsdiag('analyze', '--format', 'ndjson', '--detail', 'full', PROJECT_CAPTURES));
+    expect(full.map((r) => r.id)).toEqual(records.map((r) => r.id));
+    for (const record of full) expect(Object.keys(record).sort()).toEqual([...leanKeys, 'clientInferredBy', 'observedUntil', 'timeline'].sort());
+    const bad = tlsdiag('analyze', '--format', 'ndjson', '--detail', 'most', HEALTHY);
+    expect(bad.status).toBe(2);
+    expect(stderrLines(bad)).toEqual(["tlsdiag: unknown detail 'most' (lean, full)"]);
   });
 
   it('--failed keeps only failed connections', () => {

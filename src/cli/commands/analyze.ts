@@ -7,8 +7,10 @@ import { createTrustStore, type TrustStore } from '../../tls/trust-store.js';
 import { describeFsError, expandInputs } from '../inputs.js';
 import { KEYLOG_OPTION_HELP, loadKeyLogs } from '../keylog.js';
 import type { KeyLog } from '../../tls/decrypt/keylog.js';
-import { recordToNdjson } from '../output/ndjson.js';
 import { PacedWriter } from '../output/paced-writer.js';
+import { DETAILS, isDetail, isRecordFormat, RECORD_FORMATS, recordWriter, type RecordFormat } from '../output/formats.js';
+import { inMemoryRecordJson } from '../output/ndjson.js';
+import type { RecordDetail } from '../../model/record-lean.js';
 import { diagnosisLines, recordToTextLine, TEXT_HEADER } from '../output/text.js';
 import { collect, collectPort, positiveSeconds, TLS_PORT_HELP, type CommandContext } from '../program.js';
 import { nonNegativeInteger, nonNegativeSeconds, outputOptionHelp, parseSize, RecordOutputs, type OutputFlags } from '../record-outputs.js';
@@ -21,7 +23,8 @@ export function registerAnalyze({ program, setExitCode }: CommandContext): void 
     .command('analyze', { isDefault: true })
     .description('analyze capture files (pcap, pcapng, gzip) or folders of them')
     .argument('<captures...>', 'capture files or folders')
-    .option('--format <format>', 'output: text or ndjson', 'text')
+    .option('--format <format>', `output: text or ${RECORD_FORMATS.join(', ')}`, 'text')
+    .option('--detail <level>', 'ndjson record detail: lean, or full (every offered suite, group, signature algorithm, the timeline)', 'lean')
     .option('--handshake-timeout <seconds>', 'a ClientHello unanswered this long is a server timeout', positiveSeconds, 10)
     .option('--ca <file>', 'extra trusted CA certificates (PEM), e.g. a private CA; repeat for several', collect, [] as string[])
     .option('--tls-port <port>', TLS_PORT_HELP, collectPort, [] as number[])
@@ -35,16 +38,24 @@ export function registerAnalyze({ program, setExitCode }: CommandContext): void 
     .option('--spool-max <size>', HELP.spoolMax, parseSize, DEFAULT_SPOOL_MAX)
     .option('--flush-timeout <seconds>', HELP.flushTimeout, nonNegativeSeconds, 10)
     .action(async (captures, options) => {
-      if (options.format !== 'text' && options.format !== 'ndjson') {
-        process.stderr.write(`tlsdiag: unknown format '${options.format}' (text, ndjson)\n`);
+      const format = options.format;
+      if (format !== 'text' && !isRecordFormat(format)) {
+        process.stderr.write(`tlsdiag: unknown format '${sanitizeForTerminal(format)}' (text, ${RECORD_FORMATS.join(', ')})\n`);
+        setExitCode(2);
+        return;
+      }
+      const detail = options.detail;
+      if (!isDetail(detail)) {
+        process.stderr.write(`tlsdiag: unknown detail '${sanitizeForTerminal(detail)}' (${DETAILS.join(', ')})\n`);
         setExitCode(2);
         return;
       }
       const toStdout = options.output.length === 0 || options.output.includes('-');
-      const interactive = toStdout && options.tui && options.format === 'text' && process.stdout.isTTY === true && process.stdin.isTTY === true;
+      const interactive = toStdout && options.tui && format === 'text' && process.stdout.isTTY === true && process.stdin.isTTY === true;
       setExitCode(
         await (interactive ? runAnalyzeTui : runAnalyze)(captures, {
-          format: options.format,
+          format,
+          detail,
           handshakeTimeout: options.handshakeTimeout,
           caFiles: options.ca ?? [],
           tlsPorts: options.tlsPort ?? [],
@@ -69,7 +80,9 @@ export const DEFAULT_MAXLEN = 1_000_000;
 export const DEFAULT_SPOOL_MAX = 1e9;
 
 export interface AnalyzeCommandOptions {
-  format: 'text' | 'ndjson';
+  format: 'text' | RecordFormat;
+  /** how much of each record NDJSON carries (docs/record.md); lean when not given */
+  detail?: RecordDetail;
   handshakeTimeout: number;
   caFiles: string[];
   /** --tls-port: extra ports on which payload-less connects are reported */
@@ -86,7 +99,7 @@ const STDOUT_ONLY: OutputFlags = { output: [], redisMaxlen: 0, spoolMax: 1, flus
 /** Opens the record outputs, or prints why not (a usage problem) and returns null. */
 async function openOutputs(options: AnalyzeCommandOptions, notice: (message: string) => void): Promise<RecordOutputs | null> {
   try {
-    return await RecordOutputs.open(options.outputs ?? STDOUT_ONLY, recordToNdjson, notice);
+    return await RecordOutputs.open(options.outputs ?? STDOUT_ONLY, inMemoryRecordJson, notice);
   } catch (error) {
     process.stderr.write(`tlsdiag: ${(error as Error).message}\n`);
     return null;
@@ -161,7 +174,8 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
   const out = new PacedWriter(process.stdout);
   const counts = { established: 0, failed: 0, incomplete: 0 };
   const causes = new Map<string, number>();
-  if (toStdout && options.format === 'text') out.write(TEXT_HEADER + '\n');
+  const writer = options.format === 'text' ? null : recordWriter(options.format, options.detail ?? 'lean');
+  if (toStdout) out.write(writer === null ? TEXT_HEADER + '\n' : writer.header());
 
   for (const file of files) {
     let records: ConnectionRecord[] = [];
@@ -187,7 +201,7 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
       if (options.failedOnly && record.outcome !== 'failed') return;
       outputs.ship(record);
       if (!toStdout) return;
-      if (options.format === 'ndjson') out.write(recordToNdjson(record) + '\n');
+      if (writer !== null) out.write(writer.line(record) + '\n');
       else {
         records.push(record);
         if (records.length >= TEXT_SORT_BATCH) flushText();
@@ -215,6 +229,7 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
     await out.drained();
   }
 
+  if (writer !== null && toStdout) out.write(writer.trailer());
   if (options.format === 'text') {
     // with records going only to Redis, the closing counts still tell the person at the terminal what was seen
     const summaryOut = toStdout ? out : process.stderr;

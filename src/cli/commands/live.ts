@@ -9,9 +9,11 @@ import { Analyzer } from '../../pipeline/analyzer.js';
 import { createTrustStore } from '../../tls/trust-store.js';
 import type { AnalysisFeed, FeedListener, FeedProgress } from '../../ui/feed.js';
 import { describeFsError } from '../inputs.js';
-import { recordToNdjson } from '../output/ndjson.js';
 import { PacedWriter } from '../output/paced-writer.js';
 import { CaptureLoss } from '../../pipeline/capture-loss.js';
+import type { RecordDetail } from '../../model/record-lean.js';
+import { DETAILS, isDetail, isRecordFormat, RECORD_FORMATS, recordWriter, type RecordFormat } from '../output/formats.js';
+import { inMemoryRecordJson } from '../output/ndjson.js';
 import { diagnosisLines, recordToTextLine, TEXT_HEADER } from '../output/text.js';
 import { KEYLOG_OPTION_HELP, KeyLogFollower, keyLogPaths } from '../keylog.js';
 import { collect, collectPort, positiveSeconds, TLS_PORT_HELP, type CommandContext } from '../program.js';
@@ -43,7 +45,8 @@ export function registerLive({ program, setExitCode }: CommandContext): void {
     .option('-f, --filter <bpf>', 'capture filter, pcap-filter(7) syntax as for tcpdump', 'tcp')
     .option('-w, --write <file>', 'also save the captured packets to this pcapng file')
     .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)', positiveSeconds)
-    .option('--format <format>', 'output: text or ndjson (one record per line as each connection is decided)', 'text')
+    .option('--format <format>', `output: text or ${RECORD_FORMATS.join(', ')} (one record per line as each connection is decided)`, 'text')
+    .option('--detail <level>', 'ndjson record detail: lean, or full (every offered suite, group, signature algorithm, the timeline)', 'lean')
     .option('--handshake-timeout <seconds>', 'a SYN or ClientHello unanswered this long is a timeout', positiveSeconds, 10)
     .option('--ca <file>', 'extra trusted CA certificates (PEM), e.g. a private CA; repeat for several', collect, [] as string[])
     .option('--tls-port <port>', TLS_PORT_HELP, collectPort, [] as number[])
@@ -62,8 +65,15 @@ export function registerLive({ program, setExitCode }: CommandContext): void {
         setExitCode(2);
         return;
       }
-      if (options.format !== 'text' && options.format !== 'ndjson') {
-        process.stderr.write(`tlsdiag: unknown format '${options.format}' (text, ndjson)\n`);
+      const format = options.format;
+      if (format !== 'text' && !isRecordFormat(format)) {
+        process.stderr.write(`tlsdiag: unknown format '${sanitizeForTerminal(format)}' (text, ${RECORD_FORMATS.join(', ')})\n`);
+        setExitCode(2);
+        return;
+      }
+      const detail = options.detail;
+      if (!isDetail(detail)) {
+        process.stderr.write(`tlsdiag: unknown detail '${sanitizeForTerminal(detail)}' (${DETAILS.join(', ')})\n`);
         setExitCode(2);
         return;
       }
@@ -73,7 +83,8 @@ export function registerLive({ program, setExitCode }: CommandContext): void {
           filter: options.filter,
           write: options.write ?? null,
           duration: options.duration ?? null,
-          format: options.format,
+          format,
+          detail,
           handshakeTimeout: options.handshakeTimeout,
           caFiles: options.ca ?? [],
           tlsPorts: options.tlsPort ?? [],
@@ -81,7 +92,7 @@ export function registerLive({ program, setExitCode }: CommandContext): void {
           failedOnly: options.failed === true,
           tui:
             options.tui !== false &&
-            options.format === 'text' &&
+            format === 'text' &&
             (options.output.length === 0 || options.output.includes('-')) &&
             process.stdout.isTTY === true &&
             process.stdin.isTTY === true,
@@ -115,7 +126,9 @@ export interface LiveCommandOptions {
   filter: string;
   write: string | null;
   duration: number | null;
-  format: 'text' | 'ndjson';
+  format: 'text' | RecordFormat;
+  /** how much of each record NDJSON carries (docs/record.md); lean when not given */
+  detail?: RecordDetail;
   handshakeTimeout: number;
   caFiles: string[];
   tlsPorts: number[];
@@ -151,7 +164,7 @@ export async function runLive(options: LiveCommandOptions): Promise<number> {
   await keyLogs?.poll();
   let outputs: RecordOutputs;
   try {
-    outputs = await RecordOutputs.open(options.outputs ?? { output: [], redisMaxlen: 0, spoolMax: 1, flushTimeout: 0 }, recordToNdjson, (message) => feed.notice(message));
+    outputs = await RecordOutputs.open(options.outputs ?? { output: [], redisMaxlen: 0, spoolMax: 1, flushTimeout: 0 }, inMemoryRecordJson, (message) => feed.notice(message));
   } catch (error) {
     process.stderr.write(`tlsdiag: ${(error as Error).message}\n`);
     return 2;
@@ -214,8 +227,11 @@ export async function runLive(options: LiveCommandOptions): Promise<number> {
     const until = options.duration === null ? 'until Ctrl-C' : `for ${options.duration} s (or until Ctrl-C)`;
     const filter = options.filter === '' ? 'no filter' : `filter "${options.filter}"`;
     process.stderr.write(`tlsdiag: capturing on ${sanitizeForTerminal(options.device)} (${sanitizeForTerminal(filter, 500)}) ${until}\n`);
-    if (outputs.stdout) feed.subscribe(options.format === 'ndjson' ? ndjsonPrinter(out!, options.failedOnly) : textPrinter(out!, options.failedOnly));
-    else feed.subscribe(noticePrinter());
+    if (outputs.stdout) {
+      feed.subscribe(
+        options.format === 'text' ? textPrinter(out!, options.failedOnly) : recordPrinter(out!, options.format, options.detail ?? 'lean', options.failedOnly),
+      );
+    } else feed.subscribe(noticePrinter());
   }
   const summary = summaryCollector();
   feed.subscribe(summary.listener);
@@ -233,8 +249,8 @@ export async function runLive(options: LiveCommandOptions): Promise<number> {
     err.write(`tlsdiag: ${sanitizeForTerminal(options.write ?? '')}: writing failed: ${describeFsError(writeError)}\n`);
     exitCode = 2;
   }
-  // NDJSON keeps stdout to records alone: the summary goes to stderr there (and when records go only to Redis)
-  const summaryOut = options.format === 'ndjson' || !outputs.stdout ? err : process.stdout;
+  // machine-readable output keeps stdout to records alone: the summary goes to stderr there (and when records go only to Redis)
+  const summaryOut = options.format === 'text' && outputs.stdout ? process.stdout : err;
   summaryOut.write(summary.text(session, capture, tee) + '\n');
   const delivery = await outputs.close((line) => err.write(`tlsdiag: ${line}\n`));
   return Math.max(exitCode, delivery);
@@ -408,15 +424,17 @@ export function printableLines(text: string): string {
     .join('');
 }
 
-function ndjsonPrinter(out: PacedWriter, failedOnly: boolean): FeedListener {
+function recordPrinter(out: PacedWriter, format: RecordFormat, detail: RecordDetail, failedOnly: boolean): FeedListener {
+  const writer = recordWriter(format, detail);
+  out.write(writer.header());
   return {
     record(record) {
       if (failedOnly && record.outcome !== 'failed') return;
-      out.write(recordToNdjson(record) + '\n');
+      out.write(writer.line(record) + '\n');
     },
     progress: ignore,
     notice: (message) => process.stderr.write(`tlsdiag: ${sanitizeForTerminal(message, 300)}\n`),
-    finished: ignore,
+    finished: () => out.write(writer.trailer()),
   };
 }
 

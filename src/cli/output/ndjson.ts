@@ -1,4 +1,5 @@
 import type { ConnectionRecord } from '../../model/record.js';
+import { toWrittenRecord, type RecordDetail } from '../../model/record-lean.js';
 
 /**
  * JSON escapes C0 controls but leaves DEL, the C1 range (U+0080–U+009F, where U+009B is a CSI to some terminals) and
@@ -10,7 +11,20 @@ function escapeUnsafe(char: string): string {
   return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
-/** One connection record as one NDJSON line (no trailing newline). */
-export function recordToNdjson(record: ConnectionRecord): string {
-  return JSON.stringify(record).replace(UNSAFE_IN_JSON, escapeUnsafe);
+/** Any value as one NDJSON line (no trailing newline), with terminal-unsafe characters escaped. */
+export function jsonLine(value: unknown): string {
+  return JSON.stringify(value).replace(UNSAFE_IN_JSON, escapeUnsafe);
+}
+
+/**
+ * The in-memory record itself as one line: what a sensor ships to a Redis stream, whose readers (watch, report
+ * --from) take the whole record back.
+ */
+export function inMemoryRecordJson(record: ConnectionRecord): string {
+  return jsonLine(record);
+}
+
+/** One connection record as one NDJSON line (no trailing newline): the written record of docs/record.md. */
+export function recordToNdjson(record: ConnectionRecord, detail: RecordDetail = 'lean'): string {
+  return jsonLine(toWrittenRecord(record, detail));
 }

@@ -1,0 +1,31 @@
+import type { ConnectionRecord } from '../../model/record.js';
+import type { RecordDetail } from '../../model/record-lean.js';
+import { recordToNdjson } from './ndjson.js';
+
+/** Machine-readable outputs: one line per connection, plus whatever header and trailer the format has. */
+export const RECORD_FORMATS = ['ndjson'] as const;
+export type RecordFormat = (typeof RECORD_FORMATS)[number];
+
+export const DETAILS: readonly RecordDetail[] = ['lean', 'full'];
+
+export function isRecordFormat(format: string): format is RecordFormat {
+  return (RECORD_FORMATS as readonly string[]).includes(format);
+}
+
+export function isDetail(detail: string): detail is RecordDetail {
+  return (DETAILS as readonly string[]).includes(detail);
+}
+
+/** Writes records in one format: `header` before the first, `line` for each (no newline), `trailer` at the end. */
+export interface RecordWriter {
+  header(): string;
+  line(record: ConnectionRecord): string;
+  trailer(): string;
+}
+
+export function recordWriter(format: RecordFormat, detail: RecordDetail): RecordWriter {
+  switch (format) {
+    case 'ndjson':
+      return { header: () => '', line: (record) => recordToNdjson(record, detail), trailer: () => '' };
+  }
+}

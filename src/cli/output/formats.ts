@@ -1,9 +1,10 @@
 import type { ConnectionRecord } from '../../model/record.js';
 import type { RecordDetail } from '../../model/record-lean.js';
-import { recordToNdjson } from './ndjson.js';
+import { toEcs } from '../../model/ecs.js';
+import { jsonLine, recordToNdjson } from './ndjson.js';
 
 /** Machine-readable outputs: one line per connection, plus whatever header and trailer the format has. */
-export const RECORD_FORMATS = ['ndjson'] as const;
+export const RECORD_FORMATS = ['ndjson', 'ecs'] as const;
 export type RecordFormat = (typeof RECORD_FORMATS)[number];
 
 export const DETAILS: readonly RecordDetail[] = ['lean', 'full'];
@@ -27,5 +28,7 @@ export function recordWriter(format: RecordFormat, detail: RecordDetail): Record
   switch (format) {
     case 'ndjson':
       return { header: () => '', line: (record) => recordToNdjson(record, detail), trailer: () => '' };
+    case 'ecs':
+      return { header: () => '', line: (record) => jsonLine(toEcs(record)), trailer: () => '' };
   }
 }

@@ -2,9 +2,10 @@ import type { ConnectionRecord } from '../../model/record.js';
 import type { RecordDetail } from '../../model/record-lean.js';
 import { toEcs } from '../../model/ecs.js';
 import { jsonLine, recordToNdjson } from './ndjson.js';
+import { recordToZeekSsl, zeekSslHeader, zeekSslTrailer } from './zeek.js';
 
 /** Machine-readable outputs: one line per connection, plus whatever header and trailer the format has. */
-export const RECORD_FORMATS = ['ndjson', 'ecs'] as const;
+export const RECORD_FORMATS = ['ndjson', 'ecs', 'zeek'] as const;
 export type RecordFormat = (typeof RECORD_FORMATS)[number];
 
 export const DETAILS: readonly RecordDetail[] = ['lean', 'full'];
@@ -30,5 +31,7 @@ export function recordWriter(format: RecordFormat, detail: RecordDetail): Record
       return { header: () => '', line: (record) => recordToNdjson(record, detail), trailer: () => '' };
     case 'ecs':
       return { header: () => '', line: (record) => jsonLine(toEcs(record)), trailer: () => '' };
+    case 'zeek':
+      return { header: () => zeekSslHeader(new Date()), line: recordToZeekSsl, trailer: () => zeekSslTrailer(new Date()) };
   }
 }

@@ -1,15 +1,23 @@
-// npm run bench [-- FILE] — throughput of the full analysis against the raw-walk floor (and tshark where installed),
-// measured in one run on one capture. Each figure is the median of several runs, each run in its own process.
+// npm run bench [-- FILE] — end-to-end speed in one run on one capture: the raw-walk floor, the analysis alone, the CLI
+// as users run it (`tlsdiag analyze --format ndjson FILE > out`, and `--format ecs`), and tshark extracting handshake
+// fields where it is installed. Each figure is the median of BENCH_RUNS runs (default 3; tshark: BENCH_TSHARK_RUNS,
+// default 1), each in a process of its own. Wall time and CPU time (user + system, from GNU time where it is
+// installed) are both shown: on a shared machine the wall clock also counts the waits for a core, CPU time does not.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 // `npm run bench -- --flood [flows]`: the memory bound under SYN and ClientHello floods (scripts/bench-flood.mjs)
 if (process.argv[2] === '--flood') {
   const flood = spawnSync(process.execPath, ['scripts/bench-flood.mjs', ...process.argv.slice(3)], { stdio: 'inherit' });
   process.exit(flood.status ?? 1);
 }
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const TSHARK_RUNS = Number(process.env.BENCH_TSHARK_RUNS ?? 1);
 const file = process.argv[2] ?? 'bench/bench.pcap';
+const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
 if (!existsSync(file)) {
   if (process.argv[2]) {
@@ -23,58 +31,96 @@ if (!existsSync(file)) {
     process.exit(2);
   }
 }
-if (!existsSync('dist/pipeline/analyze-file.js')) execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
+if (!existsSync('dist/cli/main.js')) execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
 
 function median(values) {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 }
 
-function runNode(mode) {
+/** Runs a command `runs` times with stdout to `outFile` (or /dev/null): wall and CPU seconds, peak RSS, output size. */
+function timed(name, command, args, runs, outFile = '/dev/null') {
+  const measured = [];
+  for (let i = 0; i < runs; i++) {
+    const out = openSync(outFile, 'w');
+    const start = process.hrtime.bigint();
+    const run = GNU_TIME
+      ? spawnSync(GNU_TIME, ['-f', '%U %S %M', command, ...args], { stdio: ['ignore', out, 'pipe'], encoding: 'utf8' })
+      : spawnSync(command, args, { stdio: ['ignore', out, 'pipe'], encoding: 'utf8' });
+    const wall = Number(process.hrtime.bigint() - start) / 1e9;
+    closeSync(out);
+    if (run.status !== 0) throw new Error(`${name} failed (${run.status}): ${run.stderr}`);
+    const [user, system, rssKB] = GNU_TIME ? run.stderr.trim().split('\n').pop().split(' ').map(Number) : [NaN, NaN, NaN];
+    measured.push({ wall, cpu: user + system, rssMB: rssKB / 1024, outBytes: outFile === '/dev/null' ? 0 : statSync(outFile).size });
+  }
+  return {
+    name,
+    seconds: median(measured.map((m) => m.wall)),
+    cpu: median(measured.map((m) => m.cpu)),
+    maxRssMB: Math.max(...measured.map((m) => m.rssMB)),
+    outBytes: measured[0].outBytes,
+  };
+}
+
+/** The in-process measurements of scripts/bench-run.mjs (module loading left out), also under GNU time. */
+function inProcess(mode) {
   const runs = [];
   for (let i = 0; i < RUNS; i++) {
-    const out = execFileSync(process.execPath, ['scripts/bench-run.mjs', mode, file], { encoding: 'utf8', maxBuffer: 1 << 26 });
-    runs.push(JSON.parse(out.trim().split('\n').pop()));
+    const run = GNU_TIME
+      ? spawnSync(GNU_TIME, ['-f', '%U %S %M', process.execPath, 'scripts/bench-run.mjs', mode, file], { encoding: 'utf8', maxBuffer: 1 << 26 })
+      : spawnSync(process.execPath, ['scripts/bench-run.mjs', mode, file], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (run.status !== 0) throw new Error(`bench-run ${mode} failed: ${run.stderr}`);
+    const result = JSON.parse(run.stdout.trim().split('\n').pop());
+    const [user, system] = GNU_TIME ? run.stderr.trim().split('\n').pop().split(' ').map(Number) : [NaN, NaN];
+    runs.push({ ...result, cpu: user + system });
   }
-  const best = runs[0];
-  return { ...best, seconds: median(runs.map((r) => r.seconds)), maxRssMB: Math.max(...runs.map((r) => r.maxRssMB)) };
+  return {
+    ...runs[0],
+    seconds: median(runs.map((r) => r.seconds)),
+    cpu: median(runs.map((r) => r.cpu)),
+    maxRssMB: Math.max(...runs.map((r) => r.maxRssMB)),
+    outBytes: 0,
+  };
 }
 
-/** tshark extracting only handshake fields, timed by GNU time for its peak RSS where /usr/bin/time exists. */
-function runTshark(packets) {
-  if (spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status !== 0) return null;
-  const haveTime = existsSync('/usr/bin/time');
-  const args = ['-n', '-r', file, '-Y', 'tls.handshake', '-T', 'fields', '-e', 'tcp.stream', '-e', 'tls.handshake.type', '-e', 'tls.handshake.extensions_server_name', '-e', 'tls.alert_message.desc'];
-  const start = process.hrtime.bigint();
-  const run = haveTime
-    ? spawnSync('/usr/bin/time', ['-f', '%M', 'tshark', ...args], { encoding: 'utf8', maxBuffer: 1 << 30 })
-    : spawnSync('tshark', args, { encoding: 'utf8', maxBuffer: 1 << 30 });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const rssLine = haveTime ? run.stderr.trim().split('\n').pop() : '';
-  return { mode: 'tshark', seconds, bytes: statSync(file).size, packets, maxRssMB: haveTime ? Number(rssLine) / 1024 : NaN };
-}
+const scratch = mkdtempSync(join(tmpdir(), 'tlsdiag-bench-'));
+const floor = { ...inProcess('floor'), name: 'raw walk' };
+const analysis = { ...inProcess('analyze'), name: 'analysis only' };
+const cli = (format) =>
+  timed(`analyze --format ${format} > file`, process.execPath, ['bin/tlsdiag.js', 'analyze', '--format', format, file], RUNS, join(scratch, `out.${format}`));
+const ndjson = cli('ndjson');
+const ecs = cli('ecs');
+const haveTshark = process.env.BENCH_TSHARK !== '0' && spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
+const tsharkArgs = ['-n', '-r', file, '-Y', 'tls.handshake', '-T', 'fields', '-e', 'tcp.stream', '-e', 'tls.handshake.type', '-e', 'tls.handshake.extensions_server_name', '-e', 'tls.alert_message.desc'];
+const tshark = haveTshark ? timed('tshark (handshake fields)', 'tshark', tsharkArgs, TSHARK_RUNS, join(scratch, 'out.tshark')) : null;
+rmSync(scratch, { recursive: true, force: true });
 
-const floor = runNode('floor');
-const analyze = runNode('analyze');
-const tshark = process.env.BENCH_TSHARK === '0' ? null : runTshark(floor.packets);
-
-const rows = [floor, analyze, tshark].filter(Boolean);
 const mb = floor.bytes / 1e6;
-console.log(`capture: ${file} — ${mb.toFixed(1)} MB, ${floor.packets} packets, ${analyze.connections} TLS connections (${analyze.failed} failed); median of ${RUNS} runs`);
-console.log('what'.padEnd(10) + 'seconds'.padStart(9) + 'MB/s'.padStart(10) + 'packets/s'.padStart(13) + 'conns/s'.padStart(11) + 'peak RSS MB'.padStart(13) + '  of floor');
-for (const r of rows) {
-  const name = r.mode === 'floor' ? 'raw walk' : r.mode === 'analyze' ? 'tlsdiag' : 'tshark';
+const connections = analysis.connections;
+console.log(
+  `capture: ${file} — ${mb.toFixed(1)} MB, ${floor.packets} packets, ${connections} TLS connections (${analysis.failed} failed); ` +
+    `median of ${RUNS} runs (tshark: ${TSHARK_RUNS}); CPU = user + system`,
+);
+console.log(
+  'what'.padEnd(30) + 'wall s'.padStart(8) + 'CPU s'.padStart(8) + 'MB/s'.padStart(7) + 'conns/s'.padStart(9) + 'peak RSS MB'.padStart(13) + 'out B/conn'.padStart(12),
+);
+for (const r of [floor, analysis, ndjson, ecs, tshark].filter(Boolean)) {
   console.log(
-    name.padEnd(10) +
-      r.seconds.toFixed(3).padStart(9) +
-      (mb / r.seconds).toFixed(0).padStart(10) +
-      (floor.packets / r.seconds).toFixed(0).padStart(13) +
-      (analyze.connections / r.seconds).toFixed(0).padStart(11) +
+    r.name.padEnd(30) +
+      r.seconds.toFixed(2).padStart(8) +
+      (Number.isNaN(r.cpu) ? 'n/a' : r.cpu.toFixed(2)).padStart(8) +
+      (mb / r.seconds).toFixed(0).padStart(7) +
+      (connections / r.seconds).toFixed(0).padStart(9) +
       (Number.isNaN(r.maxRssMB) ? 'n/a' : r.maxRssMB.toFixed(0)).padStart(13) +
-      `  ${((floor.seconds / r.seconds) * 100).toFixed(1)}%`,
+      (r.outBytes > 0 ? (r.outBytes / connections).toFixed(0) : '').padStart(12),
   );
 }
-if (tshark) console.log(`tlsdiag is ${(tshark.seconds / analyze.seconds).toFixed(1)}x faster than tshark`);
+if (tshark) {
+  for (const r of [ndjson, ecs]) {
+    const cpu = Number.isNaN(r.cpu) ? '' : `, ${(tshark.cpu / r.cpu).toFixed(1)}x in CPU time`;
+    console.log(`${r.name}: ${(tshark.seconds / r.seconds).toFixed(1)}x faster than tshark end to end (wall)${cpu}`);
+  }
+}
 
 // Fleet: one sensor's records into a local Redis stream (starts its own redis-server; skipped where it is not
 // installed, or with BENCH_REDIS=0).

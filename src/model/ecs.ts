@@ -51,6 +51,7 @@ export const TLSDIAG_FIELDS: Readonly<Record<string, 'keyword' | 'long' | 'float
   'tlsdiag.certificate_check.expired_for': 'long',
   'tlsdiag.certificate_check.not_yet_valid_for': 'long',
   'tlsdiag.certificate_check.missing_issuer': 'keyword',
+  'tlsdiag.certificate_check.missing_issuer_looks_intermediate': 'text',
   'tlsdiag.certificate_check.problems': 'text',
   'tlsdiag.chain.subject': 'keyword',
   'tlsdiag.chain.issuer': 'keyword',
@@ -242,6 +243,7 @@ function tlsdiagFields(record: ConnectionRecord): Record<string, unknown> {
     if (check.expiredFor !== null) checkOut.expired_for = Math.round(check.expiredFor);
     if (check.notYetValidFor !== null) checkOut.not_yet_valid_for = Math.round(check.notYetValidFor);
     if (check.missingIssuer !== null) checkOut.missing_issuer = check.missingIssuer;
+    if (typeof check.missingIssuerLooksIntermediate === 'string') checkOut.missing_issuer_looks_intermediate = check.missingIssuerLooksIntermediate;
     if (check.problems.length > 0) checkOut.problems = check.problems;
     out.certificate_check = checkOut;
   }

@@ -240,8 +240,9 @@ function writtenAlert(alert: AlertFacts): WrittenAlert {
 
 function writtenCertificateCheck(check: CertificateCheck | null, full: boolean): WrittenCertificateCheck | null {
   if (check === null || full) return check;
-  const { at: _judgedAt, ...rest } = check;
-  return rest;
+  const { at: _judgedAt, missingIssuerLooksIntermediate, ...rest } = check;
+  // said only where there is a missing issuer to say it of
+  return missingIssuerLooksIntermediate == null ? rest : { ...rest, missingIssuerLooksIntermediate };
 }
 
 function writtenTcp(tcp: TcpFacts, full: boolean): WrittenTcp {

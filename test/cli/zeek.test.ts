@@ -57,7 +57,7 @@ describe('--format zeek: an ssl.log zeek-cut reads', () => {
   });
 
   it('one row per connection of every capture, each column what the record says', () => {
-    expect(records.length).toBeGreaterThan(700);
+    expect(records.length).toBeGreaterThan(650);
     const { rows } = zeekCut(writeLog(records));
     expect(rows).toHaveLength(records.length);
     rows.forEach((row, i) => {

@@ -8,15 +8,15 @@
  * - across the whole corpus, no connection whose client sent application data after a completed handshake is
  *   called failed.
  * A capture is looked up in test/corpus/public/ (the redistributable ones) first, then in the shared corpus
- * ../shared/captures/public/ beside the repository; a capture in neither is skipped with the reason in its name.
+ * ../shared/captures/public/ beside the repository (test/helpers/shared.ts); one in neither is left out, loudly.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeFile } from '../../src/pipeline/analyze-file.js';
 import { createTrustStore } from '../../src/tls/trust-store.js';
 import type { ConnectionRecord } from '../../src/model/record.js';
-import { PUBLIC_CAPTURES, ROOT } from '../helpers/shared.js';
+import { availablePublicCaptures, publicCapture, publicCaptureNames, publicTruth, ROOT } from '../helpers/shared.js';
 import type { TruthConnection } from '../helpers/truth.js';
 
 interface Label {
@@ -40,8 +40,6 @@ interface TruthConnectionWithData extends TruthConnection {
 }
 
 const LABELS_FILE = path.join(ROOT, 'test/corpus/labels/public.json');
-const REPO_CORPUS = path.join(ROOT, 'test/corpus/public');
-const CORPUS_DIRS = [REPO_CORPUS, PUBLIC_CAPTURES];
 
 /**
  * The largest encrypted record that can only be an alert: 2 alert bytes + 1 inner content type + a 16-byte AEAD tag
@@ -52,14 +50,8 @@ const ALERT_SIZED_MAX = 24;
 
 const labels = JSON.parse(readFileSync(LABELS_FILE, 'utf8')) as Label[];
 
-/** Where a corpus capture lives, or null when neither corpus directory has it. */
-function locate(capture: string): string | null {
-  for (const dir of CORPUS_DIRS) {
-    const file = path.join(dir, capture);
-    if (existsSync(file)) return file;
-  }
-  return null;
-}
+/** Where a corpus capture lives, or null when neither corpus has it. */
+const locate = publicCapture;
 
 async function analyze(file: string): Promise<ConnectionRecord[]> {
   const records: ConnectionRecord[] = [];
@@ -128,13 +120,10 @@ describe('public corpus labels: outcome and cause of each labelled connection', 
     }
   });
 
+  const here = new Set(availablePublicCaptures('public labels', [...byCapture.keys()]));
   for (const [capture, group] of byCapture) {
     const file = locate(capture);
-    if (file === null) {
-      console.warn(`SKIPPED ${capture}: in neither test/corpus/public/ nor ${PUBLIC_CAPTURES}`);
-      it.skip(`${capture}: skipped, the capture is in neither test/corpus/public/ nor ../shared/captures/public/`, () => {});
-      continue;
-    }
+    if (file === null || !here.has(capture)) continue;
     describe(capture, () => {
       let records: ConnectionRecord[] = [];
       beforeAll(async () => {
@@ -197,12 +186,8 @@ function clientSentApplicationData(truth: TruthConnectionWithData, record: Conne
   return encrypted.some((r) => r.from === 'server' && r.ts >= data.ts && r.length > ALERT_SIZED_MAX);
 }
 
-const truthFiles = new Map<string, string>();
-for (const dir of [PUBLIC_CAPTURES, REPO_CORPUS]) {
-  if (!existsSync(dir)) continue;
-  for (const f of readdirSync(dir)) if (f.endsWith('.truth.json') && !truthFiles.has(f)) truthFiles.set(f, path.join(dir, f));
-}
-if (truthFiles.size === 0) console.warn(`SKIPPED public corpus data check: no .truth.json in test/corpus/public/ or ${PUBLIC_CAPTURES}`);
+const truthFiles = new Map<string, string>(publicCaptureNames().map((name) => [`${name}.truth.json`, publicTruth(name)!]));
+if (truthFiles.size === 0) console.warn('SKIPPED public corpus data check: no public capture in test/corpus/public/ or ../shared');
 
 describe.skipIf(truthFiles.size === 0)('public corpus: a client that sent data after the handshake never failed', () => {
   it.each([...truthFiles.keys()].sort())('%s', async (truthName) => {

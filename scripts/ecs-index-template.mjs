@@ -7,7 +7,7 @@
 import { pathToFileURL } from 'node:url';
 
 /** The ECS field sets an event holds: every field of them is mapped, so a later version may fill more of them. */
-export const ECS_FIELD_SETS = ['@timestamp', 'ecs', 'event', 'source', 'destination', 'client', 'server', 'network', 'tls', 'error'];
+export const ECS_FIELD_SETS = ['@timestamp', 'ecs', 'event', 'source', 'destination', 'client', 'server', 'network', 'tls', 'error', 'observer'];
 
 /** Mapping parameters carried over from an ECS definition. */
 const CARRIED = ['ignore_above', 'scaling_factor', 'doc_values', 'index', 'object_type'];

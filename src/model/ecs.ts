@@ -14,6 +14,9 @@ export const ECS_VERSION = '9.4.0';
 /** The Elasticsearch type of each `tlsdiag.*` field; arrays of objects are mapped by their leaves. */
 export const TLSDIAG_FIELDS: Readonly<Record<string, 'keyword' | 'long' | 'float' | 'boolean' | 'date' | 'text'>> = {
   'tlsdiag.record_id': 'keyword',
+  'tlsdiag.uid': 'keyword',
+  'tlsdiag.decrypted_sides': 'keyword',
+  'tlsdiag.decrypted_by': 'keyword',
   'tlsdiag.capture': 'keyword',
   'tlsdiag.outcome': 'keyword',
   'tlsdiag.end': 'keyword',
@@ -200,6 +203,11 @@ function tlsdiagFields(record: ConnectionRecord): Record<string, unknown> {
     end: record.end,
     client_inferred_by: record.clientInferredBy,
   };
+  if (record.uid !== undefined) out.uid = record.uid;
+  if (tls.decrypted != null) {
+    out.decrypted_sides = tls.decrypted.sides;
+    out.decrypted_by = tls.decrypted.by;
+  }
   if (record.diagnosis !== null) {
     const d = record.diagnosis;
     const diagnosis: Record<string, unknown> = { code: d.code, title: d.title, evidence: d.evidence, fix: d.fix, basis: d.basis, confidence: d.confidence };
@@ -311,5 +319,7 @@ export function toEcs(record: ConnectionRecord): EcsEvent {
     tlsdiag: tlsdiagFields(record),
   };
   if (record.diagnosis !== null) ecs.error = { code: record.diagnosis.code, message: record.diagnosis.title };
+  // the sensor that captured it (--sensor): ECS's observer is the device that saw the traffic
+  if (record.sensor !== undefined) ecs.observer = { name: record.sensor };
   return ecs;
 }

@@ -94,6 +94,8 @@ export interface WrittenAlert {
   from: Role;
   ts: number;
   encrypted: boolean;
+  /** the alert was encrypted on the wire and opened with a key log (then level, description and name are given) */
+  decrypted?: true;
   level?: number | null;
   description?: number | null;
   name?: string | null;
@@ -132,6 +134,8 @@ export interface WrittenTls {
   clientCertificates: number | null;
   alerts: WrittenAlert[];
   nonTlsResponse: { from: Role; ts: number; preview: string } | null;
+  /** what was decrypted with a key log: the sides and where the secrets came from; null (lean: absent) when nothing was */
+  decrypted?: { sides: Role[]; by: 'keylog' | 'dsb' } | null;
   /** full only */
   certificatesTs?: number | null;
   changeCipherSpec?: { client: number | null; server: number | null };
@@ -142,6 +146,9 @@ export interface WrittenTls {
 export interface WrittenRecord {
   schemaVersion: number;
   detail: RecordDetail;
+  /** set on records a sensor ships (--sensor, --output redis://...): the fleet-wide identity, and the sensor */
+  uid?: string;
+  sensor?: string;
   id: string;
   capture: string;
   client: Endpoint;
@@ -234,6 +241,9 @@ function writtenServerHello(record: ConnectionRecord, full: boolean): WrittenSer
 }
 
 function writtenAlert(alert: AlertFacts): WrittenAlert {
+  if (alert.decrypted === true) {
+    return { from: alert.from, ts: alert.ts, encrypted: alert.encrypted, decrypted: true, level: alert.level, description: alert.description, name: alert.name };
+  }
   if (alert.encrypted) return { from: alert.from, ts: alert.ts, encrypted: true };
   return { from: alert.from, ts: alert.ts, encrypted: false, level: alert.level, description: alert.description, name: alert.name };
 }
@@ -281,9 +291,13 @@ export function toWrittenRecord(record: ConnectionRecord, detail: RecordDetail =
     alerts: tls.alerts.map(writtenAlert),
     nonTlsResponse: tls.nonTlsResponse,
   };
+  // most connections are not decrypted: lean says so by leaving the field out
+  if (full || tls.decrypted != null) writtenTls.decrypted = tls.decrypted ?? null;
   const written: WrittenRecord = {
     schemaVersion: RECORD_SCHEMA_VERSION,
     detail,
+    ...(record.uid === undefined ? {} : { uid: record.uid }),
+    ...(record.sensor === undefined ? {} : { sensor: record.sensor }),
     id: record.id,
     capture: record.capture,
     client: record.client,

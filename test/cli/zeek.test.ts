@@ -36,6 +36,7 @@ beforeAll(async () => {
   const trustStore = createTrustStore([readFileSync(join(ROOT, 'captures/tlsdiag-test-root.pem'), 'utf8')]);
   const files = [
     ...readdirSync(join(ROOT, 'captures')).filter((name) => name.endsWith('.pcap')).map((name) => join(ROOT, 'captures', name)),
+    ...readdirSync(join(ROOT, 'captures-keylog')).filter((name) => /\.pcap(ng)?$/.test(name)).map((name) => join(ROOT, 'captures-keylog', name)),
     ...publicCaptureNames().map(requirePublicCapture),
   ];
   for (const file of files) await analyzeFile(file, { trustStore }, (record) => records.push(record));

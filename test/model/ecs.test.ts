@@ -91,6 +91,8 @@ function ecsProblems(event: Record<string, unknown>): string[] {
 const records: ConnectionRecord[] = [];
 const captureFiles = [
   ...readdirSync(join(ROOT, 'captures')).filter((name) => name.endsWith('.pcap')).map((name) => join(ROOT, 'captures', name)),
+  // key-log captures: the pcapng with a Decryption Secrets Block is decrypted as it is read
+  ...readdirSync(join(ROOT, 'captures-keylog')).filter((name) => /\.pcap(ng)?$/.test(name)).map((name) => join(ROOT, 'captures-keylog', name)),
   ...publicCaptureNames().map(requirePublicCapture),
 ];
 
@@ -105,7 +107,8 @@ describe('--format ecs: one ECS event per connection', () => {
   });
 
   it('every field of every event of every capture in the repository is ECS with its type, or under tlsdiag.', () => {
-    expect(captureFiles.length).toBeGreaterThan(130);
+    expect(captureFiles.length).toBeGreaterThan(150);
+    expect(records.some((r) => r.tls.decrypted != null)).toBe(true);
     expect(records.length).toBeGreaterThan(650);
     const problems = new Set<string>();
     for (const record of records) for (const problem of ecsProblems(toEcs(record))) problems.add(problem);

@@ -136,13 +136,13 @@ describe.skipIf(!BUILT)('tlsdiag CLI', () => {
   });
 
   it('--format ecs: one ECS event per connection, the same connections as ndjson, --failed honoured', () => {
-    const ndjson = ndjsonRecords(tlsdiag('analyze', '--format', 'ndjson', CAPTURES));
-    const run = tlsdiag('analyze', '--format', 'ecs', CAPTURES);
+    const ndjson = ndjsonRecords(tlsdiag('analyze', '--format', 'ndjson', PROJECT_CAPTURES));
+    const run = tlsdiag('analyze', '--format', 'ecs', PROJECT_CAPTURES);
     expect(run.status).toBe(0);
     const events = ndjsonRecords(run) as { '@timestamp': string; ecs: { version: string }; event: { id: string; outcome: string } }[];
     expect(events.map((e) => e.event.id)).toEqual(ndjson.map((r) => r.id));
     for (const event of events) expect(event.ecs.version).toMatch(/^\d+\.\d+\.\d+$/);
-    const failed = ndjsonRecords(tlsdiag('analyze', '--format', 'ecs', '--failed', CAPTURES)) as { event: { outcome: string } }[];
+    const failed = ndjsonRecords(tlsdiag('analyze', '--format', 'ecs', '--failed', PROJECT_CAPTURES)) as { event: { outcome: string } }[];
     expect(failed.length).toBe(ndjson.filter((r) => r.outcome === 'failed').length);
     expect(failed.every((e) => e.event.outcome === 'failure')).toBe(true);
   });

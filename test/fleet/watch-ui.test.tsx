@@ -8,7 +8,7 @@ import path from 'node:path';
 import { render } from 'ink-testing-library';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FleetFeed } from '../../src/cli/fleet-feed.js';
-import { recordToNdjson } from '../../src/cli/output/ndjson.js';
+import { inMemoryRecordJson } from '../../src/cli/output/ndjson.js';
 import { stampRecord } from '../../src/sink/stamp.js';
 import { App } from '../../src/ui/components/App.js';
 import { TuiStore } from '../../src/ui/store.js';
@@ -36,7 +36,7 @@ describe.skipIf(!ready)('tlsdiag watch: the terminal app over a stream', () => {
     const records = await recordsOf('certificate-expired.pcap', 'healthy-tls13.pcap');
     // two sensors saw the same two connections; a third entry repeats one record (sent twice), shown once
     const entries = [...records.map((r) => stampRecord(r, 'edge-east')), ...records.map((r) => stampRecord(r, 'edge-west'))];
-    for (const entry of [...entries, entries[0]]) cli(PORT, ['xadd', 'fleet', '*', 'record', recordToNdjson(entry)]);
+    for (const entry of [...entries, entries[0]]) cli(PORT, ['xadd', 'fleet', '*', 'record', inMemoryRecordJson(entry)]);
     cli(PORT, ['xadd', 'fleet', '*', 'record', '{"not":"a record"}']);
 
     const feed = await FleetFeed.open(`redis://127.0.0.1:${PORT}/fleet`, { since: 0, sensors: [], once: false });
@@ -70,7 +70,7 @@ describe.skipIf(!ready)('tlsdiag watch: the terminal app over a stream', () => {
     expect(screen()).toContain('certificate-expired');
 
     // a sensor that starts later shows up while the view is open
-    cli(PORT, ['xadd', 'fleet', '*', 'record', recordToNdjson(stampRecord(records[1], 'edge-north'))]);
+    cli(PORT, ['xadd', 'fleet', '*', 'record', inMemoryRecordJson(stampRecord(records[1], 'edge-north'))]);
     await eventually('the new sensor', () => {
       store.commit();
       return store.getSnapshot().sensors.length === 3;

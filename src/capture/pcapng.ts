@@ -1,6 +1,7 @@
 import { readI32, readU16, readU32 } from './bytes.js';
 import { addNote } from './notes.js';
 import type { FileParser } from './parser.js';
+import { clampCaptureTime, isCaptureTime } from '../model/time.js';
 import { ticksToSeconds, unitsPerSecond } from './pcapng-time.js';
 import type { CaptureFormat, CaptureNote, FrameSink } from './types.js';
 
@@ -84,6 +85,8 @@ export class PcapngParser implements FileParser {
   private lastTs = 0;
   private readonly notedBlockTypes = new Set<number>();
   private notedTimelessPackets = false;
+  /** packets whose time was outside the capture-time range and was clamped into it */
+  private clampedTimes = 0;
   private position = 0;
 
   constructor(private readonly sink: FrameSink) {}
@@ -137,7 +140,28 @@ export class PcapngParser implements FileParser {
     return pos - start;
   }
 
+  /**
+   * 64 bits of ticks at a coarse if_tsresol (or a large if_tsoffset) reach far past any calendar (2^64 s at
+   * resolution 0): such a time is moved to the nearest end of the capture-time range (src/model/time.ts), so the
+   * packet and its connection are kept, and the first one is noted with what the file said.
+   */
+  private clampTime(ts: number, pos: number, start: number): number {
+    this.clampedTimes++;
+    if (this.clampedTimes === 1) {
+      addNote(
+        this.notes,
+        'format',
+        `packet ${this.frames + 1} is stamped ${ts} s since 1970, outside 1970–9999: such times are clamped to that range`,
+        this.offsetOf(pos, start),
+      );
+    }
+    return clampCaptureTime(ts);
+  }
+
   finish(leftover: number, offset: number): void {
+    if (this.clampedTimes > 1) {
+      addNote(this.notes, 'format', `${this.clampedTimes} packets had times outside 1970–9999 and were clamped`, this.position);
+    }
     if (this.stopped || leftover <= 0) return;
     addNote(this.notes, 'truncated', `file ends ${leftover} bytes into a block that starts at byte ${offset}`, offset);
   }
@@ -233,9 +257,10 @@ export class PcapngParser implements FileParser {
       this.noteBadPacket(pos, start, `packet on interface ${interfaceId}, which the section never described`);
       return;
     }
-    const ts =
+    let ts =
       ticksToSeconds(readU32(buf, pos + 12, le), readU32(buf, pos + 16, le), this.ifUnitsPerSecond[interfaceId]) +
       this.ifOffsetSeconds[interfaceId];
+    if (!isCaptureTime(ts)) ts = this.clampTime(ts, pos, start);
     this.lastTs = ts;
     const data = pos + 28;
     this.emit(buf, data, data + capturedLength, ts, this.ifLinkType[interfaceId], readU32(buf, pos + 24, le));

@@ -1,5 +1,6 @@
 import type { Confidence, ConnectionRecord, Outcome } from '../model/record.js';
 import { RECORD_SCHEMA_VERSION } from '../model/record-lean.js';
+import { isCaptureTime } from '../model/time.js';
 import type { RecordSummary } from './types.js';
 
 /** The cause given to a failure no rule recognised, so it still counts somewhere. */
@@ -57,6 +58,8 @@ export function summarizeJson(value: unknown): RecordSummary | string {
   if (typeof value.capture !== 'string' || typeof value.id !== 'string') return 'no capture or id: not a connection record';
   if (!isEndpoint(value.client) || !isEndpoint(value.server)) return 'no client or server endpoint';
   if (typeof value.firstTs !== 'number' || !Number.isFinite(value.firstTs)) return 'no firstTs';
+  // the range every time shown or bucketed must fall in (src/model/time.ts); a capture's reader clamps, a line is skipped
+  if (!isCaptureTime(value.firstTs)) return `firstTs ${value.firstTs} is outside 1970–9999`;
   if (typeof value.outcome !== 'string' || !OUTCOMES.has(value.outcome)) return 'no outcome';
   const tls = isObject(value.tls) ? value.tls : {};
   const hello = isObject(tls.clientHello) ? tls.clientHello : {};

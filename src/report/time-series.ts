@@ -1,3 +1,4 @@
+import { isCaptureTime } from '../model/time.js';
 import type { TimeBucket } from './types.js';
 
 /**
@@ -33,8 +34,13 @@ export class TimeSeries {
   private minStart = Infinity;
   private maxStart = -Infinity;
 
+  /**
+   * Counts one connection at `ts`. A time outside the capture-time range (src/model/time.ts) is not placed on the axis:
+   * the readers reject or clamp such times before they get here, and past 2^53 adding a width to a bucket start would
+   * no longer move it.
+   */
   add(ts: number, failed: boolean): void {
-    if (!Number.isFinite(ts)) return;
+    if (!isCaptureTime(ts)) return;
     let start = Math.floor(ts / this.width) * this.width;
     const low = Math.min(this.minStart, start);
     const high = Math.max(this.maxStart, start);
@@ -99,7 +105,10 @@ export class TimeSeries {
     const first = Math.floor(this.minStart / width) * width;
     const last = Math.floor(this.maxStart / width) * width;
     const buckets: TimeBucket[] = [];
-    for (let start = first; start <= last; start += width) {
+    // counted by index, not by adding widths to a start: the number of buckets is fixed before the loop begins
+    const count = Math.round((last - first) / width) + 1;
+    for (let i = 0; i < count; i++) {
+      const start = first + i * width;
       const counts = merged.get(start);
       buckets.push({ start, connections: counts?.connections ?? 0, failed: counts?.failed ?? 0 });
     }

@@ -1,17 +1,18 @@
 /** Plain formatting shared by the writers: times, spans, rates, and how to find an example in Wireshark. */
+import { isCaptureTime, isoTime } from '../model/time.js';
 import type { Example, ConfidenceCounts } from './types.js';
 
 /** A capture time as 'YYYY-MM-DD HH:MM:SS.mmm' UTC: precise enough to find the packet, sortable as text. */
 export function formatTime(ts: number | null): string {
-  if (ts === null || !Number.isFinite(ts)) return '';
-  const date = new Date(Math.round(ts * 1000));
-  if (Number.isNaN(date.getTime())) return '';
-  return date.toISOString().replace('T', ' ').replace('Z', '');
+  if (ts === null) return '';
+  // rounded to the millisecond (a time outside the calendar is spelled as the number it is, see isoTime)
+  const text = isCaptureTime(ts) ? isoTime(Math.round(ts * 1000) / 1000) : isoTime(ts);
+  return text.replace('T', ' ').replace('Z', '');
 }
 
 /** A bucket start: the time without the milliseconds, which are always zero there. */
 export function formatBucketStart(ts: number): string {
-  return formatTime(ts).slice(0, 19);
+  return isCaptureTime(ts) ? formatTime(ts).slice(0, 19) : formatTime(ts);
 }
 
 const UNITS: readonly [seconds: number, name: string][] = [

@@ -1,4 +1,5 @@
 import type { CertificateCheck, CertificateFacts, ConnectionRecord } from '../model/record.js';
+import { isoTime } from '../model/time.js';
 import { duration, millis, safe } from './format.js';
 import { BLANK, heading, seg, wrapped, type Line } from './lines.js';
 import { timelineOrigin } from './timeline-lines.js';
@@ -132,7 +133,7 @@ export function certificateLines(r: ConnectionRecord, width: number): Line[] {
   const diagnosed = r.diagnosis !== null ? CHECK_OF_CAUSE[r.diagnosis.code] : undefined;
   const failTone = (name: CheckName): Tone => (name === diagnosed && r.outcome === 'failed' ? 'error' : 'warning');
   const lines: Line[] = [heading('Certificate chain')];
-  if (check !== null) lines[0].push(seg(`  judged at ${new Date(check.at * 1000).toISOString()}`, 'muted'));
+  if (check !== null) lines[0].push(seg(`  judged at ${isoTime(check.at)}`, 'muted'));
   if (r.tls.serverHello?.version === '0x0304' && r.tls.decrypted?.sides.includes('server') === true) {
     lines[0].push(seg('  decrypted', 'accent'));
   }

@@ -1,5 +1,6 @@
 import type { ConnectionRecord, Outcome } from '../model/record.js';
 import { sanitizeForTerminal } from '../model/sanitize.js';
+import { clockTime } from '../model/time.js';
 
 /** Wire text made safe for the screen; every string that came from a capture passes through here before display. */
 export function safe(text: string, limit = 200): string {
@@ -24,7 +25,7 @@ export function endpoint(ip: string, port: number): string {
 
 /** UTC wall-clock time of a capture timestamp: 'HH:MM:SS.mmm', or 'HH:MM:SS' when short. */
 export function clock(ts: number, short = false): string {
-  return new Date(ts * 1000).toISOString().slice(11, short ? 19 : 23);
+  return clockTime(ts, short);
 }
 
 export function count(n: number): string {

@@ -1,5 +1,6 @@
 import type { ConnectionRecord } from '../../model/record.js';
 import { sanitizeForTerminal } from '../../model/sanitize.js';
+import { clockTime } from '../../model/time.js';
 
 /** A fixed-width cell: cut with an ellipsis, padded to `width`. */
 function cell(text: string, width: number): string {
@@ -8,10 +9,6 @@ function cell(text: string, width: number): string {
 
 function endpoint(ip: string, port: number): string {
   return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
-}
-
-function clock(ts: number): string {
-  return new Date(ts * 1000).toISOString().slice(11, 23);
 }
 
 export const TEXT_HEADER =
@@ -23,7 +20,7 @@ export function recordToTextLine(r: ConnectionRecord): string {
   const version = r.tls.serverHello?.versionName ?? (r.tls.clientHello ? '-' : '');
   const cause = r.diagnosis ? `${r.diagnosis.code} (${r.diagnosis.confidence ?? 'medium'})` : (r.warnings.length > 0 ? `(${r.warnings.length} warning${r.warnings.length > 1 ? 's' : ''})` : '');
   return [
-    cell(clock(r.firstTs), 12),
+    cell(clockTime(r.firstTs), 12),
     cell(endpoint(r.client.ip, r.client.port), 22),
     '→ ',
     cell(endpoint(r.server.ip, r.server.port), 22),

@@ -144,19 +144,68 @@ export function checkCertificateChain(
 }
 
 /**
+ * How far a chain is followed: OpenSSL's default verification depth (SSL_CTX_set_verify_depth), past which its
+ * clients fail with "certificate chain too long". A Certificate message may hold thousands of certificates.
+ */
+export const MAX_CHAIN_DEPTH = 100;
+/**
+ * Issuance checks (name, key identifier and signature) spent on one chain. A real chain needs one or two per step; a
+ * hostile one of thousands of certificates sharing one name would otherwise make every step try every certificate.
+ */
+export const MAX_ISSUANCE_CHECKS = 256;
+
+/** The sent certificates by issuer-matching name, built once per chain so each step looks at its candidates only. */
+class SentCertificates {
+  private readonly bySubject = new Map<string, number[]>();
+  /** issuance checks left for this chain */
+  checksLeft = MAX_ISSUANCE_CHECKS;
+  /** a full scan was made for a name the index did not hold (see findIssuer) */
+  scanned = false;
+
+  constructor(readonly certs: (X509Certificate | null)[]) {
+    certs.forEach((cert, index) => {
+      if (cert === null || index === 0) return;
+      const key = nameKey(cert.subject);
+      const list = this.bySubject.get(key);
+      if (list === undefined) this.bySubject.set(key, [index]);
+      else list.push(index);
+    });
+  }
+
+  candidates(issuer: string): readonly number[] {
+    return this.bySubject.get(nameKey(issuer)) ?? [];
+  }
+}
+
+/**
+ * A name as an index key: OpenSSL compares names in a canonical form (case and runs of spaces folded), which
+ * checkIssued then confirms; folding here keeps such issuers among the candidates.
+ */
+function nameKey(name: string | undefined): string {
+  return (name ?? '').toLowerCase().replace(/\s+/g, ' ');
+}
+
+/**
  * Follows issuers from the leaf: first among the certificates sent (any order), then in the store. Fills
  * chainComplete / trusted / selfSigned / missingIssuer and returns the indexes of the sent certificates on the path.
+ * Linear in the chain: each step looks only at the sent certificates whose subject is its issuer, the path stops at
+ * MAX_CHAIN_DEPTH and the issuance checks at MAX_ISSUANCE_CHECKS.
  */
 function walkChain(certs: (X509Certificate | null)[], store: TrustStore, check: CertificateCheck): Set<number> {
   const onPath = new Set<number>([0]);
+  const sent = new SentCertificates(certs);
   let current = certs[0] as X509Certificate;
-  for (;;) {
+  for (let depth = 1; ; depth++) {
     if (store.has(current)) {
       check.chainComplete = true;
       check.trusted = true;
       return onPath;
     }
-    const next = findSentIssuer(current, certs, onPath, check);
+    if (depth > MAX_CHAIN_DEPTH) {
+      check.problems.push(`the chain is longer than ${MAX_CHAIN_DEPTH} certificates (clients give up there); it was not followed further`);
+      return onPath;
+    }
+    const next = findSentIssuer(current, sent, onPath, check);
     if (next >= 0) {
       onPath.add(next);
       current = certs[next] as X509Certificate;
@@ -178,6 +227,10 @@ function walkChain(certs: (X509Certificate | null)[], store: TrustStore, check: 
       );
       return onPath;
     }
+    if (sent.checksLeft <= 0) {
+      check.problems.push(`the chain was not followed past ${quoted(current)}: too many certificates sent could have issued it`);
+      return onPath;
+    }
     check.missingIssuer = oneLineName(current.issuer);
     check.missingIssuerLooksIntermediate = intermediateHint(current, store);
     check.problems.push(
@@ -187,18 +240,32 @@ function walkChain(certs: (X509Certificate | null)[], store: TrustStore, check: 
   }
 }
 
-function findSentIssuer(
-  child: X509Certificate,
-  certs: (X509Certificate | null)[],
-  used: Set<number>,
-  check: CertificateCheck,
-): number {
-  for (let index = 0; index < certs.length; index++) {
-    const candidate = certs[index];
+/**
+ * The sent certificate that issued `child`, or -1. The certificates named as its issuer come first; when none of them
+ * did, every unused certificate is tried once per chain (names OpenSSL matches in ways the folding misses).
+ */
+function findSentIssuer(child: X509Certificate, sent: SentCertificates, used: Set<number>, check: CertificateCheck): number {
+  const named = sent.candidates(child.issuer);
+  const found = tryIssuers(child, named, sent, used, check);
+  if (found >= 0 || sent.scanned) return found;
+  sent.scanned = true;
+  const tried = new Set(named);
+  const others: number[] = [];
+  for (let index = 1; index < sent.certs.length; index++) if (!tried.has(index)) others.push(index);
+  return tryIssuers(child, others, sent, used, check);
+}
+
+function tryIssuers(child: X509Certificate, indexes: readonly number[], sent: SentCertificates, used: Set<number>, check: CertificateCheck): number {
+  let badSignatures = 0;
+  for (const index of indexes) {
+    const candidate = sent.certs[index];
     if (candidate === null || used.has(index)) continue;
+    if (sent.checksLeft <= 0) return -1;
+    sent.checksLeft--;
     const verdict = issuedBy(child, candidate);
     if (verdict === 'yes' || verdict === 'unverifiable') return index;
-    if (verdict === 'bad-signature') {
+    // one problem per certificate checked, not one per impostor
+    if (verdict === 'bad-signature' && badSignatures++ === 0) {
       check.problems.push(`the signature of ${quoted(child)} does not verify with the key of ${quoted(candidate)}`);
     }
   }

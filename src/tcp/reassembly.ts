@@ -254,10 +254,15 @@ export class StreamReassembler {
     this.advanceTo(seqAdd(last.seq, last.data.length), ts);
   }
 
-  /** Delivers `buf[start, end)` holding the bytes from `seq`, which is at or before `next`. */
+  /**
+   * Delivers `buf[start, end)` holding the bytes from `seq`, which is at or before `next`. How far behind is the
+   * negated distance from `next`, not the distance from `seq`: the two differ at exactly 2^31, where both signed
+   * distances are -2^31: such a segment is then old data from either end (dropped), never bytes read from 2 GiB before
+   * the start of the frame.
+   */
   private deliverFrom(seq: number, buf: Buffer, start: number, end: number, ts: number): void {
     for (;;) {
-      const pos = start + seqDelta(this.next, seq);
+      const pos = start - seqDelta(seq, this.next);
       if (pos >= end) break;
       const pending = this.pending;
       if (pending !== null) {

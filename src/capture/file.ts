@@ -1,6 +1,6 @@
 import { readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
+import { gunzipMembers, type GzipSink } from './gzip.js';
 import { addNote } from './notes.js';
 import { createParser, type FileParser } from './parser.js';
 import { describeHead, sniffCapture, SNIFF_BYTES } from './sniff.js';
@@ -133,25 +133,15 @@ export async function readCaptureStream(
   };
   try {
     if (gzip) {
-      const gunzip = createGunzip({ chunkSize: Math.min(chunkSize, 256 * 1024) });
-      const compressed = rest();
-      void (async () => {
-        try {
-          for await (const chunk of compressed) {
-            read += chunk.length;
-            if (!gunzip.write(chunk)) await new Promise((resolve) => gunzip.once('drain', resolve));
-          }
-          gunzip.end();
-        } catch (err) {
-          gunzip.destroy(err as Error);
-        }
-      })();
-      try {
-        for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-          await feed.append(chunk);
+      const counted = async function* (): AsyncGenerator<Buffer> {
+        for await (const chunk of rest()) {
+          read += chunk.length;
+          yield chunk;
           opts.onProgress?.(read, 0);
-          if (feed.stopped) break;
         }
+      };
+      try {
+        await gunzipMembers(counted(), feed.gzipSink(), Math.min(chunkSize, 256 * 1024));
       } catch (err) {
         if (err instanceof CaptureError) throw err;
         feed.gzipDamaged(err, read);
@@ -180,21 +170,19 @@ async function pumpGzip(
   onProgress: ReadCaptureOptions['onProgress'],
 ): Promise<void> {
   const source = handle.createReadStream({ start: 0, autoClose: false, highWaterMark: feed.buf.length });
-  const gunzip = createGunzip({ chunkSize: Math.min(feed.buf.length, 256 * 1024) });
-  source.on('error', (err) => gunzip.destroy(err));
-  source.pipe(gunzip);
-  try {
-    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-      await feed.append(chunk);
+  const counted = async function* (): AsyncGenerator<Buffer> {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      yield chunk;
       onProgress?.(source.bytesRead, size);
-      if (feed.stopped) break;
     }
+  };
+  try {
+    await gunzipMembers(counted(), feed.gzipSink(), Math.min(feed.buf.length, 256 * 1024));
   } catch (err) {
     if (err instanceof CaptureError) throw err;
     feed.gzipDamaged(err, source.bytesRead);
   } finally {
     source.destroy();
-    gunzip.destroy();
   }
   feed.end();
 }
@@ -288,6 +276,23 @@ class ChunkFeed {
       this.pump();
       if (this.paused) await this.whileSinkPaused();
     }
+  }
+
+  /** Where gunzipMembers hands decompressed bytes, and says what follows the compressed data. */
+  gzipSink(): GzipSink {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getter below needs the feed, not the sink
+    const feed = this;
+    return {
+      data: (chunk) => this.append(chunk),
+      get stopped() {
+        return feed.stopped;
+      },
+      junk: (offset, bytes, allZero) => {
+        const what = allZero ? `${bytes} zero byte(s)` : `${bytes} byte(s) that are not gzip`;
+        addNote(this.readerNotes, 'format', `the gzip data ends at compressed byte ${offset}; ${what} after it were ignored`, this.base + this.filled);
+      },
+      damaged: (message) => addNote(this.readerNotes, 'corrupt', message, this.base + this.filled),
+    };
   }
 
   gzipDamaged(err: unknown, compressedOffset: number): void {

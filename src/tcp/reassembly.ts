@@ -24,7 +24,13 @@ class PendingSegment {
 }
 
 /** Pieces buffered per direction before the earliest hole gives way: keeps insertion linear scans short. */
-const MAX_PENDING_SEGMENTS = 1024;
+export const MAX_PENDING_SEGMENTS = 1024;
+/**
+ * A piece that touches a buffered neighbour is joined to it while the joined piece stays this small: a message sent
+ * in many small segments that arrive in reverse order (each one just before the last) then fills a few pieces, not
+ * one per segment, and joining costs at most this many bytes copied per segment.
+ */
+const JOIN_LIMIT = 4096;
 /**
  * A jump this far from the expected sequence number before any byte was delivered means the starting point was
  * wrong (a SYN-ACK that was not the one used, a stray first segment), not that a gigabyte went missing.
@@ -63,6 +69,7 @@ export class StreamReassembler {
   private pending: PendingSegment[] | null = null;
   private pendingBytes = 0;
   private notedOverlap = false;
+  private notedGiveUp = false;
   /** end of the last segment set aside for starting far ahead; -1 when none is pending confirmation */
   private farJumpEnd = -1;
   private notedFarJump = false;
@@ -308,7 +315,8 @@ export class StreamReassembler {
           break;
         }
         if (pieceFrom > cursor) {
-          this.keep(index, seqAdd(seq, cursor - from), buf, start + cursor - from, start + pieceFrom - from);
+          // not joined: the loop goes on counting pieces by index
+          this.keep(index, seqAdd(seq, cursor - from), buf, start + cursor - from, start + pieceFrom - from, false);
           index++;
           cursor = pieceFrom;
         }
@@ -325,12 +333,13 @@ export class StreamReassembler {
         index++;
       }
     }
-    while (
-      this.pending !== null &&
-      (this.pendingBytes > this.maxBufferedBytes ||
-        this.pending.length > MAX_PENDING_SEGMENTS ||
-        this.overBudget())
-    ) {
+    while (this.pending !== null) {
+      let bound: string;
+      if (this.pendingBytes > this.maxBufferedBytes) bound = `${this.maxBufferedBytes} out-of-order bytes`;
+      else if (this.pending.length > MAX_PENDING_SEGMENTS) bound = `${MAX_PENDING_SEGMENTS} out-of-order pieces`;
+      else if (this.overBudget()) bound = `the memory budget of the analysis`;
+      else break;
+      this.noteGiveUp(bound, ts);
       this.advanceTo(this.pending[0].seq, ts);
     }
   }
@@ -342,17 +351,48 @@ export class StreamReassembler {
     return true;
   }
 
-  /** Inserts a copy of `buf[start, end)` (it outlives the frame) as the piece at `index`. */
-  private keep(index: number, seq: number, buf: Buffer, start: number, end: number): void {
+  /**
+   * Keeps a copy of `buf[start, end)` (it outlives the frame) as the piece at `index`, joined to a neighbour it
+   * touches when `mayJoin` and the result stays within JOIN_LIMIT.
+   */
+  private keep(index: number, seq: number, buf: Buffer, start: number, end: number, mayJoin = true): void {
     const length = end - start;
-    const data = Buffer.allocUnsafe(length);
-    buf.copy(data, 0, start, end);
     const pending = this.pending!;
-    if (index === pending.length) pending.push(new PendingSegment(seq, data));
-    else pending.splice(index, 0, new PendingSegment(seq, data));
     this.pendingBytes += length;
     this.budget.outOfOrderBytes += length;
+    if (mayJoin) {
+      const before = index > 0 ? pending[index - 1] : undefined;
+      const after = pending[index];
+      const joinsBefore = before !== undefined && seqAdd(before.seq, before.data.length) === seq && before.data.length + length <= JOIN_LIMIT;
+      const joined = length + (joinsBefore ? before.data.length : 0);
+      const joinsAfter = after !== undefined && seqAdd(seq, length) === after.seq && joined + after.data.length <= JOIN_LIMIT;
+      if (joinsBefore || joinsAfter) {
+        const parts: Buffer[] = [];
+        if (joinsBefore) parts.push(before.data);
+        parts.push(buf.subarray(start, end));
+        if (joinsAfter) parts.push(after.data);
+        const piece = new PendingSegment(joinsBefore ? before.seq : seq, Buffer.concat(parts));
+        if (joinsBefore && joinsAfter) pending.splice(index - 1, 2, piece);
+        else pending[joinsBefore ? index - 1 : index] = piece;
+        // the bytes are charged; the pieces joined are one piece now, with one piece's overhead
+        this.budget.charge(length);
+        if (joinsBefore && joinsAfter) this.budget.release(PIECE_OVERHEAD_BYTES);
+        return;
+      }
+    }
     this.budget.charge(length + PIECE_OVERHEAD_BYTES);
+    const data = Buffer.allocUnsafe(length);
+    buf.copy(data, 0, start, end);
+    if (index === pending.length) pending.push(new PendingSegment(seq, data));
+    else pending.splice(index, 0, new PendingSegment(seq, data));
+  }
+
+  /** A bound made the earliest hole a gap: the connection says so once per direction (its bytes are lost to us). */
+  private noteGiveUp(bound: string, ts: number): void {
+    if (this.notedGiveUp) return;
+    this.notedGiveUp = true;
+    this.handler.note(this.dir, ts, `more than ${bound} held behind a hole: the hole was given up as a gap`);
+    this.handler.gaveUpHole?.(this.dir, ts);
   }
 
   /** Moves `next` up to `target`: buffered pieces on the way are delivered, the holes between them become gaps. */

@@ -39,6 +39,11 @@ export interface TcpConnectionHandler {
   /** a fact about the packets themselves: retransmission counts are not notes, damage and fragments are */
   note(dir: Direction, ts: number, message: string): void;
   /**
+   * A reassembly bound (out-of-order bytes or pieces, the budget of all flows) made a hole a gap in this direction
+   * before its bytes could arrive: the loss is ours, not the capture's (called once per direction, before the gap).
+   */
+  gaveUpHole?(dir: Direction, ts: number): void;
+  /**
    * The flow is over: both FINs, an RST, idle eviction, or the end of the capture.
    * The handler must not expect further calls.
    */

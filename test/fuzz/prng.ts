@@ -26,6 +26,15 @@ export class Prng {
   pick<T>(items: readonly T[]): T {
     return items[this.below(items.length)];
   }
+
+  /** Shuffles `items` in place (Fisher–Yates) and returns it. */
+  shuffle<T>(items: T[]): T[] {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = this.below(i + 1);
+      [items[i], items[j]] = [items[j], items[i]];
+    }
+    return items;
+  }
 }
 
 /** A stable 32-bit seed from a name, so each capture gets its own reproducible sequence of mutants. */

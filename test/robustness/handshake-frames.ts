@@ -109,3 +109,43 @@ export function toPcapng(frames: readonly Frame[], time: PcapngTime): Buffer {
     ...frames.map((f, i) => enhancedPacket(0, BigInt.asUintN(64, time.ticks(f, i)), f.data, true)),
   ]);
 }
+
+/** A TLS 1.2 ClientHello record like clientHelloRecord's, grown to about `size` bytes by a padding extension (RFC 7685). */
+export function paddedHelloRecord(sni: string, size: number): Buffer {
+  const base = clientHelloRecord(sni);
+  // record header 5, handshake header 4; the extensions block length sits at the end of the fixed part
+  const padding = Math.max(0, size - base.length - 4);
+  const pad = Buffer.alloc(4 + padding);
+  pad.writeUInt16BE(21, 0);
+  pad.writeUInt16BE(padding, 2);
+  const out = Buffer.concat([base, pad]);
+  out.writeUInt16BE(out.length - 5, 3); // record length
+  out.writeUIntBE(out.length - 9, 6, 3); // handshake length
+  // the extensions block: its length field is the 2 bytes before the first extension (server_name, type 0)
+  const extensionsStart = 9 + 2 + 32 + 1 + 2 + 4 + 2;
+  out.writeUInt16BE(out.length - extensionsStart - 2, extensionsStart);
+  return out;
+}
+
+/**
+ * The frames of handshakeFrames with the ClientHello cut into `pieces` segments sent in the order `order` gives
+ * (indexes of the pieces), all before the server answers.
+ */
+export function scatteredHelloFrames(hello: Buffer, pieces: number, order: (count: number) => number[], options: HandshakeOptions = {}): Frame[] {
+  const whole = handshakeFrames({ ...options, hello });
+  const writer = new PcapWriter(hello.length * 2 + pieces * 80);
+  writer.fileHeader();
+  const t = (options.start ?? 1_700_000_000) + 0.002;
+  const port = options.clientPort ?? 40000;
+  const c = ((options.clientIsn ?? 1000) + 1) >>> 0;
+  const s = ((options.serverIsn ?? 5000) + 1) >>> 0;
+  const size = Math.ceil(hello.length / pieces);
+  for (const [n, i] of order(pieces).entries()) {
+    const from = i * size;
+    if (from >= hello.length) continue;
+    writer.tcp(t + n * 1e-6, CLIENT, port, SERVER, 443, (c + from) >>> 0, s, ACK | PSH, hello.subarray(from, Math.min(hello.length, from + size)));
+  }
+  const scattered = framesOf(writer.take());
+  // SYN, SYN-ACK, then the scattered hello instead of the one segment, then the rest a little later
+  return [...whole.slice(0, 2), ...scattered, ...whole.slice(3).map((f) => ({ ...f, ts: f.ts + 0.01 }))];
+}

@@ -240,6 +240,13 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
     side.parser.gap(bytes, ts);
   }
 
+  /** per direction: a reassembly bound made a hole a gap (see end) */
+  private readonly holesGivenUp: [boolean, boolean] = [false, false];
+
+  gaveUpHole(dir: Direction): void {
+    this.holesGivenUp[dir] = true;
+  }
+
   note(_dir: Direction, _ts: number, message: string): void {
     this.addNote(message);
   }
@@ -259,7 +266,10 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
       this.context.emit(buildRecord(this, this.context, reason, ts));
       return;
     }
-    if (this.sides[0].payloadBytes !== 0 || this.sides[1].payloadBytes !== 0) return;
+    // bytes a reassembly bound gave up before TLS could be recognised (a ClientHello in thousands of interleaved
+    // segments): the connection is reported like one that carried nothing, its notes saying what was lost
+    const lostToBound = this.holesGivenUp[0] || this.holesGivenUp[1];
+    if (!lostToBound && (this.sides[0].payloadBytes !== 0 || this.sides[1].payloadBytes !== 0)) return;
     // a TCP connect that carried nothing: reported when its server speaks TLS, as far as the capture tells
     const server = this.serverIndex();
     const ip = this.endpoints.addr[server];

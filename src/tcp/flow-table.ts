@@ -28,6 +28,9 @@ import type {
   TcpConnectionHandler,
 } from './types.js';
 
+/** What a connection says when its packets' times ran backwards (see process). */
+export const BACKWARDS_NOTE = 'capture time ran backwards inside this connection: packets stamped before an earlier one were taken at the latest time seen';
+
 const DEFAULT_IDLE_TIMEOUT = 300;
 const DEFAULT_MAX_FLOWS = 100_000;
 const DEFAULT_MAX_BUFFERED_BYTES = 1 << 20;
@@ -471,6 +474,11 @@ export class FlowTable {
   }
 
   private process(flow: Flow, dir: Direction, seg: TcpSegment, ts: number): void {
+    // Time never runs backwards inside one connection (a capture merged from two clocks, a clock stepped back): a
+    // packet stamped before the latest one of its flow is taken at that latest time, so lastTs >= firstTs and no
+    // timeline offset is negative. The note is the same every time (the tracker keeps it once).
+    const backwards = ts < flow.lastTs;
+    if (backwards) ts = flow.lastTs;
     if (flow.handler === null) {
       if (FlowTable.plainSyn(dir, seg)) {
         this.rememberSyn(flow, seg, ts);
@@ -479,6 +487,7 @@ export class FlowTable {
       this.track(flow);
     }
     const handler = flow.handler!;
+    if (backwards) handler.note(dir, ts, BACKWARDS_NOTE);
     const flags = seg.flags;
     const captured = seg.payloadEnd > seg.payloadStart ? seg.payloadEnd - seg.payloadStart : 0;
     const sent = seg.payloadLength > captured ? seg.payloadLength : captured;

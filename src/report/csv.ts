@@ -7,12 +7,17 @@ import type { Report } from './types.js';
  */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-/** Quoting is needed for these (RFC 4180 §2: fields holding commas, quotes or line breaks are quoted). */
-const NEEDS_QUOTES = /[",\r\n]/;
+/**
+ * Quoting is needed for these: RFC 4180 §2 quotes fields holding commas, quotes or line breaks; a spreadsheet in a
+ * locale whose list separator is ';' (most of Europe) or one told to split on tabs splits on those too, so a cell
+ * holding any separator of any locale is quoted.
+ */
+const NEEDS_QUOTES = /[",;\t\r\n]/;
 
 /**
  * One text cell: a leading formula character is defused with an apostrophe (spreadsheets hide it and show the text),
- * then the cell is quoted with inner quotes doubled when it holds a comma, quote or line break (RFC 4180 §2).
+ * then the cell is quoted with inner quotes doubled when it holds a separator (comma, semicolon, tab), a quote or a line
+ * break (RFC 4180 §2).
  */
 export function csvCell(value: string | number | null): string {
   if (value === null) return '';

@@ -51,11 +51,20 @@ function parseCsv(text: string): string[][] {
 }
 
 describe('CSV', () => {
-  it('quotes commas, quotes and line breaks and defuses formula starts', () => {
+  it('quotes commas, quotes and line breaks (CR or LF) and defuses formula starts', () => {
     expect(csvCell('plain')).toBe('plain');
     expect(csvCell('a,b')).toBe('"a,b"');
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
     expect(csvCell('two\nlines')).toBe('"two\nlines"');
+    expect(csvCell('cr\ronly')).toBe('"cr\ronly"');
+  });
+
+  it('quotes every cell holding a separator of any locale: comma, semicolon, tab', () => {
+    // a ';'-separated spreadsheet (the European default) would split an unquoted 'a;b' into two columns
+    expect(csvCell('a;b')).toBe('"a;b"');
+    expect(csvCell('a\tb')).toBe('"a\tb"');
+    expect(csvCell('x.example.test;evil=1')).toBe('"x.example.test;evil=1"');
+    for (const cell of ['a;b', 'a\tb', 'a,b', 'a"b', 'a\rb', 'a\nb']) expect(csvCell(cell).startsWith('"'), JSON.stringify(cell)).toBe(true);
     for (const start of ['=', '+', '-', '@', '\t', '\r']) expect(csvCell(`${start}1+1`).startsWith(`'${start}`) || csvCell(`${start}1+1`).startsWith(`"'${start}`)).toBe(true);
     expect(csvCell(-3)).toBe('-3');
     expect(csvCell(null)).toBe('');

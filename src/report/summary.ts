@@ -38,7 +38,12 @@ function isObject(value: unknown): value is Json {
 }
 
 function isEndpoint(value: unknown): value is { ip: string; port: number } {
-  return isObject(value) && typeof value.ip === 'string' && Number.isInteger(value.port);
+  return isObject(value) && typeof value.ip === 'string';
+}
+
+/** A TCP port (RFC 9293 §3.1: 16 bits): an integer in 0..65535. */
+function isPort(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 65535;
 }
 
 /**
@@ -57,6 +62,10 @@ export function summarizeJson(value: unknown): RecordSummary | string {
   }
   if (typeof value.capture !== 'string' || typeof value.id !== 'string') return 'no capture or id: not a connection record';
   if (!isEndpoint(value.client) || !isEndpoint(value.server)) return 'no client or server endpoint';
+  for (const side of ['client', 'server'] as const) {
+    const port = (value[side] as { port: unknown }).port;
+    if (!isPort(port)) return `${side} port ${JSON.stringify(port) ?? String(port)} is not a TCP port (0–65535)`;
+  }
   if (typeof value.firstTs !== 'number' || !Number.isFinite(value.firstTs)) return 'no firstTs';
   // the range every time shown or bucketed must fall in (src/model/time.ts); a capture's reader clamps, a line is skipped
   if (!isCaptureTime(value.firstTs)) return `firstTs ${value.firstTs} is outside 1970–9999`;

@@ -158,3 +158,18 @@ describe('NDJSON lines', () => {
     expect(report.causes.find((c) => c.code === 'tcp-connect-timeout')?.count).toBe(3 * MAX_PEERS);
   });
 });
+
+describe('NDJSON ports', () => {
+  const line = (client: unknown, server: unknown) =>
+    JSON.stringify({ capture: 'a.pcap', id: '1', client: { ip: '192.0.2.1', port: client }, server: { ip: '198.51.100.2', port: server }, firstTs: 1, outcome: 'established' });
+
+  it('takes 0..65535 and refuses a port outside it, fractional or not a number, saying which', () => {
+    expect(summarizeNdjsonLine(line(0, 65535))).toMatchObject({ clientPort: 0, serverPort: 65535 });
+    expect(summarizeNdjsonLine(line(-5, 443))).toBe('client port -5 is not a TCP port (0–65535)');
+    expect(summarizeNdjsonLine(line(5000, 1e300))).toBe('server port 1e+300 is not a TCP port (0–65535)');
+    expect(summarizeNdjsonLine(line(65536, 443))).toBe('client port 65536 is not a TCP port (0–65535)');
+    expect(summarizeNdjsonLine(line(443.5, 443))).toBe('client port 443.5 is not a TCP port (0–65535)');
+    expect(summarizeNdjsonLine(line('443', 443))).toBe('client port "443" is not a TCP port (0–65535)');
+    expect(summarizeNdjsonLine(line(undefined, 443))).toBe('client port undefined is not a TCP port (0–65535)');
+  });
+});

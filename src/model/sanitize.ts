@@ -10,21 +10,29 @@ export const DEFAULT_SANITIZE_LIMIT = 256;
 /**
  * Characters that must not reach a terminal as themselves: C0 controls, DEL, C1 controls (U+0080–U+009F, which
  * include the 8-bit CSI some terminals honour), the bidi marks, embeddings, overrides and isolates (U+061C,
- * U+200E–U+200F, U+202A–U+202E, U+2066–U+2069), and lone surrogates. Backslashes pass: they are harmless, and text
- * a lower stage already escaped stays readable.
- * ANSI escape sequences are defused by escaping their ESC (or C1 CSI) introducer: the rest is printable text.
+ * U+200E–U+200F, U+202A–U+202E, U+2066–U+2069), the line and paragraph separators (U+2028, U+2029: a new line to
+ * some terminals and to JavaScript), the invisible ones that make two different names look alike (soft hyphen
+ * U+00AD, U+180E, zero-width space / joiners U+200B–U+200D, word joiner and invisible operators U+2060–U+2064, the
+ * deprecated format controls U+206A–U+206F, the byte order mark U+FEFF, the interlinear annotation controls
+ * U+FFF9–U+FFFB), and lone surrogates. Backslashes pass: they are harmless, and text a lower stage already escaped
+ * stays readable. ANSI escape sequences are defused by escaping their ESC (or C1 CSI) introducer: the rest is
+ * printable text.
  */
-const UNSAFE_TEST = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]/;
+const UNSAFE_TEST = /[\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]/;
 
 function isUnsafe(code: number): boolean {
   return (
     code <= 0x1f ||
     (code >= 0x7f && code <= 0x9f) ||
+    code === 0xad ||
     code === 0x061c ||
-    code === 0x200e ||
-    code === 0x200f ||
-    (code >= 0x202a && code <= 0x202e) ||
-    (code >= 0x2066 && code <= 0x2069) ||
+    code === 0x180e ||
+    (code >= 0x200b && code <= 0x200f) ||
+    (code >= 0x2028 && code <= 0x202e) ||
+    (code >= 0x2060 && code <= 0x2064) ||
+    (code >= 0x2066 && code <= 0x206f) ||
+    code === 0xfeff ||
+    (code >= 0xfff9 && code <= 0xfffb) ||
     // a surrogate seen on its own by the code point iteration is a lone one
     (code >= 0xd800 && code <= 0xdfff)
   );

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SANITIZE_LIMIT, sanitizeForTerminal } from '../../src/model/sanitize.js';
+import { recordToNdjson } from '../../src/cli/output/ndjson.js';
+import type { ConnectionRecord } from '../../src/model/record.js';
 
 describe('sanitizeForTerminal', () => {
   it('returns ordinary text unchanged, non-ASCII included', () => {
@@ -21,6 +23,22 @@ describe('sanitizeForTerminal', () => {
     expect(sanitizeForTerminal('\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069')).toBe(
       '\\u{202a}\\u{202b}\\u{202c}\\u{202d}\\u{2066}\\u{2067}\\u{2068}\\u{2069}',
     );
+  });
+
+  it('escapes the line and paragraph separators and the invisible characters that make names look alike', () => {
+    expect(sanitizeForTerminal('a\u2028b\u2029c')).toBe('a\\u{2028}b\\u{2029}c');
+    expect(sanitizeForTerminal('pay\u200bpal\u200c\u200d\u2060\ufeff\u00ad.test')).toBe(
+      'pay\\u{200b}pal\\u{200c}\\u{200d}\\u{2060}\\u{feff}\\xad.test',
+    );
+    expect(sanitizeForTerminal('\u180e\u2064\u206a\u206f\ufff9\ufffb')).toBe('\\u{180e}\\u{2064}\\u{206a}\\u{206f}\\u{fff9}\\u{fffb}');
+    // visible non-ASCII stays as it is
+    expect(sanitizeForTerminal('bücher.example 例え.テスト')).toBe('bücher.example 例え.テスト');
+  });
+
+  it('escapes the same characters in NDJSON lines, which stay valid JSON', () => {
+    const line = recordToNdjson({ sni: 'a\u2028b\u200bc\u202ed' } as unknown as ConnectionRecord);
+    expect(line).toBe('{"sni":"a\\u2028b\\u200bc\\u202ed"}');
+    expect(JSON.parse(line)).toEqual({ sni: 'a\u2028b\u200bc\u202ed' });
   });
 
   it('leaves backslashes alone: they are harmless, and text escaped upstream stays readable', () => {

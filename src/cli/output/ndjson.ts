@@ -2,10 +2,11 @@ import type { ConnectionRecord } from '../../model/record.js';
 import { toWrittenRecord, type RecordDetail } from '../../model/record-lean.js';
 
 /**
- * JSON escapes C0 controls but leaves DEL, the C1 range (U+0080–U+009F, where U+009B is a CSI to some terminals) and
- * bidirectional overrides as they are; wire strings can hold them, so they are escaped too. The line stays valid JSON.
+ * JSON escapes C0 controls but leaves DEL, the C1 range (U+0080–U+009F, where U+009B is a CSI to some terminals),
+ * bidirectional overrides, the line and paragraph separators U+2028/U+2029 and invisible characters as they are; wire
+ * strings can hold them, so they are escaped too (the set of src/model/sanitize.ts). The line stays valid JSON.
  */
-const UNSAFE_IN_JSON = /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
 
 function escapeUnsafe(char: string): string {
   return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;

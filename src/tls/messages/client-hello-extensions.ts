@@ -12,11 +12,31 @@ function readServerName(data: ByteReader, hello: ClientHello): void {
       data.overrun = true;
       return;
     }
-    if (nameType === HOST_NAME && hello.sni === null) hello.sni = name.buf.toString('latin1', name.offset, name.end);
+    if (nameType === HOST_NAME && hello.sni === null) hello.sni = hostName(name.buf, name.offset, name.end);
   }
   if (list.overrun) data.overrun = true;
 }
 const HOST_NAME = 0;
+
+/** Strict UTF-8 that keeps a leading BOM (the printer escapes it; dropping it would hide what was sent). */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * A HostName as text. RFC 6066 §3 asks for ASCII (A-labels), but clients do send UTF-8 names; read as latin1 those
+ * became mojibake ('bÃ¼cher'). Valid UTF-8 is decoded as UTF-8; anything else stays one character per byte, so no
+ * byte is lost. Either way the printers escape what is unsafe.
+ */
+function hostName(buf: Buffer, start: number, end: number): string {
+  for (let i = start; i < end; i++) {
+    if (buf[i] < 0x80) continue;
+    try {
+      return UTF8.decode(buf.subarray(start, end));
+    } catch {
+      break;
+    }
+  }
+  return buf.toString('latin1', start, end);
+}
 
 /** ALPN (RFC 7301 §3.1): `ProtocolName protocol_name_list<2..2^16-1>`, each `ProtocolName<1..2^8-1>`. */
 export function readProtocolNames(data: ByteReader, into: string[]): void {

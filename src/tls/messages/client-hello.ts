@@ -4,9 +4,9 @@ import { readExtensionBlock } from './extension-block.js';
 import type { DecodeError } from './types.js';
 
 /**
- * A decoded ClientHello. Lists keep every value as sent, GREASE included (the record builder filters); strings
- * (SNI, ALPN) are the raw bytes read as latin1, one character per byte, so nothing is lost or rejected here —
- * sanitising for display is the printer's job.
+ * A decoded ClientHello. Lists keep every value as sent, GREASE included (the record builder filters); ALPN names are
+ * the raw bytes read as latin1, one character per byte, and the SNI is UTF-8 when it is valid UTF-8, else latin1 too,
+ * so nothing is lost or rejected here — sanitising for display is the printer's job.
  *
  * Damage policy: a body too short for the fixed fields (through compression_methods) is an `{ error }`. Damage in
  * the extensions block yields a partial result: extensions read before the damage are kept, `truncated` says the

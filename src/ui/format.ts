@@ -1,5 +1,6 @@
 import type { ConnectionRecord, Outcome } from '../model/record.js';
 import { sanitizeForTerminal } from '../model/sanitize.js';
+import stringWidth from 'string-width';
 import { clockTime } from '../model/time.js';
 
 /** Wire text made safe for the screen; every string that came from a capture passes through here before display. */
@@ -7,16 +8,50 @@ export function safe(text: string, limit = 200): string {
   return sanitizeForTerminal(text, limit);
 }
 
-/** Fits `text` into exactly `width` columns: cut with an ellipsis, or padded. */
+/** Printable ASCII: one column per character, the common case measured without a table. */
+const PLAIN = /^[\x20-\x7e]*$/;
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/**
+ * Columns `text` takes on a terminal: a CJK or emoji character takes two, a combining mark or a zero-width one none
+ * (Unicode East Asian Width, as measured by string-width — the measure ink lays its boxes out with, so a row fits
+ * the box ink draws it in).
+ */
+export function displayWidth(text: string): number {
+  return PLAIN.test(text) ? text.length : stringWidth(text);
+}
+
+/** The longest start of `text` that takes at most `width` columns, cut between user-perceived characters. */
+function headOfWidth(text: string, width: number): { head: string; columns: number } {
+  let head = '';
+  let columns = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    const w = stringWidth(segment);
+    if (columns + w > width) break;
+    head += segment;
+    columns += w;
+  }
+  return { head, columns };
+}
+
+/** Fits `text` into exactly `width` columns: cut with an ellipsis, or padded (by display width, not by length). */
 export function fit(text: string, width: number): string {
   if (width <= 0) return '';
-  if (text.length > width) return width === 1 ? '…' : text.slice(0, width - 1) + '…';
-  return text.padEnd(width);
+  if (PLAIN.test(text)) {
+    if (text.length > width) return width === 1 ? '…' : text.slice(0, width - 1) + '…';
+    return text.padEnd(width);
+  }
+  const columns = stringWidth(text);
+  if (columns <= width) return text + ' '.repeat(width - columns);
+  if (width === 1) return '…';
+  const cut = headOfWidth(text, width - 1);
+  // a wide character that would straddle the edge leaves one column, filled with a space
+  return cut.head + '…' + ' '.repeat(width - 1 - cut.columns);
 }
 
 /** Cuts `text` to at most `width` columns, no padding. */
 export function clip(text: string, width: number): string {
-  return text.length > width ? fit(text, width) : text;
+  return displayWidth(text) > width ? fit(text, width).trimEnd() : text;
 }
 
 export function endpoint(ip: string, port: number): string {
@@ -64,16 +99,19 @@ export function wrap(text: string, width: number): string[] {
   let line = '';
   for (const word of text.split(' ')) {
     let rest = word;
-    while (rest.length > width) {
+    while (displayWidth(rest) > width) {
       if (line !== '') {
         lines.push(line);
         line = '';
       }
-      lines.push(rest.slice(0, width));
-      rest = rest.slice(width);
+      // at least one character per line, even one wider than the line
+      const { head } = headOfWidth(rest, width);
+      const taken = head.length > 0 ? head : (graphemes.segment(rest)[Symbol.iterator]().next().value?.segment ?? rest);
+      lines.push(taken);
+      rest = rest.slice(taken.length);
     }
     if (line === '') line = rest;
-    else if (line.length + 1 + rest.length <= width) line += ' ' + rest;
+    else if (displayWidth(line) + 1 + displayWidth(rest) <= width) line += ' ' + rest;
     else {
       lines.push(line);
       line = rest;

@@ -15,6 +15,7 @@ import { certificateLines, diagnosisLines, helloLines, summaryLines } from '../.
 import { lineText } from '../../src/ui/lines.js';
 import { listColumns, rowText } from '../../src/ui/list-columns.js';
 import { timelineLines } from '../../src/ui/timeline-lines.js';
+import { displayWidth } from '../../src/ui/format.js';
 
 /** What a terminal must never receive from wire text: controls, C1, bidi controls, line/paragraph separators. */
 const TERMINAL_UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]/u;
@@ -117,7 +118,7 @@ export function renderRecordProblems(records: readonly ConnectionRecord[]): stri
         const row = rowText(r, columns);
         checkTerminalText(problems, `${id}: list row`, row);
         // the marker takes 3 columns; the row must fill the rest exactly, whatever the wire text's widths
-        const w = row.length;
+        const w = displayWidth(row);
         if (w !== width - 3) problems.push(`${id}: list row at ${width} columns is ${w} columns wide`);
       });
     }

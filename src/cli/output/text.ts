@@ -1,10 +1,11 @@
 import type { ConnectionRecord } from '../../model/record.js';
 import { sanitizeForTerminal } from '../../model/sanitize.js';
 import { clockTime } from '../../model/time.js';
+import { fit } from '../../ui/format.js';
 
-/** A fixed-width cell: cut with an ellipsis, padded to `width`. */
+/** A fixed-width cell: cut with an ellipsis, padded to `width` columns (wide and combining characters measured). */
 function cell(text: string, width: number): string {
-  return text.length > width ? text.slice(0, width - 1) + '…' : text.padEnd(width);
+  return fit(text, width);
 }
 
 function endpoint(ip: string, port: number): string {

@@ -1,5 +1,5 @@
-import { readSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { createReadStream, readSync } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { gunzipMembers, type GzipSink } from './gzip.js';
 import { addNote } from './notes.js';
 import { createParser, type FileParser } from './parser.js';
@@ -11,7 +11,15 @@ export interface ReadCaptureOptions {
   chunkSize?: number;
   /** after every read: bytes of the file read so far (compressed bytes for gzip) and the file's size */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /**
+   * Told once, after WAIT_NOTICE_MS without a byte, what a named pipe is waiting for (a writer to open it, or its
+   * first data): a FIFO nobody writes to would otherwise block in silence.
+   */
+  onWaiting?: (what: string) => void;
 }
+
+/** How long a named pipe may stay silent before onWaiting is told. */
+export const WAIT_NOTICE_MS = 1000;
 
 export interface CaptureFileSummary {
   format: CaptureFormat;
@@ -40,6 +48,8 @@ export async function readCaptureFile(
   opts: ReadCaptureOptions = {},
 ): Promise<CaptureFileSummary> {
   const chunkSize = Math.max(MIN_CHUNK_SIZE, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK_SIZE));
+  const kind = await stat(path).catch(() => null);
+  if (kind !== null && kind.isFIFO()) return readNamedPipe(path, sink, opts);
   const handle = await openForReading(path);
   try {
     const size = await regularFileSize(handle, path);
@@ -101,6 +111,31 @@ async function pumpPlain(
     }
   }
   feed.end();
+}
+
+/**
+ * A named pipe (mkfifo) cannot be read at offsets like a file: it is read as a stream, as standard input is. Opening
+ * it waits for a writer; when nothing has come after WAIT_NOTICE_MS the caller is told what the wait is for.
+ */
+async function readNamedPipe(path: string, sink: FrameSink, opts: ReadCaptureOptions): Promise<CaptureFileSummary> {
+  const stream = createReadStream(path, { highWaterMark: Math.max(MIN_CHUNK_SIZE, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK_SIZE)) });
+  let opened = false;
+  stream.once('open', () => {
+    opened = true;
+  });
+  const notice = setTimeout(() => {
+    opts.onWaiting?.(opened ? 'waiting for data on this named pipe (its writer has sent nothing yet)' : 'waiting for a writer to open this named pipe (nothing has opened it for writing yet)');
+  }, WAIT_NOTICE_MS);
+  stream.once('data', () => clearTimeout(notice));
+  try {
+    return await readCaptureStream(path, stream, sink, opts);
+  } catch (err) {
+    if (err instanceof CaptureError) throw err;
+    throw fsError(path, err);
+  } finally {
+    clearTimeout(notice);
+    stream.destroy();
+  }
 }
 
 /** Bytes read between two yields to the event loop (a few milliseconds of analysis). */

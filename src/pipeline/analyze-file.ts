@@ -18,6 +18,8 @@ export interface FileSummary extends AnalyzerStats {
 
 export interface AnalyzeFileOptions extends AnalyzeOptions {
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** a named pipe has been silent for a second: what it waits for (see ReadCaptureOptions.onWaiting) */
+  onWaiting?: (what: string) => void;
 }
 
 /**
@@ -35,7 +37,7 @@ export async function analyzeFile(
   const analyzer = new Analyzer(capture, options, onRecord);
   const read = fromStdin
     ? await readCaptureStream(path, process.stdin, analyzer, { onProgress: options.onProgress })
-    : await readCaptureFile(path, analyzer, { onProgress: options.onProgress });
+    : await readCaptureFile(path, analyzer, { onProgress: options.onProgress, onWaiting: options.onWaiting });
   await analyzer.finishPaced();
   return {
     ...analyzer.stats,

@@ -209,9 +209,10 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
     };
     let summary: FileSummary;
     try {
+      const onWaiting = (what: string) => process.stderr.write(`tlsdiag: ${sanitizeForTerminal(file)}: ${what}\n`);
       summary = await analyzeFile(
         file,
-        { handshakeTimeout: options.handshakeTimeout, trustStore, tlsPorts: options.tlsPorts, secrets, output: out },
+        { handshakeTimeout: options.handshakeTimeout, trustStore, tlsPorts: options.tlsPorts, secrets, output: out, onWaiting },
         onRecord,
       );
     } catch (error) {

@@ -1,4 +1,5 @@
 import { loadTui } from '../../ui/load.js';
+import { setLongTimeout } from '../long-timeout.js';
 import { readFile } from 'node:fs/promises';
 import { LiveCaptureError, loadCap, openLiveCapture, wallClockSeconds, type LiveCapture } from '../../capture/live.js';
 import { PcapngFileWriter } from '../../capture/pcapng-writer.js';
@@ -305,14 +306,15 @@ class LiveSession {
     });
     const stop = () => this.stopRequested?.();
     const ticker = setInterval(() => this.tick(), TICK_MS);
-    const timer = this.duration === null ? null : setTimeout(stop, this.duration * 1000);
+    // --duration may exceed setTimeout's 24.8 days: a long timer waits in pieces
+    const timer = this.duration === null ? null : setLongTimeout(stop, this.duration * 1000);
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
     try {
       await stopped;
     } finally {
       clearInterval(ticker);
-      if (timer !== null) clearTimeout(timer);
+      timer?.clear();
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       this.capture.close();

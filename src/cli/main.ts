@@ -35,9 +35,12 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 /** Entry point used by bin/tlsdiag.js; returns the exit code (0 success, 2 bad input or usage). */
 export async function main(argv: string[]): Promise<number> {
   // `tlsdiag ... | head` closes our stdout early: that is the reader's choice, not an error worth a stack trace.
+  // Any other failure to write the output (a full disk, `> /dev/full`, a revoked terminal) ends the run with one line
+  // naming it and exit code 2: the output is incomplete, and going on would only fail again.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0);
-    throw error;
+    process.stderr.write(`tlsdiag: cannot write the output: ${describeWriteError(error)}\n`);
+    process.exit(2);
   });
   let exitCode = 0;
   const program = buildProgram((code) => {
@@ -52,4 +55,10 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   return exitCode;
+}
+
+/** 'ENOSPC (no space left on device)' from a write error, without Node's ', write' suffix or a stack. */
+function describeWriteError(error: NodeJS.ErrnoException): string {
+  const reason = (error.message ?? '').replace(/^[A-Z]+: /, '').replace(/, write$/, '');
+  return error.code ? `${error.code} (${reason})` : reason || 'unknown error';
 }

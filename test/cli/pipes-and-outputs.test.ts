@@ -1,11 +1,11 @@
 /**
- * Item 12 of the hostile-input issue (FIFO with no writer): `tlsdiag analyze fifo` blocked in silence — and a named
+ * Item 12 of the hostile-input issue (FIFO with no writer; an output that fails with something other than EPIPE): `tlsdiag analyze fifo` blocked in silence — and a named
  * pipe could not be read at all (a positioned read on a pipe fails with ESPIPE). A named pipe is now read as a stream,
  * and after a second without a byte the CLI says on stderr what it waits for. The test waits for that line (no
  * timing), then writes a capture into the pipe.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { closeSync, createWriteStream, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -37,5 +37,19 @@ describe.skipIf(!BUILT)('a named pipe as input', () => {
     expect(await exited).toBe(0);
     const records = stdout.trim().split('\n').map((line) => JSON.parse(line));
     expect(records.map((r) => [r.outcome, r.tls.clientHello.sni])).toEqual([['established', 'through.a.pipe.test']]);
+  });
+});
+
+describe.skipIf(!BUILT || !existsSync('/dev/full'))('an output that cannot be written', () => {
+  it('> /dev/full: one line naming the error, exit 2, no stack trace (analyze text and NDJSON, report)', () => {
+    const capture = path.join(work, 'one.pcap');
+    writeFileSync(capture, toPcap(handshakeFrames()));
+    for (const args of [['analyze', '--no-tui', capture], ['analyze', '--format', 'ndjson', capture], ['report', capture]]) {
+      const full = openSync('/dev/full', 'w');
+      const run = spawnSync(process.execPath, [CLI, ...args], { stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+      closeSync(full);
+      expect(run.status, args.join(' ')).toBe(2);
+      expect(run.stderr).toBe('tlsdiag: cannot write the output: ENOSPC (no space left on device)\n');
+    }
   });
 });

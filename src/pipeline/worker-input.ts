@@ -4,14 +4,15 @@
  * worker thread and, where no worker can be started, in the main thread.
  */
 import { createReadStream } from 'node:fs';
-import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { open, stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { summarizeNdjsonLine, summarizeRecord } from '../report/summary.js';
 import type { InputKind, RecordSummary } from '../report/types.js';
 import type { TrustStore } from '../tls/trust-store.js';
 import type { KeyLog } from '../tls/decrypt/keylog.js';
+import { gunzipMembers } from '../capture/gzip.js';
 import { analyzeFile } from './analyze-file.js';
+import { LineSplitter } from './line-splitter.js';
 
 export interface InputReadOptions {
   handshakeTimeout: number;
@@ -32,6 +33,11 @@ export interface InputReadResult {
 
 /** Bad NDJSON lines named one by one; past this they are only counted, so a wrong file cannot flood the report. */
 const MAX_LINE_NOTES = 10;
+/**
+ * The longest NDJSON line read: a record is a few KB (tens with a long certificate chain); a longer line is skipped as
+ * it streams by, with a note, so one line cannot hold the memory of the whole file.
+ */
+export const MAX_NDJSON_LINE = 1 << 20;
 
 /**
  * NDJSON is told from a capture by its first byte that is not whitespace: '{' begins a JSON record, and no capture
@@ -110,23 +116,23 @@ async function readNdjson(
 ): Promise<InputReadResult> {
   const totalBytes = (await stat(path)).size;
   const stream = createReadStream(path);
-  const text = gzip ? stream.pipe(createGunzip()) : stream;
-  if (gzip) stream.on('error', (error) => text.destroy(error));
-  const lines = createInterface({ input: text, crlfDelay: Infinity });
   const notes: string[] = [];
-  let lineNumber = 0;
+  let lastLine = 0;
   let connections = 0;
   let badLines = 0;
   let lastProgress = 0;
-  try {
-    for await (const line of lines) {
-      lineNumber++;
-      if (line.trim() === '') continue;
-      const summary = summarizeNdjsonLine(line);
+  const bad = (lineNumber: number, reason: string) => {
+    badLines++;
+    if (badLines <= MAX_LINE_NOTES) notes.push(`line ${lineNumber}: ${reason}, skipped`);
+  };
+  const splitter = new LineSplitter(MAX_NDJSON_LINE, {
+    line(text, lineNumber) {
+      lastLine = lineNumber;
+      if (text.trim() === '') return;
+      const summary = summarizeNdjsonLine(text);
       if (typeof summary === 'string') {
-        badLines++;
-        if (badLines <= MAX_LINE_NOTES) notes.push(`line ${lineNumber}: ${summary}, skipped`);
-        continue;
+        bad(lineNumber, summary);
+        return;
       }
       connections++;
       onSummary(summary);
@@ -134,9 +140,28 @@ async function readNdjson(
         lastProgress = stream.bytesRead;
         options.onProgress(stream.bytesRead, totalBytes);
       }
+    },
+    tooLong(lineNumber, bytes) {
+      lastLine = lineNumber;
+      bad(lineNumber, `${bytes} bytes long, more than a record can be (${MAX_NDJSON_LINE} bytes)`);
+    },
+  });
+  try {
+    if (gzip) {
+      await gunzipMembers(stream as AsyncIterable<Buffer>, {
+        data: (chunk) => splitter.push(chunk),
+        stopped: false,
+        junk: (offset, bytes) => notes.push(`the gzip data ends at compressed byte ${offset}; ${bytes} byte(s) after it were ignored`),
+        damaged: (message) => notes.push(message),
+      });
+    } else {
+      for await (const chunk of stream as AsyncIterable<Buffer>) splitter.push(chunk);
     }
+    splitter.end();
   } catch (error) {
-    notes.push(`reading stopped at line ${lineNumber}: ${(error as Error)?.message ?? String(error)}`);
+    notes.push(`reading stopped after line ${lastLine}: ${(error as Error)?.message ?? String(error)}`);
+  } finally {
+    stream.destroy();
   }
   if (badLines > MAX_LINE_NOTES) notes.push(`${badLines - MAX_LINE_NOTES} more line(s) were not connection records, skipped`);
   if (connections === 0 && badLines > 0) throw new Error(`no connection record in ${badLines} line(s) (not tlsdiag NDJSON)`);

@@ -97,24 +97,33 @@ export function wrap(text: string, width: number): string[] {
   if (width < 4) width = 4;
   const lines: string[] = [];
   let line = '';
+  let lineWidth = 0;
   for (const word of text.split(' ')) {
     let rest = word;
-    while (displayWidth(rest) > width) {
+    let restWidth = displayWidth(rest);
+    while (restWidth > width) {
       if (line !== '') {
         lines.push(line);
         line = '';
+        lineWidth = 0;
       }
       // at least one character per line, even one wider than the line
       const { head } = headOfWidth(rest, width);
       const taken = head.length > 0 ? head : (graphemes.segment(rest)[Symbol.iterator]().next().value?.segment ?? rest);
       lines.push(taken);
       rest = rest.slice(taken.length);
+      restWidth = displayWidth(rest);
     }
-    if (line === '') line = rest;
-    else if (displayWidth(line) + 1 + displayWidth(rest) <= width) line += ' ' + rest;
-    else {
+    if (line === '') {
+      line = rest;
+      lineWidth = restWidth;
+    } else if (lineWidth + 1 + restWidth <= width) {
+      line += ' ' + rest;
+      lineWidth += 1 + restWidth;
+    } else {
       lines.push(line);
       line = rest;
+      lineWidth = restWidth;
     }
   }
   if (line !== '' || lines.length === 0) lines.push(line);

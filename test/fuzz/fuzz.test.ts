@@ -21,7 +21,8 @@ import { layoutOf, type CaptureLayout } from './capture-layout.js';
 import { mutate } from './mutators.js';
 import { Prng, seedFromName } from './prng.js';
 import { recordProblems } from './record-shape.js';
-import { runCapture, type CaptureRun } from './run-capture.js';
+import { runCapture } from './run-capture.js';
+import { runProblems } from './run-problems.js';
 
 const PROJECT_CAPTURES = resolve(ROOT, 'captures');
 const CAPTURE_NAME = /\.(pcap|pcapng)$/;
@@ -48,19 +49,6 @@ function prefixOf(bytes: Buffer, layout: CaptureLayout, limit: number): { bytes:
   const units = layout.units.filter((u) => u.offset + u.length <= limit);
   const end = units.length === 0 ? Math.min(bytes.length, limit) : units[units.length - 1].offset + units[units.length - 1].length;
   return { bytes: bytes.subarray(0, end), layout: { ...layout, units } };
-}
-
-/** Everything wrong with one run, in plain words; empty when the pipeline held. */
-function runProblems(run: CaptureRun): string[] {
-  const problems: string[] = [];
-  for (const note of run.analyzerNotes) if (note.startsWith('internal error')) problems.push(note);
-  if (run.records.length !== run.stats.connections) problems.push(`${run.records.length} records for ${run.stats.connections} connections`);
-  if (run.stats.connections > run.stats.tcpSegments) problems.push(`${run.stats.connections} connections from ${run.stats.tcpSegments} segments`);
-  for (const record of run.records) {
-    const wrong = recordProblems(record);
-    if (wrong.length > 0) problems.push(`record ${record.id}: ${wrong.slice(0, 3).join('; ')}`);
-  }
-  return problems;
 }
 
 /** Runs `count` mutants of one capture; returns a line per failing case. */

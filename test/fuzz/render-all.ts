@@ -21,7 +21,7 @@ import { displayWidth } from '../../src/ui/format.js';
 const TERMINAL_UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]/u;
 
 const LIST_WIDTHS = [80, 100, 150];
-const DETAIL_WIDTHS = [60, 150];
+const DETAIL_WIDTHS = [100];
 
 function attempt(problems: string[], what: string, fn: () => void): void {
   try {

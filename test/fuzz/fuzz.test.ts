@@ -5,7 +5,9 @@
  * capture, the case number and the mutation so it can be replayed.
  *
  * For every case: no exception escapes, the Analyzer's own safety net (an "internal error" note) is never needed,
- * and every record emitted is well-formed (see record-shape.ts).
+ * every record emitted is well-formed (see record-shape.ts), and every record renders through every output (text,
+ * NDJSON, UI rows and detail lines; and, per capture, a report of all its mutants in every format: render-all.ts).
+ * The structure-aware campaign is campaign.test.ts.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +24,7 @@ import { mutate } from './mutators.js';
 import { Prng, seedFromName } from './prng.js';
 import { recordProblems } from './record-shape.js';
 import { runCapture } from './run-capture.js';
+import { renderRecordProblems, renderReportProblems } from './render-all.js';
 import { runProblems } from './run-problems.js';
 
 const PROJECT_CAPTURES = resolve(ROOT, 'captures');
@@ -61,6 +64,8 @@ function fuzzCapture(name: string, original: Buffer, count: number, prefixLimit:
 
   const baseline = runCapture(base, name, null);
   for (const problem of runProblems(baseline)) failures.push(`${name} unmutated: ${problem}`);
+  // every mutant's records go through every per-record output, and all of them into one report per capture
+  const rendered: ConnectionRecord[] = [];
 
   const rng = new Prng(seedFromName(name, SEED_SALT));
   for (let i = 0; i < count; i++) {
@@ -70,10 +75,13 @@ function fuzzCapture(name: string, original: Buffer, count: number, prefixLimit:
       const run = runCapture(mutant.bytes, name, rng);
       if (run.notACapture) notCaptures++;
       for (const problem of runProblems(run)) failures.push(`${label}: ${problem}`);
+      for (const problem of renderRecordProblems(run.records)) failures.push(`${label}: ${problem}`);
+      rendered.push(...run.records);
     } catch (error) {
       failures.push(`${label}: threw ${(error as Error)?.stack ?? error}`);
     }
   }
+  for (const problem of renderReportProblems(rendered)) failures.push(`${name} report of all mutants: ${problem}`);
   return { failures, cases: count, notCaptures };
 }
 

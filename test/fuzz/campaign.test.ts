@@ -5,14 +5,14 @@
  */
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PUBLIC_CAPTURES, ROOT } from '../helpers/shared.js';
-import { loadBases, runCampaign, runCase } from './campaign.js';
+import { publicCaptureNames, requirePublicCapture, ROOT } from '../helpers/shared.js';
+import { capturesIn, loadBases, runCampaign, runCase } from './campaign.js';
 
 const CASES = Number(process.env.TLSDIAG_FUZZ_CASES ?? 1500);
 const SEED = Number(process.env.TLSDIAG_FUZZ_SEED ?? 0x5eed1e55);
 
 describe('fuzz campaign: structure-aware mutants through the pipeline and every output', () => {
-  const bases = loadBases([resolve(ROOT, 'captures'), PUBLIC_CAPTURES]);
+  const bases = loadBases([...capturesIn(resolve(ROOT, 'captures')), ...publicCaptureNames().map(requirePublicCapture)]);
 
   it('has captures to mutate', () => {
     expect(bases.length).toBeGreaterThan(10);

@@ -6,7 +6,7 @@
  * alone (`runCase(bases, seed, n)`).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { layoutOf, type CaptureLayout } from './capture-layout.js';
 import { mutate } from './mutators.js';
 import { Prng } from './prng.js';
@@ -26,26 +26,32 @@ const CAPTURE_NAME = /\.(pcap|pcapng)$/;
 /** Public captures are cut to their first bytes: the handshakes are there, and the budget goes to more mutants. */
 const PREFIX_BYTES = 64 * 1024;
 
-/** The captures of `dirs` (a public one cut at a unit boundary within PREFIX_BYTES), each taken apart once. */
-export function loadBases(dirs: readonly string[]): Base[] {
+/** The captures in `dir` (not below it), as paths, sorted. */
+export function capturesIn(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((n) => CAPTURE_NAME.test(n))
+    .sort()
+    .map((n) => join(dir, n));
+}
+
+/** The captures at `paths` (one longer than PREFIX_BYTES cut at a unit boundary within it), each taken apart once. */
+export function loadBases(paths: readonly string[]): Base[] {
   const bases: Base[] = [];
-  for (const dir of dirs) {
-    if (!existsSync(dir)) continue;
-    for (const name of readdirSync(dir).filter((n) => CAPTURE_NAME.test(n)).sort()) {
-      const whole = readFileSync(join(dir, name));
-      const fullLayout = layoutOf(whole);
-      if (fullLayout === null) continue;
-      let bytes = whole;
-      let layout = fullLayout;
-      if (whole.length > PREFIX_BYTES) {
-        const units = fullLayout.units.filter((u) => u.offset + u.length <= PREFIX_BYTES);
-        if (units.length === 0) continue;
-        const last = units[units.length - 1];
-        bytes = whole.subarray(0, last.offset + last.length);
-        layout = { ...fullLayout, units };
-      }
-      bases.push({ name, bytes, layout, frames: framesOf(bytes) });
+  for (const path of paths) {
+    const whole = readFileSync(path);
+    const fullLayout = layoutOf(whole);
+    if (fullLayout === null) continue;
+    let bytes = whole;
+    let layout = fullLayout;
+    if (whole.length > PREFIX_BYTES) {
+      const units = fullLayout.units.filter((u) => u.offset + u.length <= PREFIX_BYTES);
+      if (units.length === 0) continue;
+      const last = units[units.length - 1];
+      bytes = whole.subarray(0, last.offset + last.length);
+      layout = { ...fullLayout, units };
     }
+    bases.push({ name: basename(path), bytes, layout, frames: framesOf(bytes) });
   }
   return bases;
 }

@@ -4,7 +4,7 @@ import type { Report } from './types.js';
  * JSON escapes C0 controls but leaves DEL, C1 controls and bidi overrides as they are; wire strings (SNI) can hold
  * them and a report is often read in a terminal or an editor, so they are escaped too. The text stays valid JSON.
  */
-const UNSAFE_IN_JSON = /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
 
 function escapeUnsafe(char: string): string {
   return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;

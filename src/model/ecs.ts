@@ -6,6 +6,7 @@
  *
  * Depends on the model only, so that any sink (NDJSON, a message queue, a database) can call toEcs().
  */
+import { isoTime } from './time.js';
 import type { CertificateFacts, ConnectionRecord, Role } from './record.js';
 
 /** The ECS version the events follow (the `@elastic/ecs` definitions the tests check them against). */
@@ -94,7 +95,7 @@ function ecsVersion(code: string): { protocol: string; version: string } | null 
   return null;
 }
 
-const isoSeconds = (seconds: number) => new Date(seconds * 1000).toISOString();
+const isoSeconds = (seconds: number) => isoTime(seconds);
 const ms = (from: number, to: number) => Math.round((to - from) * 1e6) / 1e3;
 
 /** '2025-10-14T00:00:00Z' from a certificate date; undefined for one that cannot be read. */
@@ -297,7 +298,9 @@ export function toEcs(record: ConnectionRecord): EcsEvent {
     id: record.id,
     start: isoSeconds(record.firstTs),
     end: isoSeconds(record.lastTs),
-    duration: Math.max(0, Math.round((record.lastTs - record.firstTs) * 1e9)),
+    // nanoseconds as a long JSON can carry exactly: a span past 2^53 ns (104 days, a capture whose clock jumped
+    // decades forward inside one connection) is written as that most
+    duration: Math.min(Number.MAX_SAFE_INTEGER, Math.max(0, Math.round((record.lastTs - record.firstTs) * 1e9))),
   };
   if (record.diagnosis !== null) event.reason = record.diagnosis.title;
   const ecs: EcsEvent = {

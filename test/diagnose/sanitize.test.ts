@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SANITIZE_LIMIT, sanitizeForTerminal } from '../../src/model/sanitize.js';
-import { recordToNdjson } from '../../src/cli/output/ndjson.js';
-import type { ConnectionRecord } from '../../src/model/record.js';
+import { jsonLine } from '../../src/cli/output/ndjson.js';
 
 describe('sanitizeForTerminal', () => {
   it('returns ordinary text unchanged, non-ASCII included', () => {
@@ -36,7 +35,7 @@ describe('sanitizeForTerminal', () => {
   });
 
   it('escapes the same characters in NDJSON lines, which stay valid JSON', () => {
-    const line = recordToNdjson({ sni: 'a\u2028b\u200bc\u202ed' } as unknown as ConnectionRecord);
+    const line = jsonLine({ sni: 'a\u2028b\u200bc\u202ed' });
     expect(line).toBe('{"sni":"a\\u2028b\\u200bc\\u202ed"}');
     expect(JSON.parse(line)).toEqual({ sni: 'a\u2028b\u200bc\u202ed' });
   });

@@ -22,6 +22,12 @@ export interface OutputFlags {
   flushTimeout: number;
 }
 
+/** The shipping flags of a parsed command line (analyze, live), as RecordOutputs takes them. */
+export function outputFlagsOf(options: OutputFlags): OutputFlags {
+  const { output, sensor, redisMaxlen, spoolDir, spoolMax, flushTimeout } = options;
+  return { output, sensor, redisMaxlen, spoolDir, spoolMax, flushTimeout };
+}
+
 /** The options analyze and live share for shipping records, added to a command in one place. */
 export function outputOptionHelp() {
   return {

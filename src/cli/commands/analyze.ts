@@ -8,12 +8,12 @@ import { describeFsError, expandInputs } from '../inputs.js';
 import { KEYLOG_OPTION_HELP, loadKeyLogs } from '../keylog.js';
 import type { KeyLog } from '../../tls/decrypt/keylog.js';
 import { PacedWriter } from '../output/paced-writer.js';
-import { DETAILS, isDetail, isRecordFormat, RECORD_FORMATS, recordWriter, type RecordFormat } from '../output/formats.js';
+import { checkFormatAndDetail, DETAILS, RECORD_FORMATS, recordWriter, type RecordFormat } from '../output/formats.js';
 import { inMemoryRecordJson } from '../output/ndjson.js';
 import type { RecordDetail } from '../../model/record-lean.js';
 import { diagnosisLines, recordToTextLine, TEXT_HEADER } from '../output/text.js';
 import { collect, collectPort, positiveSeconds, TLS_PORT_HELP, type CommandContext } from '../program.js';
-import { nonNegativeInteger, nonNegativeSeconds, outputOptionHelp, parseSize, RecordOutputs, type OutputFlags } from '../record-outputs.js';
+import { nonNegativeInteger, nonNegativeSeconds, outputFlagsOf, outputOptionHelp, parseSize, RecordOutputs, type OutputFlags } from '../record-outputs.js';
 import { loadTui } from '../../ui/load.js';
 import { readSystemTrust } from '../system-trust.js';
 
@@ -38,18 +38,12 @@ export function registerAnalyze({ program, setExitCode }: CommandContext): void 
     .option('--spool-max <size>', HELP.spoolMax, parseSize, DEFAULT_SPOOL_MAX)
     .option('--flush-timeout <seconds>', HELP.flushTimeout, nonNegativeSeconds, 10)
     .action(async (captures, options) => {
-      const format = options.format;
-      if (format !== 'text' && !isRecordFormat(format)) {
-        process.stderr.write(`tlsdiag: unknown format '${sanitizeForTerminal(format)}' (text, ${RECORD_FORMATS.join(', ')})\n`);
+      const checked = checkFormatAndDetail(options.format, options.detail, (line) => process.stderr.write(line));
+      if (checked === null) {
         setExitCode(2);
         return;
       }
-      const detail = options.detail;
-      if (!isDetail(detail)) {
-        process.stderr.write(`tlsdiag: unknown detail '${sanitizeForTerminal(detail)}' (${DETAILS.join(', ')})\n`);
-        setExitCode(2);
-        return;
-      }
+      const { format, detail } = checked;
       const toStdout = options.output.length === 0 || options.output.includes('-');
       const interactive = toStdout && options.tui && format === 'text' && process.stdout.isTTY === true && process.stdin.isTTY === true;
       setExitCode(
@@ -61,14 +55,7 @@ export function registerAnalyze({ program, setExitCode }: CommandContext): void 
           tlsPorts: options.tlsPort ?? [],
           keylogs: options.keylog ?? [],
           failedOnly: options.failed === true,
-          outputs: {
-            output: options.output,
-            sensor: options.sensor,
-            redisMaxlen: options.redisMaxlen,
-            spoolDir: options.spoolDir,
-            spoolMax: options.spoolMax,
-            flushTimeout: options.flushTimeout,
-          },
+          outputs: outputFlagsOf(options),
         }),
       );
     });

@@ -13,13 +13,13 @@ import { describeFsError } from '../inputs.js';
 import { PacedWriter } from '../output/paced-writer.js';
 import { CaptureLoss } from '../../pipeline/capture-loss.js';
 import type { RecordDetail } from '../../model/record-lean.js';
-import { DETAILS, isDetail, isRecordFormat, RECORD_FORMATS, recordWriter, type RecordFormat } from '../output/formats.js';
+import { checkFormatAndDetail, DETAILS, RECORD_FORMATS, recordWriter, type RecordFormat } from '../output/formats.js';
 import { inMemoryRecordJson } from '../output/ndjson.js';
 import { diagnosisLines, recordToTextLine, TEXT_HEADER } from '../output/text.js';
 import { KEYLOG_OPTION_HELP, KeyLogFollower, keyLogPaths } from '../keylog.js';
 import { collect, collectPort, positiveSeconds, TLS_PORT_HELP, type CommandContext } from '../program.js';
 import { readSystemTrust } from '../system-trust.js';
-import { nonNegativeInteger, nonNegativeSeconds, outputOptionHelp, parseSize, RecordOutputs, type OutputFlags } from '../record-outputs.js';
+import { nonNegativeInteger, nonNegativeSeconds, outputFlagsOf, outputOptionHelp, parseSize, RecordOutputs, type OutputFlags } from '../record-outputs.js';
 import { DEFAULT_MAXLEN, DEFAULT_SPOOL_MAX } from './analyze.js';
 
 const HELP = outputOptionHelp();
@@ -66,18 +66,12 @@ export function registerLive({ program, setExitCode }: CommandContext): void {
         setExitCode(2);
         return;
       }
-      const format = options.format;
-      if (format !== 'text' && !isRecordFormat(format)) {
-        process.stderr.write(`tlsdiag: unknown format '${sanitizeForTerminal(format)}' (text, ${RECORD_FORMATS.join(', ')})\n`);
+      const checked = checkFormatAndDetail(options.format, options.detail, (line) => process.stderr.write(line));
+      if (checked === null) {
         setExitCode(2);
         return;
       }
-      const detail = options.detail;
-      if (!isDetail(detail)) {
-        process.stderr.write(`tlsdiag: unknown detail '${sanitizeForTerminal(detail)}' (${DETAILS.join(', ')})\n`);
-        setExitCode(2);
-        return;
-      }
+      const { format, detail } = checked;
       setExitCode(
         await runLive({
           device: options.interface,
@@ -97,14 +91,7 @@ export function registerLive({ program, setExitCode }: CommandContext): void {
             (options.output.length === 0 || options.output.includes('-')) &&
             process.stdout.isTTY === true &&
             process.stdin.isTTY === true,
-          outputs: {
-            output: options.output,
-            sensor: options.sensor,
-            redisMaxlen: options.redisMaxlen,
-            spoolDir: options.spoolDir,
-            spoolMax: options.spoolMax,
-            flushTimeout: options.flushTimeout,
-          },
+          outputs: outputFlagsOf(options),
         }),
       );
     });

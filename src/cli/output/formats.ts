@@ -1,4 +1,5 @@
 import type { ConnectionRecord } from '../../model/record.js';
+import { sanitizeForTerminal } from '../../model/sanitize.js';
 import type { RecordDetail } from '../../model/record-lean.js';
 import { toEcs } from '../../model/ecs.js';
 import { jsonLine, recordToNdjson } from './ndjson.js';
@@ -34,4 +35,24 @@ export function recordWriter(format: RecordFormat, detail: RecordDetail): Record
     case 'zeek':
       return { header: () => zeekSslHeader(new Date()), line: recordToZeekSsl, trailer: () => zeekSslTrailer(new Date()) };
   }
+}
+
+/**
+ * The --format and --detail values analyze and live share, checked: the pair, or null after one line on stderr
+ * naming what is wrong (the caller exits 2).
+ */
+export function checkFormatAndDetail(
+  format: string,
+  detail: string,
+  say: (line: string) => void,
+): { format: RecordFormat | 'text'; detail: RecordDetail } | null {
+  if (format !== 'text' && !isRecordFormat(format)) {
+    say(`tlsdiag: unknown format '${sanitizeForTerminal(format)}' (text, ${RECORD_FORMATS.join(', ')})\n`);
+    return null;
+  }
+  if (!isDetail(detail)) {
+    say(`tlsdiag: unknown detail '${sanitizeForTerminal(detail)}' (${DETAILS.join(', ')})\n`);
+    return null;
+  }
+  return { format, detail };
 }

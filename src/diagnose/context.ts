@@ -233,14 +233,9 @@ export function buildContext(record: ConnectionRecord, options: DiagnoseOptions)
   const clientRejection = findClientRejection(failureAct, clientRejectedServerFlight, steps, rtt);
   const hangUp = findHangUp(record, tls13, rtt);
   const oneSided = isOneSided(record);
-  // TLS ≤ 1.2 only: there the completion is the last Finished; a TLS 1.3 completion is dated by the server's answer
-  const clientLeftBeforeCompletion =
-    !tls13 &&
-    tls.established &&
-    tls.establishedTs !== null &&
-    ((tcp.rst !== null && tcp.rst.from === 'client' && tcp.rst.ts < tls.establishedTs) ||
-      tcp.fin.some((f) => f.from === 'client' && f.ts < tls.establishedTs!));
-  const tls13FinishedThenIdle = tls13 && !tls.established && finishedThenIdle(record, decisiveAlert, firstEnd, postHelloRecordsOf(record), rtt);
+  const clientLeftBeforeCompletion = leftBeforeCompletion(record, tls13);
+  const tls13FinishedThenIdle =
+    tls13 && !tls.established && finishedThenIdle(record, decisiveAlert, firstEnd, postHelloRecords.client, rtt);
 
   const facts: Omit<RuleContext, 'outcome'> = {
     record,
@@ -504,10 +499,24 @@ function sizedAlerts(record: ConnectionRecord): AlertFacts[] {
   return found;
 }
 
-function postHelloRecordsOf(record: ConnectionRecord): RecordFacts[] {
+/**
+ * A completed handshake that did not work for its user, told without building the whole context: the client hung
+ * up at once (findHangUp) or left before the handshake's last Finished. Most completed handshakes are neither, and
+ * this spares them the rest.
+ */
+export function completedButAbandoned(record: ConnectionRecord): boolean {
   const hello = record.tls.serverHello;
-  if (hello === null) return [];
-  return record.tls.encryptedRecords.filter((r) => r.ts >= hello.ts && r.contentType === 23);
+  if (!record.tls.established || hello === null) return false;
+  const tls13 = isTls13Version(hello.version);
+  return leftBeforeCompletion(record, tls13) || findHangUp(record, tls13, roundTrip(record)) !== null;
+}
+
+/** TLS ≤ 1.2 only: there the completion is the last Finished; a TLS 1.3 completion is dated by the server's answer. */
+function leftBeforeCompletion(record: ConnectionRecord, tls13: boolean): boolean {
+  const { tls, tcp } = record;
+  const completed = tls.establishedTs;
+  if (tls13 || !tls.established || completed === null) return false;
+  return (tcp.rst !== null && tcp.rst.from === 'client' && tcp.rst.ts < completed) || tcp.fin.some((f) => f.from === 'client' && f.ts < completed);
 }
 
 /**
@@ -524,7 +533,7 @@ function finishedThenIdle(
 ): boolean {
   if (alert !== null) return false;
   const suite = record.tls.serverHello?.cipherSuite ?? null;
-  const client = records.filter((r) => r.from === 'client');
+  const client = records.filter((r) => r.contentType === 23);
   if (client.length === 0) return false;
   const last = client[client.length - 1];
   if (isAlertSized(last.length, suite)) return false;

@@ -3,7 +3,7 @@
  * the cause with its evidence, fix, basis, confidence and the alternatives that also fit (docs/causes.md).
  */
 import type { ConnectionRecord, Diagnosis, Outcome } from '../model/record.js';
-import { buildContext, type RuleContext } from './context.js';
+import { buildContext, completedButAbandoned, type RuleContext } from './context.js';
 import { DEFAULT_DIAGNOSE_OPTIONS, DEFAULT_HANDSHAKE_TIMEOUT, type DiagnoseOptions } from './options.js';
 import { RULES } from './rules/index.js';
 import { clientFlightRejectedDiagnosis, tls13ClientFlightRejected } from './tls13-client-flight-rejected.js';
@@ -41,7 +41,7 @@ export function diagnose(record: ConnectionRecord, options: DiagnoseOptions = DE
       const finding = clientFlightRejectedDiagnosis(rejection);
       return { outcome: 'failed', diagnosis: weigh([{ ...finding, kind: 'specific', order: 0 }]), warnings: [] };
     }
-    if (!mayHaveHungUp(record)) return { outcome: 'established', diagnosis: null, warnings: establishedWarnings(record) };
+    if (!completedButAbandoned(record)) return { outcome: 'established', diagnosis: null, warnings: establishedWarnings(record) };
     const facts = buildContext(record, options);
     if (facts.clientLeftBeforeCompletion) return failedBy(facts);
     // a hang-up fails the handshake only through a certificate cause, and never surely: a client that merely probes
@@ -103,13 +103,3 @@ function findingsOf(facts: RuleContext): WeighedFinding[] {
   return findings;
 }
 
-/** A cheap screen before the full context: the client sent no application data and ended the connection first. */
-function mayHaveHungUp(record: ConnectionRecord): boolean {
-  const { tls, tcp } = record;
-  if (tls.establishedTs === null) return false;
-  const clientEnded =
-    tcp.fin.some((f) => f.from === 'client') ||
-    tcp.rst?.from === 'client' ||
-    tls.alerts.some((a) => a.from === 'client' && (a.level === 2 || a.level === null));
-  return clientEnded;
-}

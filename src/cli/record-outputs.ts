@@ -7,6 +7,7 @@ import { Spool, SpoolLockedError } from '../sink/redis/spool.js';
 import { RedisStreamSink, type StreamSinkSummary } from '../sink/redis/stream-sink.js';
 import { isRedisUrl, parseRedisTarget, RedisTargetError, streamKeyFor } from '../sink/redis/target.js';
 import { describeFsError } from './inputs.js';
+import { loadRedisLibrary } from '../sink/redis/connect.js';
 
 /**
  * Where `analyze` and `live` send their records: `--output -` (standard output, in --format) and any number of
@@ -68,7 +69,8 @@ export class RecordOutputs {
   /** records go to standard output too (no --output at all, or --output -) */
   readonly stdout: boolean;
   readonly sensor: string;
-  private readonly stamp: boolean;
+  /** records are stamped with the sensor name and a uid (shipping to Redis, or --sensor given) */
+  readonly stamp: boolean;
   private readonly sinks: RedisStreamSink[];
 
   private constructor(
@@ -109,6 +111,7 @@ export class RecordOutputs {
     }
     const root = flags.spoolDir ?? defaultSpoolRoot();
     const sinks: RedisStreamSink[] = [];
+    if (targets.length > 0) await loadRedisLibrary();
     try {
       for (const target of targets) {
         const dir = spoolFolder(root, sensor, target);

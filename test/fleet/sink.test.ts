@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Spool } from '../../src/sink/redis/spool.js';
 import { RedisStreamSink } from '../../src/sink/redis/stream-sink.js';
 import { parseRedisTarget } from '../../src/sink/redis/target.js';
+import { loadRedisLibrary } from '../../src/sink/redis/connect.js';
 import { cli, REDIS_AVAILABLE, RedisServer } from './redis.js';
 
 if (!REDIS_AVAILABLE) console.warn('SKIPPED stream sink tests: redis-server and redis-cli are not installed');
@@ -14,6 +15,7 @@ const PORT = 16316;
 const work = mkdtempSync(path.join(tmpdir(), 'tlsdiag-fleet-sink-'));
 const server = new RedisServer({ port: PORT, dir: path.join(work, 'redis') });
 beforeAll(async () => {
+  await loadRedisLibrary();
   if (REDIS_AVAILABLE) await server.start();
 });
 afterAll(async () => {

@@ -41,10 +41,13 @@ export class CertificateJudge {
       if (this.chains.size >= CHAIN_LIMIT) this.chains.delete(this.chains.keys().next().value as number);
       this.chains.set(key, chain);
     }
-    const checkKey = `${sni ?? ''}|${Math.floor(at)}`;
+    // judged at the whole second (X.509 validity has no finer unit): the same for every connection of that second,
+    // whichever of them the check was remembered from
+    const second = Math.floor(at);
+    const checkKey = `${sni ?? ''}|${second}`;
     let check = chain.checks.get(checkKey);
     if (check === undefined) {
-      check = checkCertificateChain(ders, at, sni, this.store);
+      check = checkCertificateChain(ders, second, sni, this.store);
       if (chain.checks.size >= CHECK_LIMIT) chain.checks.delete(chain.checks.keys().next().value as string);
       chain.checks.set(checkKey, check);
     }

@@ -243,7 +243,10 @@ export interface ConnectionRecord {
   uid?: string;
   /** the sensor that captured the connection (`--sensor`, by default the host name); set with `uid` */
   sensor?: string;
-  /** unique within one capture or live session only */
+  /**
+   * `capture#N`, N the frame number (from 1, as Wireshark counts) of the connection's first packet: unique within one
+   * capture or live session only
+   */
   id: string;
   capture: string;
   client: Endpoint;

@@ -116,7 +116,6 @@ export class Analyzer implements FrameSink {
     this.heap = new HeapGuard(this.budget.limit);
     const judge = new CertificateJudge(options.trustStore ?? createTrustStore());
     this.tlsServers = new TlsServers(new Set([...DEFAULT_TLS_PORTS, ...(options.tlsPorts ?? [])]), (record) => this.finishRecord(record));
-    let id = 0;
     const context: TrackerContext = {
       capture,
       certificates: judge,
@@ -124,7 +123,6 @@ export class Analyzer implements FrameSink {
       tlsServers: this.tlsServers,
       budget: this.budget,
       emit: (record) => this.finishRecord(record),
-      nextId: () => ++id,
       secrets: options.secrets ?? null,
     };
     this.context = context;
@@ -182,7 +180,7 @@ export class Analyzer implements FrameSink {
     if (result === 'tcp') {
       stats.tcpSegments++;
       try {
-        this.flows.segment(this.segment, ts);
+        this.flows.segment(this.segment, ts, stats.frames);
       } catch (error) {
         // A fault of ours on one packet must not lose the rest of the capture: say so and go on.
         this.internalError(error);

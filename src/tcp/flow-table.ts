@@ -149,7 +149,7 @@ export class FlowTable {
    * Takes one decoded segment (RFC 9293 §3.1 header fields, read by src/decode) captured at `ts` seconds. The
    * segment object is reused by the decoder: nothing of it is kept but copies of out-of-order payload.
    */
-  segment(seg: TcpSegment, ts: number): void {
+  segment(seg: TcpSegment, ts: number, frame = 0): void {
     if (ts >= this.nextSweep) this.sweepOnCaptureTime(ts);
     else this.jumpSeen = false;
     this.previousTs = ts;
@@ -180,7 +180,7 @@ export class FlowTable {
         if (verdict === REPLACE) flow = this.retire(flow);
       }
       if (flow === undefined) {
-        flow = this.open(seg, ts);
+        flow = this.open(seg, ts, frame);
         flow.address0 = srcAddress;
         flow.port0 = srcPort;
         flow.address1 = dstAddress;
@@ -203,7 +203,7 @@ export class FlowTable {
         if (verdict === REPLACE) flow = this.retire(flow);
       }
       if (flow === undefined) {
-        flow = this.open(seg, ts);
+        flow = this.open(seg, ts, frame);
         flow.ipv6 = true;
         flow.v6Low = low;
         flow.v6High = high;
@@ -352,9 +352,10 @@ export class FlowTable {
     flow.charged = bytes;
   }
 
-  private open(seg: TcpSegment, ts: number): Flow {
+  private open(seg: TcpSegment, ts: number, frame: number): Flow {
     if (this.flowCount() >= this.maxFlows) this.evictOne(ts);
     const flow = new Flow(ts);
+    flow.firstFrame = frame;
     flow.ipVersion = seg.ipVersion;
     flow.tunnel = seg.tunnel;
     if (seg.addrLength !== 4) {

@@ -45,6 +45,8 @@ export class Flow implements FlowControl, ListedFlow {
   stream1!: StreamReassembler;
   state = FLOW_OPEN;
   readonly firstTs: number;
+  /** see FlowControl.firstFrame */
+  firstFrame = 0;
   lastTs: number;
   /** bytes this flow is charged in the memory budget right now (cost model: memory-budget.ts) */
   charged = 0;

@@ -52,6 +52,8 @@ export interface TcpConnectionHandler {
 
 /** The handle the flow table gives the handler's owner to lighten a connection once its handshake is over. */
 export interface FlowControl {
+  /** the number of the frame that opened the flow (FlowTable.segment's `frame`; 0 when frames are not numbered) */
+  readonly firstFrame: number;
   /**
    * Stop buffering out-of-order bytes for this flow: in-order bytes are still delivered as views, a hole becomes a gap
    * at once. Called once a connection is past its handshake (DESIGN: stop at encryption, buffer nothing).

@@ -40,7 +40,7 @@ export function buildRecord(t: ConnectionTracker, context: TrackerContext, end: 
   }
 
   return {
-    id: `${context.capture}#${context.nextId()}`,
+    id: `${context.capture}#${t.firstFrame}`,
     capture: context.capture,
     client: { ip: t.endpoints.addr[clientDir], port: t.endpoints.port[clientDir] },
     server: { ip: t.endpoints.addr[serverDir], port: t.endpoints.port[serverDir] },

@@ -83,7 +83,7 @@ export interface TrackerContext {
   budget?: MemoryBudget;
   /** a finished connection's record, before diagnosis */
   emit(record: ConnectionRecord): void;
-  nextId(): number;
+
   /**
    * Set when time passing decides connections (live capture): told when a connection starts waiting for the server
    * (its SYN, its ClientHello), so the connection can be ended once the wait outlasts the handshake timeout.
@@ -110,6 +110,12 @@ export interface DirAlert {
 export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
   readonly sides: [Side, Side];
   packetIndex = 0;
+  /**
+   * The number of the frame of the connection's first packet, counted from 1 as Wireshark numbers frames: the record
+   * is named for it, so its id leads straight to it in Wireshark (`frame.number == N`) and does not depend on when,
+   * or on which worker thread, the connection ended.
+   */
+  readonly firstFrame: number;
   firstTs: number;
   lastTs: number;
   synFrom = -1;
@@ -176,6 +182,7 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
   ) {
     this.firstTs = firstTs;
     this.lastTs = firstTs;
+    this.firstFrame = flow.firstFrame;
     const parserOptions = context.budget === undefined ? {} : { budget: context.budget };
     this.sides = [new Side(this, 0, parserOptions), new Side(this, 1, parserOptions)];
   }

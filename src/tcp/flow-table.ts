@@ -18,6 +18,7 @@ import { FlowList } from './flow-list.js';
 import { MemoryBudget, SYN_ONLY_FLOW_BYTES, TOMBSTONE_BYTES, TRACKED_FLOW_BYTES } from './memory-budget.js';
 import { StreamReassembler } from './reassembly.js';
 import { seqAdd } from './sequence.js';
+import { SweepClock } from './sweep-clock.js';
 import type {
   Direction,
   EndReason,
@@ -31,7 +32,7 @@ import type {
 /** What a connection says when its packets' times ran backwards (see process). */
 export const BACKWARDS_NOTE = 'capture time ran backwards inside this connection: packets stamped before an earlier one were taken at the latest time seen';
 
-const DEFAULT_IDLE_TIMEOUT = 300;
+export const DEFAULT_IDLE_TIMEOUT = 300;
 const DEFAULT_MAX_FLOWS = 100_000;
 const DEFAULT_MAX_BUFFERED_BYTES = 1 << 20;
 
@@ -55,8 +56,6 @@ const LINGER_SECONDS = 4;
  * connection. Of the order of TIME-WAIT (RFC 9293 §3.6.1: 2 × MSL).
  */
 const TOMBSTONE_SECONDS = 60;
-/** seconds of capture time between looks for idle and finished flows */
-const SWEEP_INTERVAL = 1;
 /**
  * Connections a sweep driven by capture time ends at most in one segment: the capture's reader pauses between frames
  * while the records' consumer is backed up, so this bounds what waits for it.
@@ -107,10 +106,12 @@ export class FlowTable {
   private readonly linger: number;
   private readonly tombstoneTime: number;
   private live = 0;
-  private nextSweep = -Infinity;
-  /** timestamp of the previous segment, to tell a jump in capture time from a single damaged timestamp */
+  /** when capture time sweeps the table; null when the sweeps are ordered from outside (sweep()) */
+  private readonly clock: SweepClock | null;
+  /** an ordered sweep stopped at its limit of ends: the next segment sweeps again */
+  private sweepAgain = false;
+  /** timestamp of the previous segment */
   private previousTs = -Infinity;
-  private jumpSeen = false;
 
   constructor(
     private readonly factory: HandlerFactory,
@@ -123,6 +124,7 @@ export class FlowTable {
     this.tombstoneTime = Math.min(TOMBSTONE_SECONDS, this.idleTimeout);
     this.budget = options.budget ?? new MemoryBudget();
     this.budget.reclaim = () => this.reclaimCheap();
+    this.clock = options.externalSweeps === true ? null : new SweepClock(this.idleTimeout);
   }
 
   /** Connections whose handler has not been ended. */
@@ -150,8 +152,7 @@ export class FlowTable {
    * segment object is reused by the decoder: nothing of it is kept but copies of out-of-order payload.
    */
   segment(seg: TcpSegment, ts: number, frame = 0): void {
-    if (ts >= this.nextSweep) this.sweepOnCaptureTime(ts);
-    else this.jumpSeen = false;
+    if (this.clock !== null ? this.clock.due(ts) : this.sweepAgain) this.expire(ts, SWEEP_MAX_ENDS);
     this.previousTs = ts;
     const buf = seg.buf;
     let flow: Flow | undefined;
@@ -226,7 +227,8 @@ export class FlowTable {
    * clock too.
    */
   expire(now: number, maxEnds = Infinity): void {
-    this.nextSweep = now + SWEEP_INTERVAL;
+    this.clock?.swept(now);
+    this.sweepAgain = false;
     let ends = 0;
     for (let flow = this.closing.head; flow !== null && flow.lingerUntil <= now && ends < maxEnds; flow = this.closing.head) {
       this.bury(flow, now);
@@ -245,7 +247,18 @@ export class FlowTable {
       }
     }
     // more are due: the next segment sweeps again, so that one segment never ends the whole table at once
-    if (ends >= maxEnds) this.nextSweep = now;
+    if (ends >= maxEnds) {
+      this.clock?.again(now);
+      this.sweepAgain = true;
+    }
+  }
+
+  /**
+   * The sweep a SweepClock over the whole capture ordered at `now` (options.externalSweeps: this table holds one
+   * worker's share of the flows), bounded like the table's own.
+   */
+  sweep(now: number): void {
+    this.expire(now, SWEEP_MAX_ENDS);
   }
 
   /**
@@ -296,19 +309,6 @@ export class FlowTable {
       }
     }
     return this.live === 0;
-  }
-
-  /**
-   * A single frame stamped far in the future (damaged or hand-edited captures have them) must not end every flow as
-   * idle: a jump longer than the idle timeout is believed only when the next frame confirms it.
-   */
-  private sweepOnCaptureTime(ts: number): void {
-    if (ts - this.previousTs > this.idleTimeout && this.previousTs !== -Infinity && !this.jumpSeen) {
-      this.jumpSeen = true;
-      return;
-    }
-    this.jumpSeen = false;
-    this.expire(ts, SWEEP_MAX_ENDS);
   }
 
   /** Decides whether a packet on a known 4-tuple belongs to the flow there, starts a new one, or is a straggler. */

@@ -77,4 +77,9 @@ export interface FlowTableOptions {
   lingerSeconds?: number;
   /** the one memory budget every flow and buffer is charged to (default: a budget of DEFAULT_MEMORY_BUDGET bytes) */
   budget?: MemoryBudget;
+  /**
+   * the table holds one worker thread's share of a capture's flows: it sweeps for idle flows only when told
+   * (FlowTable.sweep), by the reader's SweepClock over all segments, not by the capture time of its own segments
+   */
+  externalSweeps?: boolean;
 }

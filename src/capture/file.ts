@@ -16,6 +16,20 @@ export interface ReadCaptureOptions {
    * first data): a FIFO nobody writes to would otherwise block in silence.
    */
   onWaiting?: (what: string) => void;
+  /**
+   * Every chunk is read into a buffer of its own, taken from this pool, instead of one reused buffer, so the frames
+   * handed to the sink stay valid after the call (a sharded analysis passes them to worker threads without a copy).
+   * The unconsumed tail of a chunk, part of one block, is copied into the next; a buffer the reader is done with is
+   * released to the pool, which reuses it once the sink's users are done with it too.
+   */
+  bufferPool?: ReadBufferPool;
+}
+
+/** Read buffers (over SharedArrayBuffers) lent to the reader; see ReadCaptureOptions.bufferPool. */
+export interface ReadBufferPool {
+  take(size: number): Buffer;
+  /** the reader has moved on from this buffer */
+  release(buf: Buffer): void;
 }
 
 /** How long a named pipe may stay silent before onWaiting is told. */
@@ -62,7 +76,7 @@ export async function readCaptureFile(
       throw new CaptureError(`${path}: ${kind.name}-compressed; decompress it first (only gzip is read directly)`, 'unsupported');
     }
 
-    const feed = new ChunkFeed(path, sink, chunkSize);
+    const feed = new ChunkFeed(path, sink, chunkSize, opts.bufferPool ?? null);
     const gzip = kind.container === 'gzip';
     if (gzip) await pumpGzip(handle, feed, size, opts.onProgress);
     else await pumpPlain(handle, feed, size, opts.onProgress);
@@ -153,7 +167,7 @@ export async function readCaptureStream(
   opts: ReadCaptureOptions = {},
 ): Promise<CaptureFileSummary> {
   const chunkSize = Math.max(MIN_CHUNK_SIZE, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK_SIZE));
-  const feed = new ChunkFeed(name, sink, chunkSize);
+  const feed = new ChunkFeed(name, sink, chunkSize, opts.bufferPool ?? null);
   const chunks = (source as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
   let first = await chunks.next();
   while (!first.done && first.value.length === 0) first = await chunks.next();
@@ -232,6 +246,8 @@ class ChunkFeed {
   gzipped = true;
   filled = 0;
   private base = 0;
+  /** shared buffers only: where the parser resumes in `buf` after a pause (0 whenever the sink is not paused) */
+  private sharedStart = 0;
   private parser: FileParser | null = null;
   private readonly readerNotes: CaptureNote[] = [];
 
@@ -239,8 +255,23 @@ class ChunkFeed {
     readonly path: string,
     private readonly sink: FrameSink,
     chunkSize: number,
+    private readonly pool: ReadBufferPool | null = null,
   ) {
-    this.buf = Buffer.allocUnsafe(chunkSize);
+    this.buf = this.allocate(chunkSize);
+  }
+
+  private get shared(): boolean {
+    return this.pool !== null;
+  }
+
+  private allocate(size: number): Buffer {
+    return this.pool !== null ? this.pool.take(size) : Buffer.allocUnsafe(size);
+  }
+
+  /** Moves to `next`, giving the current buffer back to the pool when there is one. */
+  private replace(next: Buffer): void {
+    this.pool?.release(this.buf);
+    this.buf = next;
   }
 
   get stopped(): boolean {
@@ -266,6 +297,10 @@ class ChunkFeed {
       if (this.filled < SNIFF_BYTES) return;
       this.parser = this.parserFor(this.buf.subarray(0, this.filled));
     }
+    if (this.shared) {
+      this.pumpShared(this.parser);
+      return;
+    }
     const used = this.parser.feed(this.buf, 0, this.filled);
     if (used > 0) {
       this.buf.copyWithin(0, used, this.filled);
@@ -273,9 +308,32 @@ class ChunkFeed {
       this.base += used;
     } else if (this.filled === this.buf.length && !this.parser.stopped && this.sink.paused !== true) {
       // One block is larger than the buffer. Parsers refuse absurd lengths first, so this growth is bounded.
-      const bigger = Buffer.allocUnsafe(this.buf.length * 2);
+      const bigger = this.allocate(this.buf.length * 2);
       this.buf.copy(bigger, 0, 0, this.filled);
       this.buf = bigger;
+    }
+  }
+
+  /**
+   * With shared buffers the frames handed out stay where they are. While the sink is paused the parser resumes in the
+   * same buffer where it stopped (`sharedStart`); once it has walked to the end of what was read, the unconsumed tail
+   * (part of one block) starts a new buffer, so that readers always find `buf[0, filled)` unconsumed and room after it.
+   */
+  private pumpShared(parser: FileParser): void {
+    const used = parser.feed(this.buf, this.sharedStart, this.filled);
+    this.sharedStart += used;
+    this.base += used;
+    if (this.paused) return;
+    if (this.sharedStart > 0) {
+      const next = this.allocate(this.buf.length);
+      this.buf.copy(next, 0, this.sharedStart, this.filled);
+      this.replace(next);
+      this.filled -= this.sharedStart;
+      this.sharedStart = 0;
+    } else if (this.filled === this.buf.length && !parser.stopped) {
+      const bigger = this.allocate(this.buf.length * 2);
+      this.buf.copy(bigger, 0, 0, this.filled);
+      this.replace(bigger);
     }
   }
 
@@ -295,7 +353,7 @@ class ChunkFeed {
 
   /** The bytes left over when the file ended (a cut block, or a file too short to sniff), for end() to judge. */
   takeTail(tail: Buffer): void {
-    if (tail.length > this.buf.length) this.buf = Buffer.allocUnsafe(tail.length);
+    if (tail.length > this.buf.length) this.replace(this.allocate(tail.length));
     tail.copy(this.buf, 0);
     this.filled = tail.length;
   }

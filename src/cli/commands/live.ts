@@ -158,7 +158,7 @@ export async function runLive(options: LiveCommandOptions): Promise<number> {
     return 2;
   }
   // printed lines respect the reader's pace: while stdout is backed up the analysis skips packets (counted as lost)
-  const out = options.tui ? null : new PacedWriter(process.stdout, LIVE_OUTPUT_SLACK);
+  const out = options.tui ? null : new PacedWriter(process.stdout, { slack: LIVE_OUTPUT_SLACK });
   const loss = new CaptureLoss();
   const analyzer = new Analyzer(
     options.device,

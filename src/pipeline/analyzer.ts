@@ -42,6 +42,12 @@ export interface AnalyzeOptions {
   memoryBudget?: number;
   /** the consumer of the records: while it is congested the Analyzer asks its reader to pause (FrameSink.paused) */
   output?: OutputPressure;
+  /**
+   * This analysis is one worker thread's share of a capture (analyze-sharded.ts): frames come numbered
+   * (numberedFrameAt), sweeps for idle flows are ordered by the reader (sweep), and at the end the connects held for
+   * want of TLS on their server, and the capture-wide notes, are left to the reader, which sees all the shares.
+   */
+  shard?: boolean;
 }
 
 /** The note that says what the memory budget or the flow cap made the analysis let go, or null when nothing. */
@@ -104,6 +110,7 @@ export class Analyzer implements FrameSink {
   private readonly budget: MemoryBudget;
   private readonly heap: HeapGuard;
   private finishing = false;
+  private readonly shard: boolean;
 
   constructor(
     readonly capture: string,
@@ -112,6 +119,7 @@ export class Analyzer implements FrameSink {
   ) {
     this.handshakeTimeout = options.handshakeTimeout ?? 10;
     this.output = options.output;
+    this.shard = options.shard === true;
     this.budget = options.flows?.budget ?? new MemoryBudget(options.memoryBudget);
     this.heap = new HeapGuard(this.budget.limit);
     const judge = new CertificateJudge(options.trustStore ?? createTrustStore());
@@ -135,6 +143,7 @@ export class Analyzer implements FrameSink {
     this.flows = new FlowTable((endpoints, firstTs, flow) => new ConnectionTracker(endpoints, firstTs, flow, context), {
       ...options.flows,
       budget: this.budget,
+      externalSweeps: this.shard,
     });
   }
 
@@ -192,6 +201,28 @@ export class Analyzer implements FrameSink {
       this.unsupportedLinks.add(linkType);
       this.notes.push(`link type ${linkType} (${linkTypeName(linkType)}) is not supported: its frames were skipped`);
     }
+  }
+
+  /** A frame of a shard: `frameNumber` is its number in the whole capture (the frames between went elsewhere). */
+  numberedFrameAt(frameNumber: number, buf: Buffer, start: number, end: number, ts: number, linkType: number, origLen: number): void {
+    this.stats.frames = frameNumber - 1;
+    this.frameAt(buf, start, end, ts, linkType, origLen);
+  }
+
+  /** A shard's flows are swept for idle ones at `now`, as the reader's SweepClock over the whole capture decided. */
+  sweep(now: number): void {
+    try {
+      this.flows.sweep(now);
+    } catch (error) {
+      this.internalError(error);
+    }
+  }
+
+  /** A shard's connects still held for want of TLS on their server, and the servers it saw speak TLS (after finish). */
+  takeHeld(): { held: { server: string; record: ConnectionRecord }[]; learned: string[] } {
+    const held = this.tlsServers.takeHeld();
+    for (const { record } of held) this.decide(record);
+    return { held, learned: this.tlsServers.learned() };
   }
 
   /**
@@ -255,6 +286,7 @@ export class Analyzer implements FrameSink {
     if (!this.flows.flush(now, maxConnections)) return false;
     if (!this.finishing) {
       this.finishing = true;
+      if (this.shard) return true;
       this.tlsServers.finish();
       const leftOut = this.tlsServers.leftOutNote();
       if (leftOut !== null) this.notes.push(leftOut);
@@ -280,10 +312,15 @@ export class Analyzer implements FrameSink {
 
   private finishRecord(record: ConnectionRecord): void {
     this.stats.connections++;
+    this.decide(record);
+    this.onRecord(record);
+  }
+
+  /** Diagnoses the record: outcome, cause and warnings. */
+  private decide(record: ConnectionRecord): void {
     const verdict = diagnose(record, { ...DEFAULT_DIAGNOSE_OPTIONS, handshakeTimeout: this.handshakeTimeout });
     record.outcome = verdict.outcome;
     record.diagnosis = verdict.diagnosis;
     record.warnings = verdict.warnings;
-    this.onRecord(record);
   }
 }

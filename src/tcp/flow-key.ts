@@ -35,3 +35,21 @@ export function ipv6Endpoint(buf: Buffer, offset: number, port: number): string 
 export function formatIpv4(address: number): string {
   return `${address >>> 24}.${(address >>> 16) & 0xff}.${(address >>> 8) & 0xff}.${address & 0xff}`;
 }
+
+/**
+ * Which of `shards` a TCP segment's connection belongs to: the same for both directions, and for every connection
+ * the same in every run. IPv6 addresses are folded to 32 bits first; only the spread matters here.
+ */
+export function shardOf(buf: Buffer, srcOffset: number, srcPort: number, dstOffset: number, dstPort: number, addrLength: number, shards: number): number {
+  const hash =
+    addrLength === 4
+      ? ipv4FlowHash(ipv4Address(buf, srcOffset), srcPort, ipv4Address(buf, dstOffset), dstPort)
+      : (endpointHash(foldIpv6(buf, srcOffset), srcPort) ^ endpointHash(foldIpv6(buf, dstOffset), dstPort)) & 0x3fffffff;
+  return hash % shards;
+}
+
+function foldIpv6(buf: Buffer, offset: number): number {
+  let h = 0;
+  for (let i = 0; i < 16; i += 4) h = Math.imul(h ^ ipv4Address(buf, offset + i), 0x9e3779b1);
+  return h;
+}

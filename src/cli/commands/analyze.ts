@@ -16,6 +16,9 @@ import { collect, collectPort, positiveSeconds, TLS_PORT_HELP, type CommandConte
 import { nonNegativeInteger, nonNegativeSeconds, outputFlagsOf, outputOptionHelp, parseSize, RecordOutputs, type OutputFlags } from '../record-outputs.js';
 import { loadTui } from '../../ui/load.js';
 import { readSystemTrust } from '../system-trust.js';
+import { analyzeFileSharded } from '../../pipeline/analyze-sharded.js';
+import { recordRenderer, type RenderSetup } from '../output/render.js';
+import { ANALYZE_WORKER, JOBS_HELP, parseJobs, shardsFor, type Jobs } from '../jobs.js';
 
 /** `tlsdiag analyze <captures...>` — the default command. */
 export function registerAnalyze({ program, setExitCode }: CommandContext): void {
@@ -30,6 +33,7 @@ export function registerAnalyze({ program, setExitCode }: CommandContext): void 
     .option('--tls-port <port>', TLS_PORT_HELP, collectPort, [] as number[])
     .option('--keylog <file>', KEYLOG_OPTION_HELP, collect, [] as string[])
     .option('--failed', 'only failed connections')
+    .option('--jobs <n>', JOBS_HELP, parseJobs, 'auto' as Jobs)
     .option('--no-tui', 'print text even on a terminal (the terminal UI opens only when stdin and stdout are terminals)')
     .option('--output <target>', HELP.output, collect, [] as string[])
     .option('--sensor <name>', HELP.sensor)
@@ -55,6 +59,7 @@ export function registerAnalyze({ program, setExitCode }: CommandContext): void 
           tlsPorts: options.tlsPort ?? [],
           keylogs: options.keylog ?? [],
           failedOnly: options.failed === true,
+          jobs: options.jobs,
           outputs: outputFlagsOf(options),
         }),
       );
@@ -77,6 +82,8 @@ export interface AnalyzeCommandOptions {
   /** --keylog values: files, or 'env' for $SSLKEYLOGFILE */
   keylogs?: string[];
   failedOnly: boolean;
+  /** worker threads per capture (--jobs); one thread when not given */
+  jobs?: Jobs;
   /** where records go besides (or instead of) standard output; absent: standard output only */
   outputs?: OutputFlags;
 }
@@ -97,7 +104,11 @@ const stderrNotice = (message: string) => process.stderr.write(`tlsdiag: ${sanit
 
 interface PreparedInputs {
   trustStore: TrustStore;
+  /** what the trust store was made of (the host's roots and --ca files), for worker threads to make their own */
+  caPems: string[];
   secrets: KeyLog | undefined;
+  /** the --keylog texts, for worker threads */
+  keyLogTexts: string[];
   /** what reading the key logs found worth saying (counts, line numbers; never content) */
   keyLogMessages: string[];
   files: string[];
@@ -127,13 +138,18 @@ async function prepareInputs(paths: string[], caFiles: string[], keylogs: readon
   problems.push(...missing);
   return {
     trustStore,
+    caPems,
     secrets: keyLogs.keyLog,
+    keyLogTexts: keyLogs.texts,
     keyLogMessages: keyLogs.messages,
     files,
     problems,
     empty: files.length === 0 && missing.length === 0,
   };
 }
+
+/** Characters of output gathered into one write (see PacedWriter): the records of about 40 connections. */
+const OUTPUT_BATCH = 64 * 1024;
 
 /** Text lines are sorted by start time in batches of this many connections. */
 const TEXT_SORT_BATCH = 10_000;
@@ -146,7 +162,7 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
     exitCode = 2;
   };
 
-  const { trustStore, secrets, keyLogMessages, files, problems, empty } = await prepareInputs(paths, options.caFiles, options.keylogs ?? []);
+  const { trustStore, caPems, secrets, keyLogTexts, keyLogMessages, files, problems, empty } = await prepareInputs(paths, options.caFiles, options.keylogs ?? []);
   for (const p of problems) fail(p.path, p.reason);
   for (const message of keyLogMessages) process.stderr.write(`tlsdiag: ${message}\n`);
   if (empty) {
@@ -158,14 +174,17 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
   const toStdout = outputs.stdout;
 
   // every write respects the reader's pace: the analysis pauses while stdout's buffer is full
-  const out = new PacedWriter(process.stdout);
+  const out = new PacedWriter(process.stdout, { batch: OUTPUT_BATCH });
   const counts = { established: 0, failed: 0, incomplete: 0 };
   const causes = new Map<string, number>();
   const writer = options.format === 'text' ? null : recordWriter(options.format, options.detail ?? 'lean');
   if (toStdout) out.write(writer === null ? TEXT_HEADER + '\n' : writer.header());
 
+  const render = recordRenderer({ format: options.format, detail: options.detail ?? 'lean', failedOnly: options.failedOnly, sensor: null });
+  const jobs = options.jobs ?? 1;
+
   for (const file of files) {
-    let records: ConnectionRecord[] = [];
+    let texts: { firstTs: number; text: string | Buffer }[] = [];
     let headerWritten = false;
     // Connections are decided as they end; a reader wants them in the order they began. Sorting is done in batches
     // so that memory stays bounded by open connections, not by the size of the capture.
@@ -174,34 +193,57 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
         out.write(`\n${sanitizeForTerminal(file)}\n`);
         headerWritten = true;
       }
-      records.sort((a, b) => a.firstTs - b.firstTs);
-      for (const r of records) {
-        out.write(recordToTextLine(r) + '\n');
-        for (const line of diagnosisLines(r)) out.write(line + '\n');
-      }
-      records = [];
+      texts.sort((a, b) => a.firstTs - b.firstTs);
+      for (const { text } of texts) out.write(text);
+      texts = [];
     };
-    const onRecord = (decided: ConnectionRecord) => {
-      const record = outputs.prepare(decided);
-      counts[record.outcome]++;
-      if (record.diagnosis) causes.set(record.diagnosis.code, (causes.get(record.diagnosis.code) ?? 0) + 1);
-      if (options.failedOnly && record.outcome !== 'failed') return;
-      outputs.ship(record);
+    const take = (text: string | Buffer, firstTs: number) => {
       if (!toStdout) return;
-      if (writer !== null) out.write(writer.line(record) + '\n');
+      if (writer !== null) out.write(text);
       else {
-        records.push(record);
-        if (records.length >= TEXT_SORT_BATCH) flushText();
+        texts.push({ firstTs, text });
+        if (texts.length >= TEXT_SORT_BATCH) flushText();
       }
     };
     let summary: FileSummary;
     try {
       const onWaiting = (what: string) => process.stderr.write(`tlsdiag: ${sanitizeForTerminal(file)}: ${what}\n`);
-      summary = await analyzeFile(
-        file,
-        { handshakeTimeout: options.handshakeTimeout, trustStore, tlsPorts: options.tlsPorts, secrets, output: out, onWaiting },
-        onRecord,
-      );
+      const shards = outputs.shipping ? 1 : await shardsFor(file, jobs);
+      if (shards > 1) {
+        const sharded = await analyzeFileSharded(
+          file,
+          {
+            jobs: shards,
+            workerEntry: ANALYZE_WORKER,
+            handshakeTimeout: options.handshakeTimeout,
+            caPems,
+            tlsPorts: options.tlsPorts,
+            keyLogTexts,
+            render: { format: options.format, detail: options.detail ?? 'lean', failedOnly: options.failedOnly, sensor: outputs.stamp ? outputs.sensor : null } satisfies RenderSetup,
+            output: out,
+            onWaiting,
+          },
+          take,
+        );
+        for (const key of ['established', 'failed', 'incomplete'] as const) counts[key] += sharded.outcomes[key];
+        for (const [code, n] of sharded.causes) causes.set(code, (causes.get(code) ?? 0) + n);
+        summary = sharded;
+      } else {
+        const onRecord = (decided: ConnectionRecord) => {
+          const record = outputs.prepare(decided);
+          counts[record.outcome]++;
+          if (record.diagnosis) causes.set(record.diagnosis.code, (causes.get(record.diagnosis.code) ?? 0) + 1);
+          if (options.failedOnly && record.outcome !== 'failed') return;
+          outputs.ship(record);
+          const text = toStdout ? render(record) : null;
+          if (text !== null) take(text, record.firstTs);
+        };
+        summary = await analyzeFile(
+          file,
+          { handshakeTimeout: options.handshakeTimeout, trustStore, tlsPorts: options.tlsPorts, secrets, output: out, onWaiting },
+          onRecord,
+        );
+      }
     } catch (error) {
       fail(file, failureReason(file, error));
       continue;
@@ -223,8 +265,9 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
     const summaryOut = toStdout ? out : process.stderr;
     const total = counts.established + counts.failed + counts.incomplete;
     summaryOut.write(`\n${total} TLS connection(s): ${counts.established} established, ${counts.failed} failed, ${counts.incomplete} incomplete\n`);
-    for (const [code, n] of [...causes].sort((a, b) => b[1] - a[1])) summaryOut.write(`  ${String(n).padStart(5)}  ${code}\n`);
+    for (const [code, n] of [...causes].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) summaryOut.write(`  ${String(n).padStart(5)}  ${code}\n`);
   }
+  await out.drained();
   const delivery = await outputs.close((line) => process.stderr.write(`tlsdiag: ${line}\n`));
   return Math.max(exitCode, delivery);
 }

@@ -62,6 +62,23 @@ export class TlsServers {
     this.heldCount = 0;
   }
 
+  /**
+   * Hands over what is still held, without counting it as left out: a worker thread analyzing a share of a capture's
+   * connections cannot know what the others learned; the thread that reads the capture decides (serverKey()).
+   */
+  takeHeld(): { server: string; record: ConnectionRecord }[] {
+    const taken: { server: string; record: ConnectionRecord }[] = [];
+    for (const [server, records] of this.held) for (const record of records) taken.push({ server, record });
+    this.held.clear();
+    this.heldCount = 0;
+    return taken;
+  }
+
+  /** The server endpoints learned from the capture (as serverKey() spells them). */
+  learned(): string[] {
+    return [...this.known];
+  }
+
   /** 'left out 12 connections without payload to ports not known to carry TLS: 8080 (10), 22 (2) ...', or null. */
   leftOutNote(): string | null {
     if (this.leftOut.size === 0) return null;
@@ -81,5 +98,17 @@ export class TlsServers {
 }
 
 function key(ip: string, port: number): string {
+  return serverKey(ip, port);
+}
+
+/** How a server endpoint is named in takeHeld() and learned(). */
+export function serverKey(ip: string, port: number): string {
   return `${ip}|${port}`;
+}
+
+/** The 'left out' note for connects counted by server port, or null (TlsServers.leftOutNote, for counts made elsewhere). */
+export function leftOutNoteFor(leftOut: ReadonlyMap<number, number>): string | null {
+  const servers = new TlsServers(new Set(), () => {});
+  for (const [port, n] of leftOut) servers.leftOut.set(port, n);
+  return servers.leftOutNote();
 }

@@ -1,0 +1,149 @@
+/**
+ * The worker side of a sharded analysis: an Analyzer over the frames of the connections the reader hands this
+ * thread (by flow hash), rendering each record as it is decided and posting the text back in one message per batch.
+ * The worker entry (src/cli/analyze-worker.ts) supplies the renderer; everything else is here.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { ConnectionRecord } from '../model/record.js';
+import { createTrustStore } from '../tls/trust-store.js';
+import { keyLogFromTexts } from '../tls/decrypt/keylog.js';
+import { Analyzer } from './analyzer.js';
+import { readFrameBatch, type BatchEntryVisitor } from './frame-batch.js';
+import type { FromShard, HeldRecord, RenderedRecords, ShardSetup, ToShard } from './shard-messages.js';
+
+/** A record as output text (ending in a newline), or null when the output leaves it out. */
+export type RecordRenderer = (record: ConnectionRecord) => string | null;
+
+/** Output bytes a message starts with room for (it grows as records come). */
+const INITIAL_BYTES = 256 * 1024;
+/** Records rendered at the end of the capture are posted in messages of at most this many. */
+const FINISH_BATCH = 512;
+
+/** Rendered records gathered as UTF-8 in one buffer, handed over (transferred) with each message. */
+class RenderedBuffer {
+  private keys: number[] = [];
+  private ends: number[] = [];
+  private firstTs: number[] = [];
+  private bytes = Buffer.allocUnsafeSlow(INITIAL_BYTES);
+  private used = 0;
+
+  get count(): number {
+    return this.keys.length;
+  }
+
+  add(key: number, firstTs: number, text: string): void {
+    // a UTF-16 code unit never takes more than 3 bytes of UTF-8
+    const need = this.used + text.length * 3;
+    if (need > this.bytes.length) {
+      const bigger = Buffer.allocUnsafeSlow(Math.max(need, this.bytes.length * 2));
+      this.bytes.copy(bigger, 0, 0, this.used);
+      this.bytes = bigger;
+    }
+    this.used += this.bytes.write(text, this.used, 'utf8');
+    this.keys.push(key);
+    this.ends.push(this.used);
+    this.firstTs.push(firstTs);
+  }
+
+  /** The records so far, and the transfer list of their bytes. */
+  take(): [RenderedRecords, ArrayBuffer[]] {
+    const bytes = new Uint8Array(this.bytes.buffer, this.bytes.byteOffset, this.used);
+    const taken: RenderedRecords = { keys: Float64Array.from(this.keys), ends: Uint32Array.from(this.ends), firstTs: Float64Array.from(this.firstTs), bytes };
+    this.keys = [];
+    this.ends = [];
+    this.firstTs = [];
+    this.bytes = Buffer.allocUnsafeSlow(INITIAL_BYTES);
+    this.used = 0;
+    return [taken, [bytes.buffer as ArrayBuffer]];
+  }
+}
+
+/** Runs the worker until the reader's 'end' has been answered with 'done'. */
+export function runShardWorker(port: MessagePort, setup: ShardSetup, render: RecordRenderer): void {
+  const post = (message: FromShard, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+  const postRecords = (cut: number) => {
+    const [records, transfer] = rendered.take();
+    post({ type: 'records', cut, ...records }, transfer);
+  };
+  const outcomes = { established: 0, failed: 0, incomplete: 0 };
+  const causes = new Map<string, number>();
+  const rendered = new RenderedBuffer();
+  /** the frame number whose processing decides records now (Infinity once the capture is over) */
+  let key = 0;
+  const count = (record: ConnectionRecord) => {
+    outcomes[record.outcome]++;
+    if (record.diagnosis) causes.set(record.diagnosis.code, (causes.get(record.diagnosis.code) ?? 0) + 1);
+  };
+  const analyzer = new Analyzer(
+    setup.capture,
+    {
+      handshakeTimeout: setup.handshakeTimeout,
+      trustStore: createTrustStore(setup.caPems),
+      tlsPorts: setup.tlsPorts,
+      secrets: keyLogFromTexts(setup.keyLogTexts),
+      memoryBudget: setup.memoryBudget,
+      shard: true,
+    },
+    (record) => {
+      count(record);
+      const text = render(record);
+      if (text !== null) rendered.add(key, record.firstTs, text);
+    },
+  );
+  const visitor: BatchEntryVisitor = {
+    frame(frameNumber, buf, start, end, ts, linkType, origLen) {
+      key = frameNumber;
+      analyzer.numberedFrameAt(frameNumber, buf, start, end, ts, linkType, origLen);
+    },
+    sweep(frameNumber, ts) {
+      key = frameNumber;
+      analyzer.sweep(ts);
+    },
+    secrets(text) {
+      analyzer.secretsBlock('tls-keylog', text);
+    },
+  };
+
+  const finish = (lastTs: number) => {
+    key = Infinity;
+    // the records of the connections still open go out in bounded messages, not one of the whole table
+    let done = false;
+    while (!done) {
+      done = analyzer.finishSome(lastTs, FINISH_BATCH);
+      if (rendered.count > 0) postRecords(Infinity);
+    }
+    const { held, learned } = analyzer.takeHeld();
+    const heldRecords: HeldRecord[] = held.map(({ server, record }) => ({
+      server,
+      port: record.server.port,
+      outcome: record.outcome,
+      cause: record.diagnosis?.code ?? null,
+      firstTs: record.firstTs,
+      text: render(record),
+    }));
+    const memory = analyzer.memory;
+    post({
+      type: 'done',
+      summary: {
+        internalErrors: analyzer.stats.malformedFrames,
+        notes: analyzer.notes,
+        memory: { limit: memory.limit, evictions: memory.evictions, buffersRefused: memory.buffersRefused },
+        outcomes,
+        causes: [...causes],
+        held: heldRecords,
+        tlsServers: learned,
+      },
+    });
+  };
+
+  port.on('message', (message: ToShard) => {
+    try {
+      if (message.type === 'batch') {
+        readFrameBatch(message.batch, visitor);
+        postRecords(message.cut);
+      } else finish(message.lastTs);
+    } catch (error) {
+      post({ type: 'failed', reason: (error as Error)?.message ?? String(error) });
+    }
+  });
+}

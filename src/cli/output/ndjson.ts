@@ -7,6 +7,8 @@ import { toWrittenRecord, type RecordDetail } from '../../model/record-lean.js';
  * strings can hold them, so they are escaped too (the set of src/model/sanitize.ts). The line stays valid JSON.
  */
 const UNSAFE_IN_JSON = /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
+/** The same set, to test with (a global expression keeps state between test() calls). */
+const HAS_UNSAFE_IN_JSON = new RegExp(UNSAFE_IN_JSON.source);
 
 function escapeUnsafe(char: string): string {
   return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
@@ -14,7 +16,9 @@ function escapeUnsafe(char: string): string {
 
 /** Any value as one NDJSON line (no trailing newline), with terminal-unsafe characters escaped. */
 export function jsonLine(value: unknown): string {
-  return JSON.stringify(value).replace(UNSAFE_IN_JSON, escapeUnsafe);
+  const json = JSON.stringify(value);
+  // replace() copies the whole line even when nothing matches, and almost no line has such a character
+  return HAS_UNSAFE_IN_JSON.test(json) ? json.replace(UNSAFE_IN_JSON, escapeUnsafe) : json;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ConnectionRecord } from '../../model/record.js';
 import { sanitizeForTerminal } from '../../model/sanitize.js';
@@ -148,7 +148,16 @@ async function prepareInputs(paths: string[], caFiles: string[], keylogs: readon
   };
 }
 
-/** Characters of output gathered into one write (see PacedWriter): the records of about 40 connections. */
+/** A regular file (not standard input, a named pipe or a device): its records may be written in batches. */
+async function isRegularFile(path: string): Promise<boolean> {
+  if (path === '-') return false;
+  return (await stat(path).catch(() => null))?.isFile() === true;
+}
+
+/**
+ * Characters of output gathered into one write when a regular file is read (see PacedWriter): the records of about
+ * 40 connections. Records of a capture read from a pipe are written as they are decided.
+ */
 const OUTPUT_BATCH = 64 * 1024;
 
 /** Text lines are sorted by start time in batches of this many connections. */
@@ -174,7 +183,7 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
   const toStdout = outputs.stdout;
 
   // every write respects the reader's pace: the analysis pauses while stdout's buffer is full
-  const out = new PacedWriter(process.stdout, { batch: OUTPUT_BATCH });
+  const out = new PacedWriter(process.stdout);
   const counts = { established: 0, failed: 0, incomplete: 0 };
   const causes = new Map<string, number>();
   const writer = options.format === 'text' ? null : recordWriter(options.format, options.detail ?? 'lean');
@@ -208,7 +217,9 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
     let summary: FileSummary;
     try {
       const onWaiting = (what: string) => process.stderr.write(`tlsdiag: ${sanitizeForTerminal(file)}: ${what}\n`);
-      const shards = outputs.shipping ? 1 : await shardsFor(file, jobs);
+      const regular = await isRegularFile(file);
+      out.gather(regular ? OUTPUT_BATCH : 0);
+      const shards = outputs.shipping || !regular ? 1 : await shardsFor(file, jobs);
       if (shards > 1) {
         const sharded = await analyzeFileSharded(
           file,

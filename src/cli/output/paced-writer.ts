@@ -25,7 +25,7 @@ export interface PacedWriterOptions {
 export class PacedWriter implements OutputPressure {
   private waiting: Promise<void> | null = null;
   private readonly slack: number;
-  private readonly batch: number;
+  private batch: number;
   private gathered: (string | Buffer)[] = [];
   private gatheredLength = 0;
   private gatheredBuffers = false;
@@ -52,6 +52,15 @@ export class PacedWriter implements OutputPressure {
     this.gatheredLength += text.length;
     if (typeof text !== 'string') this.gatheredBuffers = true;
     if (this.gatheredLength >= this.batch) this.flush();
+  }
+
+  /**
+   * Gathers up to `chars` characters from now on (0: none). A capture read from a pipe is analyzed as it comes, so
+   * its records are written as they are decided; a file's can wait for a batch.
+   */
+  gather(chars: number): void {
+    this.flush();
+    this.batch = chars;
   }
 
   /** Sends what was gathered. */

@@ -1,5 +1,6 @@
 // The file reader's own behaviour: refusals with the file named, buffer growth, progress, gzip damage.
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -9,6 +10,7 @@ import { CaptureError } from '../../src/capture/types.js';
 import { enhancedPacket, interfaceBlock, keepingSink, payload, pcapFileHeader, pcapRecord, sectionHeader } from './build.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'tlsdiag-file-'));
+const BIN = path.resolve(import.meta.dirname, '../../bin/tlsdiag.js');
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function write(name: string, bytes: Buffer): string {
@@ -45,12 +47,22 @@ describe('files that are not readable captures', () => {
     expect(err.message).toContain('directory');
   });
 
-  it.skipIf(process.getuid?.() === 0)('a file without read permission', async () => {
+  it('a file without read permission', async () => {
     const file = write('locked.pcap', pcapFileHeader(0xa1b2c3d4, true, 1));
     chmodSync(file, 0o000);
-    const err = await refusal(file);
-    expect(err.code).toBe('unreadable');
-    expect(err.message).toContain('permission denied');
+    if (process.getuid?.() !== 0) {
+      const err = await refusal(file);
+      expect(err.code).toBe('unreadable');
+      expect(err.message).toContain('permission denied');
+      return;
+    }
+    // root reads any file through its capabilities: the built CLI runs without the two that override file modes
+    const without = '-dac_override,-dac_read_search';
+    const run = spawnSync('setpriv', [`--inh-caps=${without}`, `--bounding-set=${without}`, '--', process.execPath, BIN, 'analyze', file], { encoding: 'utf8' });
+    expect(run.error).toBeUndefined();
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toContain('locked.pcap');
+    expect(run.stderr).toContain('permission denied');
   });
 
   it('random bytes', async () => {

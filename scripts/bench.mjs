@@ -1,11 +1,11 @@
 // npm run bench [-- FILE] — end-to-end speed in one run on one capture: the raw-walk floor, the analysis alone, the CLI
 // as users run it (`tlsdiag analyze --format ndjson FILE > out`, and `--format ecs`), and tshark extracting handshake
-// fields where it is installed. Each figure is the median of BENCH_RUNS runs (default 3; tshark: BENCH_TSHARK_RUNS,
+// fields where it is installed, and one capture on one thread next to two worker threads (--jobs 1, --jobs 2). Each figure is the median of BENCH_RUNS runs (default 3; tshark: BENCH_TSHARK_RUNS,
 // default 1), each in a process of its own. Wall time and CPU time (user + system, from GNU time where it is
 // installed) are both shown: on a shared machine the wall clock also counts the waits for a core, CPU time does not.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 // `npm run bench -- --flood [flows]`: the memory bound under SYN and ClientHello floods (scripts/bench-flood.mjs)
@@ -15,6 +15,8 @@ if (process.argv[2] === '--flood') {
 }
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** the machine's load when the bench began: on a shared machine the wall clock also counts waits for a core */
+const LOAD_BEFORE = loadavg()[0];
 const TSHARK_RUNS = Number(process.env.BENCH_TSHARK_RUNS ?? 1);
 const file = process.argv[2] ?? 'bench/bench.pcap';
 const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
@@ -86,10 +88,20 @@ function inProcess(mode) {
 const scratch = mkdtempSync(join(tmpdir(), 'tlsdiag-bench-'));
 const floor = { ...inProcess('floor'), name: 'raw walk' };
 const analysis = { ...inProcess('analyze'), name: 'analysis only' };
-const cli = (format) =>
-  timed(`analyze --format ${format} > file`, process.execPath, ['bin/tlsdiag.js', 'analyze', '--format', format, file], RUNS, join(scratch, `out.${format}`));
+const cli = (format, jobs = null) =>
+  timed(
+    `analyze --format ${format}${jobs === null ? '' : ` --jobs ${jobs}`} > file`,
+    process.execPath,
+    ['bin/tlsdiag.js', 'analyze', '--format', format, ...(jobs === null ? [] : ['--jobs', String(jobs)]), file],
+    RUNS,
+    join(scratch, `out.${format}`),
+  );
 const ndjson = cli('ndjson');
 const ecs = cli('ecs');
+// one capture on worker threads (--jobs, sharded by connection) next to one thread: what --jobs auto would choose
+// depends on the cores (src/cli/jobs.ts), so both are timed explicitly
+const oneThread = cli('ndjson', 1);
+const twoWorkers = cli('ndjson', 2);
 const haveTshark = process.env.BENCH_TSHARK !== '0' && spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
 const tsharkArgs = ['-n', '-r', file, '-Y', 'tls.handshake', '-T', 'fields', '-e', 'tcp.stream', '-e', 'tls.handshake.type', '-e', 'tls.handshake.extensions_server_name', '-e', 'tls.alert_message.desc'];
 const tshark = haveTshark ? timed('tshark (handshake fields)', 'tshark', tsharkArgs, TSHARK_RUNS, join(scratch, 'out.tshark')) : null;
@@ -99,12 +111,12 @@ const mb = floor.bytes / 1e6;
 const connections = analysis.connections;
 console.log(
   `capture: ${file} — ${mb.toFixed(1)} MB, ${floor.packets} packets, ${connections} TLS connections (${analysis.failed} failed); ` +
-    `median of ${RUNS} runs (tshark: ${TSHARK_RUNS}); CPU = user + system`,
+    `median of ${RUNS} runs (tshark: ${TSHARK_RUNS}); CPU = user + system; ${availableParallelism()} core(s), load ${LOAD_BEFORE.toFixed(1)} before`,
 );
 console.log(
   'what'.padEnd(30) + 'wall s'.padStart(8) + 'CPU s'.padStart(8) + 'MB/s'.padStart(7) + 'conns/s'.padStart(9) + 'peak RSS MB'.padStart(13) + 'out B/conn'.padStart(12),
 );
-for (const r of [floor, analysis, ndjson, ecs, tshark].filter(Boolean)) {
+for (const r of [floor, analysis, ndjson, ecs, oneThread, twoWorkers, tshark].filter(Boolean)) {
   console.log(
     r.name.padEnd(30) +
       r.seconds.toFixed(2).padStart(8) +
@@ -116,7 +128,7 @@ for (const r of [floor, analysis, ndjson, ecs, tshark].filter(Boolean)) {
   );
 }
 if (tshark) {
-  for (const r of [ndjson, ecs]) {
+  for (const r of [ndjson, ecs, oneThread, twoWorkers]) {
     const cpu = Number.isNaN(r.cpu) ? '' : `, ${(tshark.cpu / r.cpu).toFixed(1)}x in CPU time`;
     console.log(`${r.name}: ${(tshark.seconds / r.seconds).toFixed(1)}x faster than tshark end to end (wall)${cpu}`);
   }

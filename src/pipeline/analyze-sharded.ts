@@ -24,7 +24,7 @@ import { SharedBufferPool } from './shared-buffers.js';
 /** Bytes read at a time into each shared buffer: fewer, larger batches. */
 const READ_CHUNK = 4 << 20;
 /** Batches handed to one worker and not yet answered before the reader waits. */
-const MAX_IN_FLIGHT = 4;
+const MAX_IN_FLIGHT = 2;
 
 export interface ShardedOptions {
   jobs: number;
@@ -51,6 +51,8 @@ export interface ShardedSummary extends FileSummary {
 
 interface ShardState {
   worker: Worker;
+  /** the worker sent an end-of-capture batch and waits for 'more' */
+  wantsMore: boolean;
   inFlight: number;
   /** the shared buffer of each batch in flight, in order (null: the batch held no frame) */
   buffers: (SharedArrayBuffer | null)[];
@@ -85,11 +87,34 @@ export async function analyzeFileSharded(path: string, options: ShardedOptions, 
     resolve?.();
   };
   const shards: ShardState[] = [];
+  /**
+   * At the end of the capture a worker ends its open connections a batch at a time: it gets 'more' once the records
+   * of its last batch are written (the merge writes worker after worker) and the output is not backed up, so what
+   * waits here is a batch or two, not the whole table.
+   */
+  let askingAfterDrain = false;
+  const askForMore = () => {
+    if (options.output?.congested === true) {
+      if (!askingAfterDrain) {
+        askingAfterDrain = true;
+        void options.output.drained().then(() => {
+          askingAfterDrain = false;
+          askForMore();
+        });
+      }
+      return;
+    }
+    shards.forEach((state, index) => {
+      if (!state.wantsMore || merge.queued(index) > 0 || state.summary !== null || state.failure !== null) return;
+      state.wantsMore = false;
+      state.worker.postMessage({ type: 'more' } satisfies ToShard);
+    });
+  };
   for (let index = 0; index < jobs; index++) shards.push(startShard(index));
 
   function startShard(index: number): ShardState {
     const worker = new Worker(options.workerEntry, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
-    const state: ShardState = { worker, inFlight: 0, buffers: [], summary: null, failure: null, settled: Promise.resolve() };
+    const state: ShardState = { worker, wantsMore: false, inFlight: 0, buffers: [], summary: null, failure: null, settled: Promise.resolve() };
     state.settled = new Promise<void>((resolve) => {
       const fail = (reason: string) => {
         if (state.summary !== null || state.failure !== null) return;
@@ -98,6 +123,7 @@ export async function analyzeFileSharded(path: string, options: ShardedOptions, 
         merge.finish(index);
         void worker.terminate();
         changed();
+        askForMore();
         resolve();
       };
       worker.on('message', (message: FromShard) => {
@@ -109,11 +135,14 @@ export async function analyzeFileSharded(path: string, options: ShardedOptions, 
           }
           merge.add(index, message, message.cut);
           changed();
+          if (message.cut === Infinity) state.wantsMore = true;
+          askForMore();
         } else if (message.type === 'done') {
           state.summary = message.summary;
           merge.finish(index);
           void worker.terminate();
           changed();
+          askForMore();
           resolve();
         } else fail(message.reason);
       });

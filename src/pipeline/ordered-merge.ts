@@ -35,6 +35,13 @@ export class OrderedMerge {
     this.drain();
   }
 
+  /** Records of `worker` still waiting for their turn. */
+  queued(worker: number): number {
+    let n = 0;
+    for (const { chunk, next } of this.queues[worker]) n += chunk.keys.length - next;
+    return n;
+  }
+
   /** Records still waiting (for the tests and the bench). */
   get waiting(): number {
     let n = 0;

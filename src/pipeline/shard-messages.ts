@@ -27,8 +27,10 @@ export interface ShardSetup {
 export type ToShard =
   /** frames and sweeps (frame-batch.ts); `cut` is the number of the last frame the batch covers */
   | { type: 'batch'; batch: FrameBatch; cut: number }
-  /** the capture is over at `lastTs`: end every connection still open */
-  | { type: 'end'; lastTs: number };
+  /** the capture is over at `lastTs`: end the connections still open, FINISH_BATCH at a time */
+  | { type: 'end'; lastTs: number }
+  /** the records of the last end-of-capture batch are written: end the next batch */
+  | { type: 'more' };
 
 /** Rendered records: record i is bytes[ends[i-1] (0 for the first), ends[i]), UTF-8. */
 export interface RenderedRecords {

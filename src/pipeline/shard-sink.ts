@@ -18,7 +18,7 @@ import { FrameBatchWriter, type FrameBatch } from './frame-batch.js';
  * A batch is handed over once it holds this many entries (the others are cut at the same frame), and whenever the
  * reader moves on to a new buffer.
  */
-export const BATCH_ENTRIES = 16_384;
+export const BATCH_ENTRIES = 2048;
 
 export interface ShardChannel {
   /** hands worker `shard` its batch: frames up to and including frame `cut` */

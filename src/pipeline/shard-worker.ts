@@ -104,14 +104,19 @@ export function runShardWorker(port: MessagePort, setup: ShardSetup, render: Rec
     },
   };
 
-  const finish = (lastTs: number) => {
-    key = Infinity;
-    // the records of the connections still open go out in bounded messages, not one of the whole table
-    let done = false;
-    while (!done) {
-      done = analyzer.finishSome(lastTs, FINISH_BATCH);
-      if (rendered.count > 0) postRecords(Infinity);
+  let lastTs = 0;
+  // the connections still open at the end go out a batch at a time, each once the reader has written the one before
+  // (it answers 'more'): a table of 100,000 would otherwise be rendered at once, whoever reads the output
+  let finished = false;
+  const finishBatch = () => {
+    // a 'more' may answer the last batch after 'done' went out
+    if (finished) return;
+    if (!analyzer.finishSome(lastTs, FINISH_BATCH)) {
+      postRecords(Infinity);
+      return;
     }
+    finished = true;
+    if (rendered.count > 0) postRecords(Infinity);
     const { held, learned } = analyzer.takeHeld();
     const heldRecords: HeldRecord[] = held.map(({ server, record }) => ({
       server,
@@ -141,7 +146,11 @@ export function runShardWorker(port: MessagePort, setup: ShardSetup, render: Rec
       if (message.type === 'batch') {
         readFrameBatch(message.batch, visitor);
         postRecords(message.cut);
-      } else finish(message.lastTs);
+      } else if (message.type === 'end') {
+        key = Infinity;
+        lastTs = message.lastTs;
+        finishBatch();
+      } else finishBatch();
     } catch (error) {
       post({ type: 'failed', reason: (error as Error)?.message ?? String(error) });
     }

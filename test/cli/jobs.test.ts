@@ -5,7 +5,8 @@
  * so that hundreds of connections of many clients and servers interleave as on a busy link.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -77,6 +78,32 @@ describe.skipIf(!BUILT || !MERGECAP)('analyze --jobs: one capture on several wor
     const summary = (text: string) => text.slice(text.lastIndexOf('TLS connection(s):') - 8);
     expect(summary(sharded.stdout)).toBe(summary(single.stdout));
     expect(summary(single.stdout)).toMatch(/\d+ TLS connection\(s\): \d+ established, \d+ failed/);
+  });
+
+  it('reads gzip and a capture cut mid-record on workers as on one thread', () => {
+    const whole = readFileSync(merged);
+    const gz = join(work, 'merged-copy.pcapng.gz');
+    writeFileSync(gz, gzipSync(whole));
+    const cut = join(work, 'merged-cut.pcapng');
+    writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.6) + 7));
+    for (const file of [gz, cut]) {
+      const single = run('analyze', '--jobs', '1', '--format', 'ndjson', ...TRUST, file);
+      const sharded = run('analyze', '--jobs', '2', '--format', 'ndjson', ...TRUST, file);
+      expect(sharded.status).toBe(0);
+      expect(single.stdout.split('\n').length).toBeGreaterThan(200);
+      expect(sharded.stdout.split('\n').sort()).toEqual(single.stdout.split('\n').sort());
+      expect(sharded.stderr).toBe(single.stderr);
+    }
+    expect(run('analyze', '--jobs', '2', cut).stderr).toMatch(/merged-cut\.pcapng: .*(truncated|ends|cut)/);
+  });
+
+  it('| head -1 ends the workers too: exit code 0 at once', () => {
+    const piped = spawnSync('bash', ['-c', `'${process.execPath}' '${BIN}' analyze --jobs 2 --format ndjson '${merged}' | head -1; echo "status \${PIPESTATUS[0]}" >&2`], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(piped.stdout.trim().split('\n')).toHaveLength(1);
+    expect(piped.stderr.trim()).toBe('status 0');
   });
 
   it('--failed and --format zeek on workers keep the same connections', () => {

@@ -63,8 +63,8 @@ export interface CaseResult {
   structured: string[];
 }
 
-/** One case: a base picked, mutated, written, analyzed and rendered. */
-export function runCase(bases: readonly Base[], seed: number, index: number): CaseResult {
+/** The mutant of case `index`: a base picked, mutated and written out; `rng` goes on to feed the analysis. */
+export function mutantOf(bases: readonly Base[], seed: number, index: number): { base: Base; bytes: Buffer; steps: string[]; structured: string[]; rng: Prng } {
   const rng = new Prng((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
   const base = bases[rng.below(bases.length)];
   const steps: string[] = [];
@@ -100,6 +100,12 @@ export function runCase(bases: readonly Base[], seed: number, index: number): Ca
     bytes = mutant.bytes;
     steps.push(mutant.what);
   }
+  return { base, bytes, steps, structured, rng };
+}
+
+/** One case: a base picked, mutated, written, analyzed and rendered. */
+export function runCase(bases: readonly Base[], seed: number, index: number): CaseResult {
+  const { base, bytes, steps, structured, rng } = mutantOf(bases, seed, index);
   const what = `${base.name} case ${index} (${steps.join('; ')})`;
   const problems: string[] = [];
   let records = 0;

@@ -1,7 +1,7 @@
 import type { FrameSink } from '../capture/types.js';
 import { decodeFrameAt } from '../decode/frame.js';
 import { newTcpSegment } from '../decode/frame.js';
-import { linkTypeName } from '../decode/link.js';
+import { NonTcpTally } from './frame-tally.js';
 import { DEFAULT_DIAGNOSE_OPTIONS, diagnose } from '../diagnose/index.js';
 import type { ConnectionRecord } from '../model/record.js';
 import { FlowTable, type Evictions } from '../tcp/flow-table.js';
@@ -96,7 +96,7 @@ export class Analyzer implements FrameSink {
   readonly notes: string[] = [];
   private readonly segment = newTcpSegment();
   private readonly flows: FlowTable;
-  private readonly unsupportedLinks = new Set<number>();
+  private readonly nonTcp: NonTcpTally;
   private readonly handshakeTimeout: number;
   private readonly tlsServers: TlsServers;
   // wall-clock mode: connections that began to wait for the server, in that order (so their deadlines are in order)
@@ -118,6 +118,7 @@ export class Analyzer implements FrameSink {
     private readonly onRecord: (record: ConnectionRecord) => void,
   ) {
     this.handshakeTimeout = options.handshakeTimeout ?? 10;
+    this.nonTcp = new NonTcpTally(this.stats, this.notes);
     this.output = options.output;
     this.shard = options.shard === true;
     this.budget = options.flows?.budget ?? new MemoryBudget(options.memoryBudget);
@@ -194,13 +195,7 @@ export class Analyzer implements FrameSink {
         // A fault of ours on one packet must not lose the rest of the capture: say so and go on.
         this.internalError(error);
       }
-    } else if (result === 'other') stats.otherFrames++;
-    else if (result === 'fragment') stats.fragments++;
-    else if (result === 'malformed') stats.malformedFrames++;
-    else if (!this.unsupportedLinks.has(linkType)) {
-      this.unsupportedLinks.add(linkType);
-      this.notes.push(`link type ${linkType} (${linkTypeName(linkType)}) is not supported: its frames were skipped`);
-    }
+    } else this.nonTcp.count(result, linkType);
   }
 
   /** A frame of a shard: `frameNumber` is its number in the whole capture (the frames between went elsewhere). */

@@ -7,7 +7,7 @@
  */
 import type { FrameSink } from '../capture/types.js';
 import { decodeFrameAt, newTcpSegment } from '../decode/frame.js';
-import { linkTypeName } from '../decode/link.js';
+import { NonTcpTally } from './frame-tally.js';
 import { shardOf } from '../tcp/flow-key.js';
 import { DEFAULT_IDLE_TIMEOUT } from '../tcp/flow-table.js';
 import { SweepClock } from '../tcp/sweep-clock.js';
@@ -37,7 +37,7 @@ export class ShardSink implements FrameSink {
   private readonly segment = newTcpSegment();
   private readonly batches: FrameBatchWriter[];
   private readonly clock = new SweepClock(DEFAULT_IDLE_TIMEOUT);
-  private readonly unsupportedLinks = new Set<number>();
+  private readonly nonTcp: NonTcpTally;
   /** the shared buffer the frames of the current batches are in */
   private current: ArrayBufferLike | null = null;
 
@@ -46,6 +46,7 @@ export class ShardSink implements FrameSink {
     private readonly channel: ShardChannel,
   ) {
     this.batches = Array.from({ length: shards }, () => new FrameBatchWriter(BATCH_ENTRIES));
+    this.nonTcp = new NonTcpTally(this.stats, this.notes);
   }
 
   get paused(): boolean {
@@ -81,13 +82,7 @@ export class ShardSink implements FrameSink {
       if (batch.buffer === null) this.channel.hold(buf.buffer as SharedArrayBuffer);
       batch.frame(frameNumber, buf, start, end, ts, linkType, origLen);
       if (batch.length >= BATCH_ENTRIES) this.cut(frameNumber);
-    } else if (result === 'other') stats.otherFrames++;
-    else if (result === 'fragment') stats.fragments++;
-    else if (result === 'malformed') stats.malformedFrames++;
-    else if (!this.unsupportedLinks.has(linkType)) {
-      this.unsupportedLinks.add(linkType);
-      this.notes.push(`link type ${linkType} (${linkTypeName(linkType)}) is not supported: its frames were skipped`);
-    }
+    } else this.nonTcp.count(result, linkType);
   }
 
   /** A pcapng Decryption Secrets Block: every worker gets it, where it falls among the frames. */

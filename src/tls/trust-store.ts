@@ -19,9 +19,34 @@ const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE
 
 /**
  * Builds a store from `tls.rootCertificates` and `extraPem` bundles (each string may hold several certificates;
- * text around the PEM blocks is ignored). Parsed once; pure — the caller reads any files.
+ * text around the PEM blocks is ignored). Pure — the caller reads any files. The certificates are parsed when the
+ * store is first asked (about 300 of them, 35 ms): a capture whose chains are never checked (TLS 1.3 without a key
+ * log, no TLS at all, a worker thread whose connections sent no certificate) does not pay for them.
  */
 export function createTrustStore(extraPem: string[] = []): TrustStore {
+  let loaded: LoadedStore | null = null;
+  const load = (): LoadedStore => (loaded ??= loadStore(extraPem));
+  return {
+    bySubject: (issuer) => load().subjects.get(issuer) ?? [],
+    has: (cert) => load().fingerprints.has(fingerprintHex(cert)),
+    hasOrganization: (organization) => load().organizations.has(organization),
+    get size() {
+      return load().fingerprints.size;
+    },
+    get problems() {
+      return load().problems;
+    },
+  };
+}
+
+interface LoadedStore {
+  subjects: Map<string, X509Certificate[]>;
+  fingerprints: Set<string>;
+  organizations: Set<string>;
+  problems: string[];
+}
+
+function loadStore(extraPem: readonly string[]): LoadedStore {
   const subjects = new Map<string, X509Certificate[]>();
   const fingerprints = new Set<string>();
   const organizations = new Set<string>();
@@ -51,12 +76,5 @@ export function createTrustStore(extraPem: string[] = []): TrustStore {
     if (blocks === null) problems.push(`extra bundle ${index + 1}: no PEM certificate in it`);
     else for (const block of blocks) add(block, `extra bundle ${index + 1}`);
   });
-
-  return {
-    bySubject: (issuer) => subjects.get(issuer) ?? [],
-    has: (cert) => fingerprints.has(fingerprintHex(cert)),
-    hasOrganization: (organization) => organizations.has(organization),
-    size: fingerprints.size,
-    problems,
-  };
+  return { subjects, fingerprints, organizations, problems };
 }

@@ -7,6 +7,7 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WrittenRecord } from '../../src/model/record-lean.js';
 import { ROOT } from '../helpers/shared.js';
+import { whyLiveCannotRun } from './probe.js';
 
 /**
  * End to end on the loopback interface: real TLS servers and clients on 127.0.0.1, `tlsdiag live` as a child process
@@ -17,29 +18,6 @@ import { ROOT } from '../helpers/shared.js';
 const BIN = resolve(ROOT, 'bin/tlsdiag.js');
 const HANDSHAKE_TIMEOUT = 2;
 const DURATION = 6;
-
-/**
- * Whether live capture can run here. The probe runs in a child process: loading cap's native module and opening a
- * capture handle inside the test worker once crashed the worker as it exited ("Worker exited unexpectedly" in CI).
- */
-async function whyLiveCannotRun(): Promise<string | null> {
-  if (!existsSync(resolve(ROOT, 'dist/cli/main.js'))) return 'dist/ is not built (run npm run build first)';
-  if (spawnSync('openssl', ['version']).status !== 0) return 'openssl is not installed (the test makes its certificate with it)';
-  const probe = `
-    let cap;
-    try { const m = await import('cap'); cap = m.default ?? m; }
-    catch (e) { console.log('load ' + (e.code ?? e.message)); process.exit(0); }
-    try { const c = new cap.Cap(); c.open('lo', 'tcp port 9', 1 << 16, Buffer.alloc(65535)); c.close(); console.log('ok'); }
-    catch (e) { console.log('open ' + e.message); }`;
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: ROOT, encoding: 'utf8', timeout: 15_000 });
-  const answer = (run.stdout ?? '').trim();
-  if (answer === 'ok') return null;
-  if (answer.startsWith('load ')) {
-    return `the optional package cap does not load (${answer.slice(5)}): install libpcap-dev, then npm install again`;
-  }
-  if (answer.startsWith('open ')) return `cannot capture on lo (${answer.slice(5)}): needs root or CAP_NET_RAW`;
-  return `the cap probe failed (${run.status ?? run.signal}): ${(run.stderr ?? '').trim().slice(0, 200)}`;
-}
 
 const skipReason = await whyLiveCannotRun();
 if (skipReason !== null) console.warn(`SKIPPED test/live: ${skipReason}`);

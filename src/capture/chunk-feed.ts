@@ -2,12 +2,21 @@
  * What the capture readers (file.ts) have in common: the buffer the bytes are read into and the parser it feeds.
  * No I/O here: the readers read, this walks what they read.
  */
-import type { CaptureFileSummary } from './file.js';
 import type { GzipSink } from './gzip.js';
 import { addNote } from './notes.js';
 import { createParser, type FileParser } from './parser.js';
 import { describeHead, SNIFF_BYTES } from './sniff.js';
-import { CaptureError, type CaptureNote, type FrameSink } from './types.js';
+import { CaptureError, type CaptureFormat, type CaptureNote, type FrameSink } from './types.js';
+
+export interface CaptureFileSummary {
+  format: CaptureFormat;
+  gzip: boolean;
+  /** capture bytes read (after decompression for gzip) */
+  bytes: number;
+  frames: number;
+  /** the parser's notes and the reader's own (gzip damage), in file order */
+  notes: CaptureNote[];
+}
 
 /** Read buffers (over SharedArrayBuffers) lent to the reader; see ReadCaptureOptions.bufferPool. */
 export interface ReadBufferPool {

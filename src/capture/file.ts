@@ -1,11 +1,11 @@
 import { createReadStream, readSync } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { ChunkFeed, notACapture, type ReadBufferPool } from './chunk-feed.js';
+import { ChunkFeed, notACapture, type CaptureFileSummary, type ReadBufferPool } from './chunk-feed.js';
 import { gunzipMembers } from './gzip.js';
 import { sniffCapture, SNIFF_BYTES } from './sniff.js';
-import { CaptureError, type CaptureFormat, type CaptureNote, type FrameSink } from './types.js';
+import { CaptureError, type FrameSink } from './types.js';
 
-export type { ReadBufferPool } from './chunk-feed.js';
+export type { CaptureFileSummary, ReadBufferPool } from './chunk-feed.js';
 
 export interface ReadCaptureOptions {
   /** bytes read at a time (default 1 MiB); the buffer grows only for a single block larger than it */
@@ -30,15 +30,6 @@ export interface ReadCaptureOptions {
 /** How long a named pipe may stay silent before onWaiting is told. */
 export const WAIT_NOTICE_MS = 1000;
 
-export interface CaptureFileSummary {
-  format: CaptureFormat;
-  gzip: boolean;
-  /** capture bytes read (after decompression for gzip) */
-  bytes: number;
-  frames: number;
-  /** the parser's notes and the reader's own (gzip damage), in file order */
-  notes: CaptureNote[];
-}
 
 const DEFAULT_CHUNK_SIZE = 1024 * 1024;
 /** Below this, chunk bookkeeping would cost more than parsing. */

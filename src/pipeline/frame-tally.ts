@@ -1,17 +1,23 @@
 import type { DecodeResult } from '../decode/types.js';
 import { linkTypeName } from '../decode/link.js';
-import type { AnalyzerStats } from './analyzer.js';
 
 /**
  * Counts a frame that carried no TCP segment by why (another protocol, an IP fragment, damage), and names each link
  * type that is not read once in the notes. Shared by the Analyzer and the reader of a sharded analysis, which meets
  * those frames before any worker would.
  */
+/** The counters a NonTcpTally adds to (an Analyzer's stats). */
+export interface NonTcpCounts {
+  otherFrames: number;
+  fragments: number;
+  malformedFrames: number;
+}
+
 export class NonTcpTally {
   private readonly unsupportedLinks = new Set<number>();
 
   constructor(
-    private readonly stats: AnalyzerStats,
+    private readonly stats: NonTcpCounts,
     private readonly notes: string[],
   ) {}
 

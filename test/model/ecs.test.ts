@@ -6,7 +6,7 @@
  * one the script makes, and maps every field an event holds.
  */
 import { isIP } from 'node:net';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EcsFlat, EcsVersion } from '@elastic/ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -89,15 +89,25 @@ function ecsProblems(event: Record<string, unknown>): string[] {
 }
 
 const records: ConnectionRecord[] = [];
+/** The captures of a folder of the repository (none when it does not exist). */
+const pcapsIn = (folder: string) =>
+  existsSync(join(ROOT, folder))
+    ? readdirSync(join(ROOT, folder))
+        .filter((name) => name.endsWith('.pcap'))
+        .map((name) => join(ROOT, folder, name))
+    : [];
 const captureFiles = [
-  ...readdirSync(join(ROOT, 'captures')).filter((name) => name.endsWith('.pcap')).map((name) => join(ROOT, 'captures', name)),
+  ...pcapsIn('captures'),
+  // the client matrices: real clients meeting every fault
+  ...pcapsIn('captures/matrix'),
+  ...pcapsIn('captures/browsers'),
   // key-log captures: the pcapng with a Decryption Secrets Block is decrypted as it is read
   ...readdirSync(join(ROOT, 'captures-keylog')).filter((name) => /\.pcap(ng)?$/.test(name)).map((name) => join(ROOT, 'captures-keylog', name)),
   ...publicCaptureNames().map(requirePublicCapture),
 ];
 
 beforeAll(async () => {
-  const trustStore = createTrustStore([readFileSync(join(ROOT, 'captures/tlsdiag-test-root.pem'), 'utf8')]);
+  const trustStore = createTrustStore([readFileSync(join(ROOT, 'captures/tlsdiag-test-root.pem'), 'utf8'), readFileSync(join(ROOT, 'captures/matrix/matrix-root.pem'), 'utf8')]);
   for (const file of captureFiles) await analyzeFile(file, { trustStore }, (record) => records.push(record));
 }, 120_000);
 
@@ -107,9 +117,9 @@ describe('--format ecs: one ECS event per connection', () => {
   });
 
   it('every field of every event of every capture in the repository is ECS with its type, or under tlsdiag.', () => {
-    expect(captureFiles.length).toBeGreaterThan(150);
+    expect(captureFiles.length).toBeGreaterThan(590);
     expect(records.some((r) => r.tls.decrypted != null)).toBe(true);
-    expect(records.length).toBeGreaterThan(650);
+    expect(records.length).toBeGreaterThan(1100);
     const problems = new Set<string>();
     for (const record of records) for (const problem of ecsProblems(toEcs(record))) problems.add(problem);
     expect([...problems]).toEqual([]);

@@ -106,6 +106,14 @@ describe.skipIf(!BUILT || !MERGECAP)('analyze --jobs: one capture on several wor
     expect(piped.stderr.trim()).toBe('status 0');
   });
 
+  it('--sensor: workers stamp the same sensor and uid as one thread', () => {
+    const single = run('analyze', '--jobs', '1', '--sensor', 'edge-1', '--format', 'ndjson', ...TRUST, merged);
+    const sharded = run('analyze', '--jobs', '2', '--sensor', 'edge-1', '--format', 'ndjson', ...TRUST, merged);
+    const uids = (text: string) => text.trim().split('\n').map((line) => (JSON.parse(line) as { uid: string; sensor: string }).sensor + ' ' + (JSON.parse(line) as { uid: string }).uid).sort();
+    expect(uids(sharded.stdout)).toEqual(uids(single.stdout));
+    expect(uids(single.stdout)[0]).toMatch(/^edge-1 [0-9a-f]{32}$/);
+  });
+
   it('--failed and --format zeek on workers keep the same connections', () => {
     const single = run('analyze', '--jobs', '1', '--failed', '--format', 'zeek', ...TRUST, merged);
     const sharded = run('analyze', '--jobs', '3', '--failed', '--format', 'zeek', ...TRUST, merged);

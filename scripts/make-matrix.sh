@@ -14,6 +14,12 @@
 #
 # Usage: make-matrix.sh [REGEX]   only the captures whose name (<fault>--<client>--<server>) matches REGEX
 #
+# Environment (both optional; without them the eight clients into captures/matrix, as always):
+#   MATRIX_OUT=captures/browsers          the folder (relative to the repository) to record into; its root is
+#                                         <folder>/<basename>-root.pem (captures/matrix/matrix-root.pem by default)
+#   MATRIX_CLIENTS_ONLY="chromium firefox" the clients to run, of the eight and the two browsers of clients.sh
+# The browsers are recorded apart, with their own PKI and root: `npm run captures:browsers`.
+#
 # The PKI is kept in .scratch/matrix-pki between runs while its root is the committed one and its dated
 # certificates still show their faults, so a partial run stays consistent with the committed captures; otherwise a
 # new PKI is made (then remake the whole matrix).
@@ -21,7 +27,9 @@ set -Eeuo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
-out=$repo/captures/matrix
+out=$repo/${MATRIX_OUT:-captures/matrix}
+out_name=$(basename "$out")
+root_file=$out/$out_name-root.pem # captures/matrix/matrix-root.pem by default
 filter=${1:-}
 
 if [[ $(id -u) -ne 0 ]]; then
@@ -36,6 +44,16 @@ install_prerequisites() {
     wget:wget python3:python3; do
     command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
   done
+  # the browsers only when they are recorded
+  if [[ " ${MATRIX_CLIENTS_ONLY:-} " == *' chromium '* ]]; then
+    command -v chromium >/dev/null || missing+=(chromium)
+  fi
+  if [[ " ${MATRIX_CLIENTS_ONLY:-} " == *' firefox '* ]]; then
+    command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+  fi
+  if [[ " ${MATRIX_CLIENTS_ONLY:-} " == *' chromium '* || " ${MATRIX_CLIENTS_ONLY:-} " == *' firefox '* ]]; then
+    command -v certutil >/dev/null || missing+=(libnss3-tools)
+  fi
   if ((${#missing[@]})); then
     echo "make-matrix: installing ${missing[*]}"
     DEBIAN_FRONTEND=noninteractive apt-get update -qq
@@ -50,7 +68,7 @@ source "$here/captures/netns.sh"
 
 work=$(mktemp -d /tmp/tlsdiag-matrix.XXXXXX)
 build=$work/build
-pki_keep=$repo/.scratch/matrix-pki
+pki_keep=$repo/.scratch/$out_name-pki
 pki=$pki_keep
 hosts_dir=/etc/netns/$NS_CLIENT # `ip netns exec` mounts this over /etc: the client namespace's own /etc/hosts
 server_pid=
@@ -123,6 +141,17 @@ client_account() {
 source "$here/captures/matrix/clients.sh"
 source "$here/captures/matrix/servers.sh"
 
+clients=("${MATRIX_CLIENTS[@]}")
+if [[ -n ${MATRIX_CLIENTS_ONLY:-} ]]; then
+  read -r -a clients <<<"$MATRIX_CLIENTS_ONLY"
+  for client in "${clients[@]}"; do
+    if [[ " ${MATRIX_CLIENTS[*]} ${MATRIX_BROWSERS[*]} " != *" $client "* ]]; then
+      echo "make-matrix: no client $client (MATRIX_CLIENTS_ONLY); there are ${MATRIX_CLIENTS[*]} ${MATRIX_BROWSERS[*]}" >&2
+      exit 1
+    fi
+  done
+fi
+
 declare -A fault_code_of fault_outcome_of fault_host_of fault_mode_of fault_text_of client_stack server_stack
 faults=()
 while IFS=$'\t' read -r fault code outcome host mode text; do
@@ -165,6 +194,14 @@ facts = {
 }
 if env["NOTE"]:
     facts["note"] = env["NOTE"]
+# a TLS 1.2-only server short of a suite and a TLS 1.3 server short of a group refuse the same ClientHello with the
+# same alert: the sidecar says so (the scorer and the test then accept an honest low-confidence answer)
+twins = {"cipher-suite-mismatch": "key-exchange-mismatch", "key-exchange-mismatch": "cipher-suite-mismatch"}
+if env["OUTCOME"] == "failed" and env["CODE"] in twins:
+    facts["indistinguishable"] = {
+        "codes": [twins[env["CODE"]]],
+        "why": "the client offers TLS 1.3 and TLS 1.2 with current suites and the server refuses the ClientHello with handshake_failure: a TLS 1.2-only server short of a suite and a TLS 1.3 server short of a group send the same alert to the same ClientHello, so the packets cannot tell which; the diagnosis must say so (low confidence, the injected cause among the alternatives)",
+    }
 with open(sys.argv[1], "w") as f:
     f.write(json.dumps(facts, indent=2) + "\n")
 PY
@@ -235,7 +272,7 @@ mkdir -p "$out" "$work/logs" "$build"
 started=$(date +%s)
 
 pki_usable() { # the kept PKI is the committed root's, and its dated certificates still show their faults
-  [[ -f $pki/root.pem && -f $out/matrix-root.pem ]] && cmp -s "$pki/root.pem" "$out/matrix-root.pem" || return 1
+  [[ -f $pki/root.pem && -f $root_file ]] && cmp -s "$pki/root.pem" "$root_file" || return 1
   # not-yet-valid must still start a day or more ahead, expired must have ended 30+ days ago
   local starts ends now
   now=$(date +%s)
@@ -244,12 +281,12 @@ pki_usable() { # the kept PKI is the committed root's, and its dated certificate
   ((starts > now + 86400 && ends < now - 30 * 86400))
 }
 if pki_usable; then
-  echo "make-matrix: reusing the PKI in $pki (its root is captures/matrix/matrix-root.pem)"
+  echo "make-matrix: reusing the PKI in $pki (its root is ${root_file#"$repo"/})"
 else
-  echo "make-matrix: a new PKI in $pki; remake the whole matrix so every capture chains to captures/matrix/matrix-root.pem" >&2
+  echo "make-matrix: a new PKI in $pki; remake the whole matrix so every capture chains to ${root_file#"$repo"/}" >&2
   rm -rf "$pki"
   bash "$here/captures/make-pki.sh" "$pki" >/dev/null
-  cp "$pki/root.pem" "$out/matrix-root.pem"
+  cp "$pki/root.pem" "$root_file"
 fi
 keytool -importcert -noprompt -alias matrix-root -file "$pki/root.pem" -keystore "$work/trust.p12" \
   -storetype PKCS12 -storepass changeit >/dev/null 2>&1
@@ -276,6 +313,13 @@ mkdir -p "$hosts_dir"
   echo "127.0.0.1 localhost"
   for name in www expired notyet other rogue selfsigned unknown blocked; do echo "$SERVER_IP $name.tlsdiag.test"; done
 } >"$hosts_dir/hosts"
+if [[ " ${clients[*]} " == *' chromium '* || " ${clients[*]} " == *' firefox '* ]]; then
+  # A browser resolves more than the page's name (Firefox its own host name at startup, then its services): with the
+  # host's resolver out of reach each lookup waits 5-10 s for nothing. The machine's own name, as Debian's /etc/hosts
+  # has it, and a resolver on the namespace's loopback, where nothing listens: every other name fails at once.
+  echo "127.0.1.1 $(hostname)" >>"$hosts_dir/hosts"
+  echo "nameserver 127.0.0.1" >"$hosts_dir/resolv.conf"
+fi
 
 echo "make-matrix: recording into $out"
 for server in "${MATRIX_SERVERS[@]}"; do
@@ -283,7 +327,7 @@ for server in "${MATRIX_SERVERS[@]}"; do
     # the TCP faults are shown once, by the server that has them (no server at all, or the Go server's raw modes)
     [[ $NO_SERVER_FAULTS == *" $fault "* && $server != none ]] && continue
     [[ $RAW_FAULTS == *" $fault "* && $server != go ]] && continue
-    for client in "${MATRIX_CLIENTS[@]}"; do record "$fault" "$client" "$server"; done
+    for client in "${clients[@]}"; do record "$fault" "$client" "$server"; done
   done
 done
 echo "make-matrix: $made capture(s) made in $(($(date +%s) - started)) s"

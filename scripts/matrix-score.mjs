@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Scores tlsdiag's diagnosis against the capture matrix (captures/matrix, made by scripts/make-matrix.sh): runs the
+// Scores tlsdiag's diagnosis against the capture matrix (captures/matrix or captures/browsers, made by
+// scripts/make-matrix.sh): runs the
 // built analyzer over the folder, compares each capture's outcome and primary cause with its sidecar — the fault as
 // injected — and prints a table (capture, expected, got, confidence) and the score.
 //
 // Usage: node scripts/matrix-score.mjs [--markdown] [--dir captures/matrix] [--ca captures/matrix/matrix-root.pem]
+//   --dir  the folder (captures/browsers: the browsers); --ca defaults to its <folder>-root.pem
 //   --markdown  the fault × client table of docs/captures.md, one per server, with tlsdiag's result in each cell
 // Build first (npm run build). Exit code 0 whatever the score: this measures, the test (test/diagnose/matrix.test.ts)
 // asserts.
@@ -19,8 +21,9 @@ const option = (name, fallback) => {
   return at >= 0 ? args[at + 1] : fallback;
 };
 const dir = path.resolve(option('--dir', path.join(repo, 'captures/matrix')));
-const ca = path.resolve(option('--ca', path.join(dir, 'matrix-root.pem')));
+const ca = path.resolve(option('--ca', path.join(dir, `${path.basename(dir)}-root.pem`)));
 const markdown = args.includes('--markdown');
+const clientOrder = ['openssl', 'curl', 'python', 'java', 'go', 'gnutls', 'wget', 'node', 'chromium', 'firefox'];
 
 /** Sidecars, in the matrix's own order: by server, then fault (as in faults.tsv), then client. */
 function readSidecars() {
@@ -28,7 +31,6 @@ function readSidecars() {
     .split('\n')
     .filter((line) => line && !line.startsWith('#'))
     .map((line) => line.split('\t')[0]);
-  const clientOrder = ['openssl', 'curl', 'python', 'java', 'go', 'gnutls', 'wget', 'node'];
   const serverOrder = ['openssl', 'nginx', 'go', 'none'];
   const rank = (list, item) => (list.includes(item) ? list.indexOf(item) : list.length);
   return readdirSync(dir)
@@ -111,7 +113,7 @@ function textTable(rows) {
 }
 
 function markdownTables(rows) {
-  const clients = ['openssl', 'curl', 'python', 'java', 'go', 'gnutls', 'wget', 'node'];
+  const clients = clientOrder.filter((client) => rows.some((r) => r.sidecar.client === client));
   const out = [];
   for (const server of [...new Set(rows.map((r) => r.sidecar.server))]) {
     const ofServer = rows.filter((r) => r.sidecar.server === server);

@@ -1,10 +1,11 @@
 /**
- * The diagnosis against the capture matrix (captures/matrix, made by scripts/make-matrix.sh): eight real clients
- * meeting each fault on real servers. Each capture's sidecar states the fault as it was injected — ground truth by
- * construction, not what tlsdiag said when it was recorded:
+ * The diagnosis against the capture matrix (made by scripts/make-matrix.sh): real clients meeting each fault on real
+ * servers — captures/matrix, eight TLS clients and libraries, and captures/browsers, headless Chromium and Firefox
+ * ESR, recorded apart with their own PKI. Each capture's sidecar states the fault as it was injected — ground truth
+ * by construction, not what tlsdiag said when it was recorded:
  * - the outcome the user saw and the primary cause must be the sidecar's, for every connection of the capture;
  * - a diagnosis tlsdiag is highly confident of is never wrong.
- * The clients trusted the matrix's own root (captures/matrix/matrix-root.pem), so the analysis trusts it too.
+ * The clients of each folder trusted its own root (<folder>/<folder>-root.pem), so the analysis trusts it too.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,8 +16,6 @@ import { analyzeFile } from '../../src/pipeline/analyze-file.js';
 import { createTrustStore } from '../../src/tls/trust-store.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const matrix = path.resolve(here, '../../captures/matrix');
-const root = readFileSync(path.join(matrix, 'matrix-root.pem'), 'utf8');
 
 interface MatrixSidecar {
   /** the cause code of docs/causes.md; null for a healthy handshake */
@@ -33,18 +32,26 @@ interface MatrixSidecar {
   indistinguishable?: { codes: string[]; why: string };
 }
 
-const sidecars = readdirSync(matrix)
-  .filter((f) => f.endsWith('.expect.json'))
-  .sort()
-  .map((file) => {
-    const name = file.replace(/\.expect\.json$/, '');
-    const sidecar = JSON.parse(readFileSync(path.join(matrix, file), 'utf8')) as MatrixSidecar;
-    return { name, pcap: path.join(matrix, `${name}.pcap`), sidecar };
-  });
+/** The folders of the matrix: each with its own root and the number of captures it holds at least. */
+const folders = [
+  { folder: 'matrix', title: 'capture matrix', minimum: 150 },
+  { folder: 'browsers', title: 'capture matrix: browsers', minimum: 100 },
+];
+
+function sidecarsOf(matrix: string) {
+  return readdirSync(matrix)
+    .filter((f) => f.endsWith('.expect.json'))
+    .sort()
+    .map((file) => {
+      const name = file.replace(/\.expect\.json$/, '');
+      const sidecar = JSON.parse(readFileSync(path.join(matrix, file), 'utf8')) as MatrixSidecar;
+      return { name, pcap: path.join(matrix, `${name}.pcap`), sidecar };
+    });
+}
 
 const analyses = new Map<string, Promise<ConnectionRecord[]>>();
 /** Each capture is analysed once for both assertions. */
-function analyze(pcap: string): Promise<ConnectionRecord[]> {
+function analyze(pcap: string, root: string): Promise<ConnectionRecord[]> {
   let analysis = analyses.get(pcap);
   if (!analysis) {
     analysis = (async () => {
@@ -64,15 +71,19 @@ function said(records: ConnectionRecord[]): string {
     .join('\n');
 }
 
-describe('capture matrix', () => {
+describe.each(folders)('$title', ({ folder, minimum }) => {
+  const matrix = path.resolve(here, '../../captures', folder);
+  const root = readFileSync(path.join(matrix, `${folder}-root.pem`), 'utf8');
+  const sidecars = sidecarsOf(matrix);
+
   it('holds the matrix: a root, and a capture for every sidecar', () => {
-    expect(sidecars.length).toBeGreaterThanOrEqual(150);
+    expect(sidecars.length).toBeGreaterThanOrEqual(minimum);
     for (const { pcap } of sidecars) expect(existsSync(pcap), pcap).toBe(true);
   });
 
   describe('each capture gets the outcome and the cause that were injected', () => {
     it.each(sidecars)('$name', async ({ pcap, sidecar }) => {
-      const records = await analyze(pcap);
+      const records = await analyze(pcap, root);
       expect(records, said(records)).toHaveLength(sidecar.connections);
       expect(records.map((r) => r.outcome), said(records)).toEqual(records.map(() => sidecar.outcome));
       if (sidecar.outcome === 'failed') {
@@ -89,7 +100,7 @@ describe('capture matrix', () => {
 
   describe('no diagnosis of high confidence is wrong', () => {
     it.each(sidecars)('$name', async ({ pcap, sidecar }) => {
-      const records = await analyze(pcap);
+      const records = await analyze(pcap, root);
       const confidentlyWrong = records.filter(
         (r) => r.diagnosis?.confidence === 'high' && (sidecar.outcome !== 'failed' || r.diagnosis.code !== sidecar.code),
       );

@@ -1,4 +1,5 @@
-# Sourced by make-matrix.sh: the eight clients of the matrix, each run the way its users run it — an HTTPS GET of
+# Sourced by make-matrix.sh: the eight clients of the matrix and the two browsers (recorded apart, into
+# captures/browsers), each run the way its users run it — an HTTPS GET of
 # https://HOST/ with its default behaviour, trusting the matrix root as a user configures it, and the user's own
 # timeout of 4 s. Each function is client_<name> HOST MODE (MODE: default | max12 | groups, see faults.tsv) and sets
 # client_command to the command line as a user would type it ($ROOT = the matrix root).
@@ -7,6 +8,8 @@
 # make-matrix.sh (in_client_bounded).
 
 readonly MATRIX_CLIENTS=(openssl curl python java go gnutls wget node)
+# The browsers are recorded apart (captures/browsers, with their own root): MATRIX_CLIENTS_ONLY="chromium firefox"
+readonly MATRIX_BROWSERS=(chromium firefox)
 
 # The request the command-line TLS tools type on stdin: one GET, then the server's answer up to its close.
 http_get() { printf 'GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$1"; }
@@ -86,6 +89,31 @@ client_node() {
   in_client_bounded env NODE_EXTRA_CA_CERTS="$pki/root.pem" node "$here/captures/matrix/node-client.mjs" "${args[@]}" "https://$host/"
 }
 
+# The browsers: headless, a fresh profile per run with the root in its NSS database; the verdict (page or error page)
+# is read by scripts/captures/matrix/browser-client.sh from what the browser reports, as exit status 0, 1 or 124.
+client_chromium() {
+  local host=$1 args=()
+  [[ $2 == max12 ]] && args=(--ssl-version-max=tls1.2)
+  client_command="HOME=\$FRESH chromium --no-sandbox --headless --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync --disable-extensions --user-data-dir=\$FRESH/chromium ${args[*]:+${args[*]} }--dump-dom https://$host/ (\$ROOT in \$FRESH/.pki/nssdb as C,,; killed after 4 s)"
+  in_client_bounded bash "$here/captures/matrix/browser-client.sh" chromium "$host" "$2" "$pki/root.pem"
+  browser_leftovers
+}
+
+client_firefox() {
+  local host=$1 pref=
+  [[ $2 == max12 ]] && pref=' + security.tls.version.max=3'
+  client_command="firefox-esr --headless --no-remote --profile \$FRESH --screenshot page.png https://$host/ (\$ROOT in \$FRESH/cert9.db as C,,; user.js without telemetry, updates, captive-portal and connectivity checks, Safe Browsing, remote settings, speculative connections$pref; killed after 4 s)"
+  in_client_bounded bash "$here/captures/matrix/browser-client.sh" firefox "$host" "$2" "$pki/root.pem"
+  browser_leftovers
+}
+
+browser_leftovers() { # a browser's helper processes left in the client namespace after its timeout: ended
+  local pid
+  for pid in $(ip netns pids "$NS_CLIENT"); do
+    [[ $pid == "$tcpdump_pid" ]] || kill -KILL "$pid" 2>/dev/null || true
+  done
+}
+
 client_versions() { # fills client_stack[name]
   local ossl node_ossl gnutls_lib
   ossl=$(openssl version | awk '{print $2}')
@@ -99,4 +127,10 @@ client_versions() { # fills client_stack[name]
   client_stack[gnutls]="gnutls-cli $gnutls_lib"
   client_stack[wget]="GNU Wget $(wget --version | awk 'NR==1 {print $3}') (GnuTLS $gnutls_lib)"
   client_stack[node]="Node $(node --version) https (OpenSSL $node_ossl)"
+  if command -v chromium >/dev/null; then
+    client_stack[chromium]="Chromium $(chromium --version 2>/dev/null | awk '{print $2}') headless (BoringSSL)"
+  fi
+  if command -v firefox-esr >/dev/null; then
+    client_stack[firefox]="Firefox ESR $(firefox-esr --version 2>/dev/null | awk '{print $3}') headless (its own NSS $(strings /usr/lib/firefox-esr/libnss3.so | sed -n 's/.*Version: NSS \([0-9.]*\).*/\1/p' | head -n 1))"
+  fi
 }

@@ -18,7 +18,12 @@ export function protocolVersionMismatch(facts: RuleContext): Finding | null {
   const hello = facts.clientHello;
   const alert = facts.decisiveAlert;
   const act = facts.failureAct;
-  const byAlert = alert !== null && alert.description === PROTOCOL_VERSION;
+  // A client's alert sent after the server answered in bytes that are not TLS reacts to those bytes: BoringSSL reads
+  // 'HTTP/1.1 400' as a record of version 0x5454 and says protocol_version, NSS says record_overflow. It names no
+  // version gap (the not-tls rule has the verified cause).
+  const plaintextAnswer = facts.record.tls.nonTlsResponse;
+  const answersPlaintext = alert !== null && alert.from === 'client' && plaintextAnswer?.from === 'server' && alert.ts >= plaintextAnswer.ts;
+  const byAlert = alert !== null && alert.description === PROTOCOL_VERSION && !answersPlaintext;
   const oldOffer = hello !== null && highestOffered(hello) < TLS_1_2;
   const byOldOffer =
     oldOffer && facts.serverFailedClientHello && act !== null && !(act.kind === 'RST' && isForgedReset(facts));

@@ -427,13 +427,25 @@ function findHangUp(record: ConnectionRecord, tls13: boolean, rtt: number | null
     startTs = finished.ts;
   } else if (
     Object.entries(tls.recordCounts.client).some(([type, n]) => n > 0 && !HANDSHAKE_RECORD_TYPES.has(type)) ||
-    (tls.recordCounts.server.application_data ?? 0) > 0
+    serverDataBefore(tls, closeTs)
   ) {
-    return null; // application data, a heartbeat, the server's data: the session was used
+    return null; // application data, a heartbeat, the server's data before the client left: the session was used
   }
   const delay = closeTs - startTs;
   if (delay < 0) return null;
   return { kind, ts: closeTs, delay, alertRecord, prompt: delay <= verdictWindow(rtt) };
+}
+
+/**
+ * TLS ≤ 1.2: the server sent application data before `ts`. Data it sent after the client's alert or close is no use
+ * of the session: a Go server writes its answer to the unreadable request after Firefox's alert that rejected the
+ * certificate. Where more records came than were kept (their times unknown), they count as before.
+ */
+function serverDataBefore(tls: ConnectionRecord['tls'], ts: number): boolean {
+  const count = tls.recordCounts.server.application_data ?? 0;
+  if (count === 0) return false;
+  const kept = tls.encryptedRecords.filter((r) => r.from === 'server' && r.contentType === 23);
+  return kept.length < count || kept.some((r) => r.ts < ts);
 }
 
 /**

@@ -364,7 +364,11 @@ function didClientReject(record: ConnectionRecord, act: FailureAct | null, tls13
   if (!act || act.from !== 'client' || act.kind === 'non-TLS' || !serverHello || act.ts < serverHello.ts) return false;
   if (tls13) return true;
   if (certificatesTs === null || act.ts < certificatesTs) return false;
-  return changeCipherSpec.client === null || changeCipherSpec.client >= act.ts;
+  if (changeCipherSpec.client === null || changeCipherSpec.client >= act.ts) return true;
+  // after its own ChangeCipherSpec and Finished, an alert before the server's: the client cannot be answering the
+  // server's Finished, only what it had already received. NSS (Firefox) checks the certificate while its own flight
+  // goes out and sends its verdict then.
+  return act.kind === 'alert' && (changeCipherSpec.server === null || act.ts < changeCipherSpec.server);
 }
 
 /**

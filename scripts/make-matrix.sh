@@ -202,6 +202,13 @@ if env["OUTCOME"] == "failed" and env["CODE"] in twins:
         "codes": [twins[env["CODE"]]],
         "why": "the client offers TLS 1.3 and TLS 1.2 with current suites and the server refuses the ClientHello with handshake_failure: a TLS 1.2-only server short of a suite and a TLS 1.3 server short of a group send the same alert to the same ClientHello, so the packets cannot tell which; the diagnosis must say so (low confidence, the injected cause among the alternatives)",
     }
+# Chromium answers a CertificateRequest by dropping the connection (a FIN, no alert), asking its store for a
+# certificate and connecting again: those connections end at the request, whether or not the server enforces it
+if env["CLIENT"] == "chromium" and env["FAULT"].startswith("client-cert-required"):
+    facts["abandoned"] = {
+        "code": "client-certificate-required",
+        "why": "Chromium closes a connection at the server's CertificateRequest without an alert, looks for a client certificate and connects again: each such connection ended at the request, whatever the next one did",
+    }
 with open(sys.argv[1], "w") as f:
     f.write(json.dumps(facts, indent=2) + "\n")
 PY

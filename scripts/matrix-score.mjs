@@ -71,7 +71,12 @@ function analyze() {
  * outcome all its connections share. Right when outcome and code equal the sidecar's and every failed connection
  * names the same cause.
  */
-export function judge(expectation, records) {
+export function judge(expectation, connections) {
+  // connections the client abandoned to connect again (sidecar `abandoned`): failed with that cause, not with high
+  // confidence; the capture is judged on the others
+  const abandoned = (r) =>
+    expectation.abandoned !== undefined && r.outcome === 'failed' && r.diagnosis?.code === expectation.abandoned.code && r.diagnosis.confidence !== 'high';
+  const records = connections.some((r) => !abandoned(r)) ? connections.filter((r) => !abandoned(r)) : connections;
   const failed = records.filter((r) => r.outcome === 'failed');
   const outcomes = [...new Set(records.map((r) => r.outcome))];
   const got = failed.length > 0
@@ -92,7 +97,7 @@ export function judge(expectation, records) {
   const confidentlyWrong = failed.some(
     (r) => r.diagnosis?.confidence === 'high' && (expectation.outcome !== 'failed' || r.diagnosis.code !== expectation.code),
   );
-  return { ...got, codes, connections: records.length, right, exact, confidentlyWrong };
+  return { ...got, codes, connections: connections.length, right, exact, confidentlyWrong };
 }
 
 const label = (outcome, code) => (outcome === 'failed' ? code ?? '(no diagnosis)' : outcome);

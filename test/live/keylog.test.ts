@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,7 +7,7 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WrittenRecord } from '../../src/model/record-lean.js';
 import { ROOT } from '../helpers/shared.js';
-import { whyLiveCannotRun } from './probe.js';
+import { selfSignedCertificate, whyLiveCannotRun } from './probe.js';
 
 /**
  * `tlsdiag live --keylog` end to end on the loopback interface: Node TLS 1.3 clients write their secrets to a key
@@ -37,15 +37,8 @@ describe.skipIf(skipReason !== null)('tlsdiag live --keylog on lo', () => {
 
   beforeAll(async () => {
     // the server's certificate names another host than the one the client asks for
-    const made = spawnSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=other.tlsdiag.test',
-        '-addext', 'subjectAltName=DNS:other.tlsdiag.test', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
-      { encoding: 'utf8' },
-    );
-    if (made.status !== 0) throw new Error(`openssl failed: ${made.stderr}`);
-    const cert = readFileSync(join(dir, 'cert.pem'));
-    server = tls.createServer({ key: readFileSync(join(dir, 'key.pem')), cert, minVersion: 'TLSv1.3' }, (socket) => socket.end('hello'));
+    const { key, cert, certFile } = selfSignedCertificate(dir, 'other.tlsdiag.test');
+    server = tls.createServer({ key, cert, minVersion: 'TLSv1.3' }, (socket) => socket.end('hello'));
     server.on('tlsClientError', () => undefined);
     port = await new Promise<number>((done) => server.listen(0, '127.0.0.1', () => done((server.address() as net.AddressInfo).port)));
     // the key log exists, empty, before the capture starts (as SSLKEYLOGFILE's does once a client has run)
@@ -53,7 +46,7 @@ describe.skipIf(skipReason !== null)('tlsdiag live --keylog on lo', () => {
 
     const child = spawn(
       process.execPath,
-      [BIN, 'live', '-i', 'lo', '-f', `tcp port ${port}`, '--duration', String(DURATION), '--keylog', keys, '--ca', join(dir, 'cert.pem'),
+      [BIN, 'live', '-i', 'lo', '-f', `tcp port ${port}`, '--duration', String(DURATION), '--keylog', keys, '--ca', certFile,
         '--format', 'ndjson', '--detail', 'full', '--write', pcapng],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );

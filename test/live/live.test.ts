@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,7 +7,7 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WrittenRecord } from '../../src/model/record-lean.js';
 import { ROOT } from '../helpers/shared.js';
-import { whyLiveCannotRun } from './probe.js';
+import { selfSignedCertificate, whyLiveCannotRun } from './probe.js';
 
 /**
  * End to end on the loopback interface: real TLS servers and clients on 127.0.0.1, `tlsdiag live` as a child process
@@ -63,15 +63,7 @@ describe.skipIf(skipReason !== null)('tlsdiag live on lo', () => {
   };
 
   beforeAll(async () => {
-    const made = spawnSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=live.tlsdiag.test',
-        '-addext', 'subjectAltName=DNS:live.tlsdiag.test', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
-      { encoding: 'utf8' },
-    );
-    if (made.status !== 0) throw new Error(`openssl failed: ${made.stderr}`);
-    const key = readFileSync(join(dir, 'key.pem'));
-    const cert = readFileSync(join(dir, 'cert.pem'));
+    const { key, cert } = selfSignedCertificate(dir, 'live.tlsdiag.test');
 
     const healthy = tls.createServer({ key, cert }, (socket) => socket.end('hello'));
     const tls13Only = tls.createServer({ key, cert, minVersion: 'TLSv1.3' }, (socket) => socket.end());

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { ROOT } from '../helpers/shared.js';
 
 /**
@@ -26,3 +26,17 @@ export async function whyLiveCannotRun(): Promise<string | null> {
   return `the cap probe failed (${run.status ?? run.signal}): ${(run.stderr ?? '').trim().slice(0, 200)}`;
 }
 
+
+/** A self-signed P-256 certificate for `name` (its CN and only DNS name), made by openssl in `dir`: its key and PEM. */
+export function selfSignedCertificate(dir: string, name: string): { key: Buffer; cert: Buffer; certFile: string } {
+  const keyFile = join(dir, 'key.pem');
+  const certFile = join(dir, 'cert.pem');
+  const made = spawnSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', `/CN=${name}`,
+      '-addext', `subjectAltName=DNS:${name}`, '-keyout', keyFile, '-out', certFile],
+    { encoding: 'utf8' },
+  );
+  if (made.status !== 0) throw new Error(`openssl failed: ${made.stderr}`);
+  return { key: readFileSync(keyFile), cert: readFileSync(certFile), certFile };
+}

@@ -14,10 +14,14 @@
 #
 # Usage: make-matrix.sh [REGEX]   only the captures whose name (<fault>--<client>--<server>) matches REGEX
 #
-# Environment (both optional; without them the eight clients into captures/matrix, as always):
+# Environment (all optional; without them the eight clients into captures/matrix, as always):
 #   MATRIX_OUT=captures/browsers          the folder (relative to the repository) to record into; its root is
 #                                         <folder>/<basename>-root.pem (captures/matrix/matrix-root.pem by default)
 #   MATRIX_CLIENTS_ONLY="chromium firefox" the clients to run, of the eight and the two browsers of clients.sh
+#   MATRIX_FAULTS=scripts/captures/matrix/faults-tls13-certs.tsv  the fault table (a path relative to the
+#                                         repository or absolute; scripts/captures/matrix/faults.tsv by default)
+# A browser meeting a cert-…-tls13 fault writes its TLS key log (SSLKEYLOGFILE, NSS key log format) beside the
+# capture: <name>.keys.log.
 # The browsers are recorded apart, with their own PKI and root: `npm run captures:browsers`.
 #
 # The PKI is kept in .scratch/matrix-pki between runs while its root is the committed one and its dated
@@ -31,6 +35,8 @@ out=$repo/${MATRIX_OUT:-captures/matrix}
 out_name=$(basename "$out")
 root_file=$out/$out_name-root.pem # captures/matrix/matrix-root.pem by default
 filter=${1:-}
+faults_file=${MATRIX_FAULTS:-scripts/captures/matrix/faults.tsv}
+[[ $faults_file == /* ]] || faults_file=$repo/$faults_file
 
 if [[ $(id -u) -ne 0 ]]; then
   echo "make-matrix: must run as root (network namespaces, tcpdump, iptables)" >&2
@@ -74,6 +80,8 @@ hosts_dir=/etc/netns/$NS_CLIENT # `ip netns exec` mounts this over /etc: the cli
 server_pid=
 tcpdump_pid=
 current=
+keylog_file=
+keylog_name=
 
 cleanup() {
   [[ -n $tcpdump_pid ]] && kill -TERM "$tcpdump_pid" 2>/dev/null || true
@@ -162,7 +170,7 @@ while IFS=$'\t' read -r fault code outcome host mode text; do
   fault_host_of[$fault]=$host
   fault_mode_of[$fault]=$mode
   fault_text_of[$fault]=$text
-done <"$here/captures/matrix/faults.tsv"
+done <"$faults_file"
 declare -A exceptions
 while IFS=$'\t' read -r fault client server outcome code note; do
   [[ -z $fault || $fault == '#'* ]] && continue
@@ -176,7 +184,8 @@ count_connections() { # pcap: distinct client ports that sent a SYN
 write_sidecar() { # file: the facts of the capture just made, from the variables of record()
   CODE=$code OUTCOME=$outcome FAULT=$fault CLIENT=$client SERVER=$server CONNECTIONS=$connections \
     CLIENT_STACK=${client_stack[$client]} SERVER_STACK=${server_stack[$server]} SCENARIO=${fault_text_of[$fault]} \
-    COMMAND=$client_command NOTE=$fault_note CLIENT_EXIT=$client_exit CLIENT_SAID=$client_said python3 - "$1" <<'PY'
+    COMMAND=$client_command NOTE=$fault_note CLIENT_EXIT=$client_exit CLIENT_SAID=$client_said KEYLOG=$keylog_name \
+    python3 - "$1" <<'PY'
 import json, os, sys
 env = os.environ
 facts = {
@@ -209,6 +218,15 @@ if env["CLIENT"] == "chromium" and env["FAULT"].startswith("client-cert-required
         "code": "client-certificate-required",
         "why": "Chromium closes a connection at the server's CertificateRequest without an alert, looks for a client certificate and connects again: each such connection ended at the request, whatever the next one did",
     }
+# TLS 1.3 encrypts the server's certificate: without the key log only the client's refusal of the server's flight
+# is seen, and the diagnosis may name that instead of the certificate's fault
+if env["FAULT"].startswith("cert-") and env["FAULT"].endswith("-tls13") and env["OUTCOME"] == "failed":
+    facts["hidden"] = {
+        "code": "client-rejected-certificate",
+        "why": "TLS 1.3 encrypts the server's certificate: without the key log the capture shows only that the client turned the server's flight down",
+    }
+if env["KEYLOG"]:
+    facts["keylog"] = env["KEYLOG"]
 with open(sys.argv[1], "w") as f:
     f.write(json.dumps(facts, indent=2) + "\n")
 PY
@@ -226,6 +244,13 @@ record() {
   local code=${fault_code_of[$fault]} outcome=${fault_outcome_of[$fault]}
   fault_outcome= fault_code= fault_note= refused_over_http= client_command=
   local pcap=$out/$name.pcap status=0
+  # a browser meeting a TLS 1.3 certificate fault writes its key log beside the capture (browser-client.sh keeps only
+  # the key log lines); the sidecar then names it, and the test holds the decrypted analysis to the injected cause
+  keylog_file= keylog_name=
+  if [[ " ${MATRIX_BROWSERS[*]} " == *" $client "* && $fault == cert-*-tls13 ]]; then
+    keylog_name=$name.keys.log keylog_file=$out/$name.keys.log
+    rm -f "$keylog_file"
+  fi
   server_"$server" "$fault" || status=$?
   if ((status == 3)); then return 0; fi
   ((status == 0)) || return "$status"
@@ -254,6 +279,12 @@ record() {
   tcpdump_pid=
   stop_server
   chown --reference="$out" "$pcap" 2>/dev/null || true
+  if [[ -n $keylog_file ]]; then
+    if [[ -s $keylog_file ]]; then chown --reference="$out" "$keylog_file" 2>/dev/null || true; else
+      rm -f "$keylog_file"
+      keylog_name=
+    fi
+  fi
   local connections client_exit client_said
   connections=$(count_connections "$pcap")
   client_account

@@ -4,7 +4,10 @@
  * ESR, recorded apart with their own PKI. Each capture's sidecar states the fault as it was injected — ground truth
  * by construction, not what tlsdiag said when it was recorded:
  * - the outcome the user saw and the primary cause must be the sidecar's, for every connection of the capture;
- * - a diagnosis tlsdiag is highly confident of is never wrong.
+ * - a diagnosis tlsdiag is highly confident of is never wrong;
+ * - where TLS 1.3 hides the fault (sidecar `hidden`: the certificate is encrypted), the code of what can be seen is
+ *   accepted too, never with high confidence;
+ * - with the browser's key log (sidecar `keylog`), every connection gets exactly the injected cause, decrypted.
  * The clients of each folder trusted its own root (<folder>/<folder>-root.pem), so the analysis trusts it too.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -13,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ConnectionRecord } from '../../src/model/record.js';
 import { analyzeFile } from '../../src/pipeline/analyze-file.js';
+import { keyLogFromTexts } from '../../src/tls/decrypt/keylog.js';
 import { createTrustStore } from '../../src/tls/trust-store.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -35,6 +39,13 @@ interface MatrixSidecar {
    * as failed with this code, not with high confidence; the capture's other connections are held to the sidecar
    */
   abandoned?: { code: string; why: string };
+  /**
+   * TLS 1.3 hides the fault (the server's certificate is encrypted): without the key log, a connection may be failed
+   * with this code (what the packets show), not with high confidence
+   */
+  hidden?: { code: string; why: string };
+  /** the client's key log, beside the capture: with it, every connection gets exactly the injected cause */
+  keylog?: string;
 }
 
 /** The folders of the matrix: each with its own root and the number of captures it holds at least. */
@@ -55,16 +66,18 @@ function sidecarsOf(matrix: string) {
 }
 
 const analyses = new Map<string, Promise<ConnectionRecord[]>>();
-/** Each capture is analysed once for both assertions. */
-function analyze(pcap: string, root: string): Promise<ConnectionRecord[]> {
-  let analysis = analyses.get(pcap);
+/** Each capture is analysed once for both assertions (and once more with its key log, when given). */
+function analyze(pcap: string, root: string, keylog?: string): Promise<ConnectionRecord[]> {
+  const key = keylog === undefined ? pcap : `${pcap} + ${keylog}`;
+  let analysis = analyses.get(key);
   if (!analysis) {
     analysis = (async () => {
       const records: ConnectionRecord[] = [];
-      await analyzeFile(pcap, { trustStore: createTrustStore([root]) }, (record) => records.push(record));
+      const secrets = keylog === undefined ? undefined : keyLogFromTexts([readFileSync(keylog, 'latin1')]);
+      await analyzeFile(pcap, { trustStore: createTrustStore([root]), secrets }, (record) => records.push(record));
       return records;
     })();
-    analyses.set(pcap, analysis);
+    analyses.set(key, analysis);
   }
   return analysis;
 }
@@ -100,6 +113,7 @@ describe.each(folders)('$title', ({ folder, minimum }) => {
         const honest = (r: ConnectionRecord) =>
           r.diagnosis !== null &&
           (r.diagnosis.code === sidecar.code ||
+            r.diagnosis.code === sidecar.hidden?.code ||
             (sidecar.indistinguishable?.codes.includes(r.diagnosis.code) === true &&
               r.diagnosis.confidence === 'low' &&
               r.diagnosis.alternatives.some((a) => a.code === sidecar.code)));
@@ -117,4 +131,18 @@ describe.each(folders)('$title', ({ folder, minimum }) => {
       expect(said(confidentlyWrong)).toBe('');
     });
   });
+
+  const keylogged = sidecars.filter(({ sidecar }) => sidecar.keylog !== undefined);
+  if (keylogged.length > 0) {
+    describe('with the key log, each capture gets exactly the injected cause, decrypted', () => {
+      it.each(keylogged)('$name', async ({ pcap, sidecar }) => {
+        const records = await analyze(pcap, root, path.join(matrix, sidecar.keylog!));
+        expect(records, said(records)).toHaveLength(sidecar.connections);
+        expect(records.map((r) => [r.outcome, r.diagnosis?.code ?? null]), said(records)).toEqual(
+          records.map(() => [sidecar.outcome, sidecar.code]),
+        );
+        expect(records.filter((r) => r.tls.decrypted === null || r.tls.decrypted === undefined).map((r) => r.id)).toEqual([]);
+      });
+    });
+  }
 });

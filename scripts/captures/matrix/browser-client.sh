@@ -3,8 +3,10 @@
 # defaults, a fresh profile (no session tickets, HSTS, cached certificates or intermediates from an earlier run), the
 # matrix root imported into the profile's NSS database as a user imports a root (certutil -t "C,,"), 4 s at most.
 #
-# Usage: browser-client.sh chromium|firefox HOST MODE ROOT
+# Usage: browser-client.sh chromium|firefox HOST MODE ROOT [KEYLOG]
 #   MODE default | max12 (TLS 1.2 at most) | groups (neither browser has a setting for it: the defaults are kept)
+#   KEYLOG  where to write the browser's TLS key log: both browsers honour SSLKEYLOGFILE; it is pointed into the
+#           profile and only its key log lines (NSS key log format: LABEL CLIENT_RANDOM SECRET) are kept in KEYLOG
 #
 # A browser shows a failed load as an error page and exits 0, so its verdict is read from what it reports:
 #   chromium  --dump-dom prints the page; a failed load is logged as "Page load failed: net::ERR_…"
@@ -14,10 +16,16 @@
 # had reported nothing after 4 s (killed by timeout). The browser's own output stays in the profile directory, which
 # is removed: nothing of a run outlives it.
 set -uo pipefail
-browser=$1 host=$2 mode=$3 root=$4
+browser=$1 host=$2 mode=$3 root=$4 keylog=${5:-}
 url=https://$host/
 profile=$(mktemp -d /tmp/tlsdiag-browser.XXXXXX)
-trap 'rm -rf "$profile"' EXIT
+keep_keylog() {
+  [[ -n $keylog && -f $profile/sslkeys.log ]] || return 0
+  grep -aE '^(CLIENT_RANDOM|CLIENT_EARLY_TRAFFIC_SECRET|CLIENT_HANDSHAKE_TRAFFIC_SECRET|SERVER_HANDSHAKE_TRAFFIC_SECRET|CLIENT_TRAFFIC_SECRET_0|SERVER_TRAFFIC_SECRET_0|EARLY_EXPORTER_SECRET|EXPORTER_SECRET) [0-9a-f]{64} [0-9a-f]+$' \
+    "$profile/sslkeys.log" >"$keylog" || true
+}
+trap 'keep_keylog; rm -rf "$profile"' EXIT
+[[ -n $keylog ]] && export SSLKEYLOGFILE=$profile/sslkeys.log
 export HOME=$profile/home
 mkdir -p "$HOME"
 

@@ -94,16 +94,16 @@ client_node() {
 client_chromium() {
   local host=$1 args=()
   [[ $2 == max12 ]] && args=(--ssl-version-max=tls1.2)
-  client_command="HOME=\$FRESH chromium --no-sandbox --headless --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync --disable-extensions --user-data-dir=\$FRESH/chromium ${args[*]:+${args[*]} }--dump-dom https://$host/ (\$ROOT in \$FRESH/.pki/nssdb as C,,; killed after 4 s)"
-  in_client_bounded bash "$here/captures/matrix/browser-client.sh" chromium "$host" "$2" "$pki/root.pem"
+  client_command="HOME=\$FRESH chromium --no-sandbox --headless --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync --disable-extensions --user-data-dir=\$FRESH/chromium ${args[*]:+${args[*]} }--dump-dom https://$host/ (\$ROOT in \$FRESH/.pki/nssdb as C,,; killed after 4 s)${keylog_file:+; SSLKEYLOGFILE=$keylog_name}"
+  in_client_bounded bash "$here/captures/matrix/browser-client.sh" chromium "$host" "$2" "$pki/root.pem" "$keylog_file"
   browser_leftovers
 }
 
 client_firefox() {
   local host=$1 pref=
   [[ $2 == max12 ]] && pref=' + security.tls.version.max=3'
-  client_command="firefox-esr --headless --no-remote --profile \$FRESH --screenshot page.png https://$host/ (\$ROOT in \$FRESH/cert9.db as C,,; user.js without telemetry, updates, captive-portal and connectivity checks, Safe Browsing, remote settings, speculative connections$pref; killed after 4 s)"
-  in_client_bounded bash "$here/captures/matrix/browser-client.sh" firefox "$host" "$2" "$pki/root.pem"
+  client_command="firefox-esr --headless --no-remote --profile \$FRESH --screenshot page.png https://$host/ (\$ROOT in \$FRESH/cert9.db as C,,; user.js without telemetry, updates, captive-portal and connectivity checks, Safe Browsing, remote settings, speculative connections$pref; killed after 4 s)${keylog_file:+; SSLKEYLOGFILE=$keylog_name}"
+  in_client_bounded bash "$here/captures/matrix/browser-client.sh" firefox "$host" "$2" "$pki/root.pem" "$keylog_file"
   browser_leftovers
 }
 

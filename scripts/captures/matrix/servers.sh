@@ -3,6 +3,8 @@
 # returns 3 when that server cannot show the fault (the matrix then has no such capture; see docs/captures.md).
 # A server may set fault_outcome / fault_code / fault_note when its real behaviour differs from the fault table's
 # (nginx checks a required client certificate only after the handshake, at the HTTP level: refused_over_http).
+# A certificate fault named cert-…-tls13 (faults-tls13-certs.tsv) is its TLS 1.2 fault's certificate without the
+# TLS 1.2 cap: each server keeps its default versions, so TLS 1.3 is negotiated.
 #
 #   openssl  openssl s_server -www           (every TLS fault)
 #   nginx    nginx with a config file written here (every TLS fault; plaintext-server as a plain `listen 443`)
@@ -16,7 +18,8 @@ readonly NO_SERVER_FAULTS=' connect-refused connect-timeout '
 readonly RAW_FAULTS=' server-silent server-reset server-fin '
 
 server_openssl() {
-  local fault=$1 leaf=good chain=inter args=()
+  local fault=${1%-tls13} leaf=good chain=inter args=()
+  [[ $1 == cert-*-tls13 ]] || fault=$1
   case $fault in
     healthy-tls12) args=(-tls1_2) ;;
     healthy-tls13 | middlebox-reset) ;;
@@ -38,6 +41,7 @@ server_openssl() {
       args=(-servername www.tlsdiag.test -cert2 "$pki/good.pem" -key2 "$pki/good.key" -servername_fatal) ;;
     *) return 3 ;;
   esac
+  [[ $1 == cert-*-tls13 ]] && args=()
   # -www: answers a GET with its status page and never reads stdin (whose EOF would close the connection)
   local cmd=(openssl s_server -accept 443 -www -cert "$pki/$leaf.pem" -key "$pki/$leaf.key")
   [[ $chain != - ]] && cmd+=(-cert_chain "$pki/$chain.pem")
@@ -45,7 +49,8 @@ server_openssl() {
 }
 
 server_nginx() {
-  local fault=$1 dir=$work/nginx site
+  local fault=${1%-tls13} dir=$work/nginx site
+  [[ $1 == cert-*-tls13 ]] || fault=$1
   rm -rf "$dir" && mkdir -p "$dir/tmp"
   local leaf=good.chain protocols='TLSv1.2 TLSv1.3' extra='' listen='443 ssl' default_server=''
   case $fault in
@@ -74,6 +79,7 @@ server_nginx() {
     plaintext-server) listen=443 ;;
     *) return 3 ;;
   esac
+  [[ $1 == cert-*-tls13 ]] && protocols='TLSv1.2 TLSv1.3'
   local key=${leaf%.chain}
   site="server {
     listen $listen;
@@ -108,7 +114,8 @@ CONF
 }
 
 server_go() {
-  local fault=$1 chain=good.chain key=good args=()
+  local fault=${1%-tls13} chain=good.chain key=good args=()
+  [[ $1 == cert-*-tls13 ]] || fault=$1
   case $fault in
     healthy-tls12) args=(-max 1.2) ;;
     healthy-tls13 | middlebox-reset) ;;
@@ -132,6 +139,7 @@ server_go() {
     plaintext-server) start_server "$build/go-server" -mode http; return ;;
     *) return 3 ;;
   esac
+  [[ $1 == cert-*-tls13 ]] && args=()
   start_server "$build/go-server" -mode tls -cert "$pki/$chain.pem" -key "$pki/$key.key" "${args[@]}"
 }
 

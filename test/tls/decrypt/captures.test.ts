@@ -196,3 +196,50 @@ describe.skipIf(sidecars.length === 0)('decryption with key logs written by real
     expect(records[0].timeline.some((e) => e.decrypted === true)).toBe(false);
   });
 });
+
+/**
+ * The browsers' own key logs (captures/browsers: Chromium's BoringSSL and Firefox's NSS wrote SSLKEYLOGFILE while
+ * meeting the TLS 1.3 certificate faults, scripts/make-matrix.sh): every connection, as Wireshark decrypts it.
+ */
+const BROWSERS = path.resolve(here, '../../../captures/browsers');
+const browserCaptures = existsSync(BROWSERS)
+  ? readdirSync(BROWSERS)
+      .filter((f) => f.endsWith('.keys.log'))
+      .sort()
+      .map((f) => ({ name: f.replace(/\.keys\.log$/, ''), keylog: path.join(BROWSERS, f), pcap: path.join(BROWSERS, f.replace(/\.keys\.log$/, '.pcap')) }))
+  : [];
+
+describe.skipIf(browserCaptures.length === 0 || !TSHARK)('decryption with the key logs of Chromium and Firefox', () => {
+  it.each(browserCaptures)('$name: per connection, the handshake messages and alerts tshark decrypts', async ({ keylog, pcap }) => {
+    const secrets = new KeyLog();
+    readKeyLog(secrets, readFileSync(keylog, 'latin1'), 'keylog');
+    const records: ConnectionRecord[] = [];
+    await analyzeFile(pcap, { trustStore: createTrustStore([readFileSync(path.join(BROWSERS, 'browsers-root.pem'), 'utf8')]), secrets }, (r) => records.push(r));
+    expect(records.length).toBeGreaterThan(0);
+    const out = execFileSync(
+      'tshark',
+      ['-r', pcap, '-o', `tls.keylog_file:${keylog}`, '-Y', 'tls', '-T', 'fields', '-E', 'separator=/t', '-e', 'tcp.srcport', '-e', 'tcp.dstport', '-e', 'tls.handshake.type', '-e', 'tls.alert_message.desc'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    for (const r of records) {
+      expect(r.tls.decrypted?.by).toBe('keylog');
+      const view = { client: { handshake: [] as number[], alerts: [] as number[] }, server: { handshake: [] as number[], alerts: [] as number[] } };
+      for (const line of out.split('\n')) {
+        const [src, dst, types, alerts] = line.split('\t');
+        const role: Role | null = Number(src) === r.client.port ? 'client' : Number(dst) === r.client.port ? 'server' : null;
+        if (role === null) continue;
+        const list = (field: string | undefined) => (field === undefined || field === '' ? [] : field.split(',').map(Number));
+        view[role].handshake.push(...list(types).filter((t) => t !== HS_NEW_SESSION_TICKET));
+        view[role].alerts.push(...list(alerts));
+      }
+      // the server's Certificate is there only decrypted: both read it, and the client's fatal alert
+      expect(view.server.handshake).toContain(11);
+      expect(view.client.alerts.length + view.server.alerts.length).toBeGreaterThan(0);
+      for (const role of ['client', 'server'] as const) {
+        expect(ourHandshakeTypes(r, role), `${role} of ${r.id}`).toEqual(view[role].handshake.sort((a, b) => a - b));
+        const ours = r.tls.alerts.filter((a) => a.from === role && a.description !== null).map((a) => a.description!);
+        expect(ours.sort((a, b) => a - b), `${role} alerts of ${r.id}`).toEqual(view[role].alerts.sort((a, b) => a - b));
+      }
+    }
+  });
+});

@@ -97,6 +97,17 @@ describe.skipIf(!BUILT || !MERGECAP)('analyze --jobs: one capture on several wor
     expect(run('analyze', '--jobs', '2', cut).stderr).toMatch(/merged-cut\.pcapng: .*(truncated|ends|cut)/);
   });
 
+  it('a pcapng Decryption Secrets Block reaches every worker: decrypted as on one thread, the block noted once', () => {
+    const dsb = resolve(ROOT, 'captures-keylog/dsb--certificate-expired--tls13.pcapng');
+    const trust = ['--ca', resolve(ROOT, 'captures-keylog/tlsdiag-test-root.pem')];
+    const single = run('analyze', '--jobs', '1', '--format', 'ndjson', ...trust, dsb);
+    const sharded = run('analyze', '--jobs', '2', '--format', 'ndjson', ...trust, dsb);
+    expect(sharded.stdout).toBe(single.stdout);
+    expect(sharded.stderr).toBe(single.stderr);
+    expect(sharded.stdout).toContain('"decrypted":{"sides":["client","server"],"by":"dsb"}');
+    expect(sharded.stderr.match(/Decryption Secrets Block 1/g)).toHaveLength(1);
+  });
+
   it('| head -1 ends the workers too: exit code 0 at once', () => {
     const piped = spawnSync('bash', ['-c', `'${process.execPath}' '${BIN}' analyze --jobs 2 --format ndjson '${merged}' | head -1; echo "status \${PIPESTATUS[0]}" >&2`], {
       encoding: 'utf8',

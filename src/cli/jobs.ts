@@ -40,11 +40,15 @@ function workersAvailable(): boolean {
  * How many worker threads analyze `path`: 1 means this thread alone. Standard input and named pipes are read in
  * one thread (their size is unknown and their reader is the limit); so is a small capture under `auto`.
  */
-export async function shardsFor(path: string, jobs: Jobs): Promise<number> {
+export async function shardsFor(path: string, jobs: Jobs, cores: number = availableParallelism()): Promise<number> {
   if (jobs === 1 || path === '-' || !workersAvailable()) return 1;
   const info = await stat(path).catch(() => null);
   if (info === null || !info.isFile()) return 1;
   if (jobs !== 'auto') return jobs;
-  const cores = availableParallelism();
-  return info.size >= AUTO_SHARD_BYTES && cores >= AUTO_MIN_CORES ? Math.min(cores - 1, AUTO_MAX_JOBS) : 1;
+  return autoShards(info.size, cores);
+}
+
+/** What `--jobs auto` chooses for a capture of `bytes` on `cores` cores. */
+export function autoShards(bytes: number, cores: number): number {
+  return bytes >= AUTO_SHARD_BYTES && cores >= AUTO_MIN_CORES ? Math.min(cores - 1, AUTO_MAX_JOBS) : 1;
 }

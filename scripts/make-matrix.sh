@@ -18,6 +18,8 @@
 #   MATRIX_OUT=captures/browsers          the folder (relative to the repository) to record into; its root is
 #                                         <folder>/<basename>-root.pem (captures/matrix/matrix-root.pem by default)
 #   MATRIX_CLIENTS_ONLY="chromium firefox" the clients to run, of the eight and the two browsers of clients.sh
+#   MATRIX_SERVERS_ONLY=apache            the servers to record, of openssl nginx go none (the default, all four)
+#                                         and apache (servers.sh: recorded only when named here)
 #   MATRIX_FAULTS=scripts/captures/matrix/faults-tls13-certs.tsv  the fault table (a path relative to the
 #                                         repository or absolute; scripts/captures/matrix/faults.tsv by default)
 # A browser meeting a cert-…-tls13 fault writes its TLS key log (SSLKEYLOGFILE, NSS key log format) beside the
@@ -59,6 +61,9 @@ install_prerequisites() {
   fi
   if [[ " ${MATRIX_CLIENTS_ONLY:-} " == *' chromium '* || " ${MATRIX_CLIENTS_ONLY:-} " == *' firefox '* ]]; then
     command -v certutil >/dev/null || missing+=(libnss3-tools)
+  fi
+  if [[ " ${MATRIX_SERVERS_ONLY:-} " == *' apache '* ]]; then
+    command -v apache2 >/dev/null || missing+=(apache2)
   fi
   if ((${#missing[@]})); then
     echo "make-matrix: installing ${missing[*]}"
@@ -160,6 +165,17 @@ if [[ -n ${MATRIX_CLIENTS_ONLY:-} ]]; then
   done
 fi
 
+servers=("${MATRIX_SERVERS[@]}")
+if [[ -n ${MATRIX_SERVERS_ONLY:-} ]]; then
+  read -r -a servers <<<"$MATRIX_SERVERS_ONLY"
+  for server in "${servers[@]}"; do
+    if [[ " ${MATRIX_SERVERS[*]} ${MATRIX_MORE_SERVERS[*]} " != *" $server "* ]]; then
+      echo "make-matrix: no server $server (MATRIX_SERVERS_ONLY); there are ${MATRIX_SERVERS[*]} ${MATRIX_MORE_SERVERS[*]}" >&2
+      exit 1
+    fi
+  done
+fi
+
 declare -A fault_code_of fault_outcome_of fault_host_of fault_mode_of fault_text_of client_stack server_stack
 faults=()
 while IFS=$'\t' read -r fault code outcome host mode text; do
@@ -185,6 +201,7 @@ write_sidecar() { # file: the facts of the capture just made, from the variables
   CODE=$code OUTCOME=$outcome FAULT=$fault CLIENT=$client SERVER=$server CONNECTIONS=$connections \
     CLIENT_STACK=${client_stack[$client]} SERVER_STACK=${server_stack[$server]} SCENARIO=${fault_text_of[$fault]} \
     COMMAND=$client_command NOTE=$fault_note CLIENT_EXIT=$client_exit CLIENT_SAID=$client_said KEYLOG=$keylog_name \
+    CERT_ENCRYPTED=$cert_encrypted \
     python3 - "$1" <<'PY'
 import json, os, sys
 env = os.environ
@@ -218,9 +235,10 @@ if env["CLIENT"] == "chromium" and env["FAULT"].startswith("client-cert-required
         "code": "client-certificate-required",
         "why": "Chromium closes a connection at the server's CertificateRequest without an alert, looks for a client certificate and connects again: each such connection ended at the request, whatever the next one did",
     }
-# TLS 1.3 encrypts the server's certificate: without the key log only the client's refusal of the server's flight
+# TLS 1.3 encrypts the server's certificate (the cert-…-tls13 faults, and a fault a server turned into a certificate
+# fault over TLS 1.3, cert_encrypted): without the key log only the client's refusal of the server's flight
 # is seen, and the diagnosis may name that instead of the certificate's fault
-if env["FAULT"].startswith("cert-") and env["FAULT"].endswith("-tls13") and env["OUTCOME"] == "failed":
+if env["CERT_ENCRYPTED"] and env["OUTCOME"] == "failed" and (env["CODE"] or "").startswith("certificate-"):
     facts["hidden"] = {
         "code": "client-rejected-certificate",
         "why": "TLS 1.3 encrypts the server's certificate: without the key log the capture shows only that the client turned the server's flight down",
@@ -242,18 +260,20 @@ record() {
   [[ -n $filter && ! $name =~ $filter ]] && return 0
   current=$name
   local code=${fault_code_of[$fault]} outcome=${fault_outcome_of[$fault]}
-  fault_outcome= fault_code= fault_note= refused_over_http= client_command=
+  fault_outcome= fault_code= fault_note= refused_over_http= client_command= cert_encrypted=
   local pcap=$out/$name.pcap status=0
-  # a browser meeting a TLS 1.3 certificate fault writes its key log beside the capture (browser-client.sh keeps only
-  # the key log lines); the sidecar then names it, and the test holds the decrypted analysis to the injected cause
-  keylog_file= keylog_name=
-  if [[ " ${MATRIX_BROWSERS[*]} " == *" $client "* && $fault == cert-*-tls13 ]]; then
-    keylog_name=$name.keys.log keylog_file=$out/$name.keys.log
-    rm -f "$keylog_file"
-  fi
   server_"$server" "$fault" || status=$?
   if ((status == 3)); then return 0; fi
   ((status == 0)) || return "$status"
+  # a browser meeting a TLS 1.3 certificate fault writes its key log beside the capture (browser-client.sh keeps only
+  # the key log lines); the sidecar then names it, and the test holds the decrypted analysis to the injected cause.
+  # A server may say that its fault became a certificate fault over TLS 1.3 (cert_encrypted=1): the same then.
+  [[ $fault == cert-*-tls13 ]] && cert_encrypted=1
+  keylog_file= keylog_name=
+  if [[ " ${MATRIX_BROWSERS[*]} " == *" $client "* && -n $cert_encrypted ]]; then
+    keylog_name=$name.keys.log keylog_file=$out/$name.keys.log
+    rm -f "$keylog_file"
+  fi
   [[ -n $fault_outcome ]] && outcome=$fault_outcome
   [[ -n $fault_code ]] && code=$fault_code
   local exception=${exceptions["$fault $client $server"]:-${exceptions["$fault $client *"]:-}}
@@ -360,7 +380,7 @@ if [[ " ${clients[*]} " == *' chromium '* || " ${clients[*]} " == *' firefox '* 
 fi
 
 echo "make-matrix: recording into $out"
-for server in "${MATRIX_SERVERS[@]}"; do
+for server in "${servers[@]}"; do
   for fault in "${faults[@]}"; do
     # the TCP faults are shown once, by the server that has them (no server at all, or the Go server's raw modes)
     [[ $NO_SERVER_FAULTS == *" $fault "* && $server != none ]] && continue

@@ -9,9 +9,13 @@
 #   openssl  openssl s_server -www           (every TLS fault)
 #   nginx    nginx with a config file written here (every TLS fault; plaintext-server as a plain `listen 443`)
 #   go       go-server.go on crypto/tls       (every TLS fault; silent, reset, FIN and plaintext as raw modes)
+#   apache   Apache httpd + mod_ssl with a config file written here (every TLS fault; plaintext-server as a vhost
+#            without SSLEngine); only when named in MATRIX_SERVERS_ONLY
 #   none     nothing listens (connect-refused) or the router drops SYNs (connect-timeout)
 
 readonly MATRIX_SERVERS=(openssl nginx go none)
+# Recorded only when named in MATRIX_SERVERS_ONLY (the browsers met it after the eight clients' matrix was made)
+readonly MATRIX_MORE_SERVERS=(apache)
 
 # Faults that need no TLS server at all, and those that need a raw TCP behaviour only the Go server has.
 readonly NO_SERVER_FAULTS=' connect-refused connect-timeout '
@@ -113,6 +117,107 @@ CONF
   start_server nginx -c "$dir/nginx.conf" -p "$dir"
 }
 
+# Apache httpd 2.4 with mod_ssl, a configuration written per fault into a ServerRoot of its own (the machine's
+# /etc/apache2 is neither read nor touched), run in the foreground in the server namespace. Recorded only when named
+# (MATRIX_SERVERS_ONLY=apache): it came after the eight clients' matrix, whose PKI is gone.
+server_apache() {
+  local fault=${1%-tls13} dir=$work/apache
+  [[ $1 == cert-*-tls13 ]] || fault=$1
+  local leaf=good chain=inter protocols='-all +TLSv1.2 +TLSv1.3' extra='' ssl=1 vhosts=''
+  case $fault in
+    healthy-tls12) protocols='-all +TLSv1.2' ;;
+    healthy-tls13 | middlebox-reset) ;;
+    cert-expired) leaf=expired protocols='-all +TLSv1.2' ;;
+    cert-not-yet-valid) leaf=notyet protocols='-all +TLSv1.2' ;;
+    cert-hostname-mismatch) leaf=other protocols='-all +TLSv1.2' ;;
+    cert-chain-incomplete) chain=- protocols='-all +TLSv1.2' ;;
+    cert-untrusted-root) leaf=rogue chain=rogue-root protocols='-all +TLSv1.2' ;;
+    cert-self-signed) leaf=selfsigned chain=- protocols='-all +TLSv1.2' ;;
+    # SECLEVEL=0: OpenSSL 3 refuses TLS 1.0/1.1 signatures (SHA-1 + MD5) at the default level 1
+    server-tls10-only) protocols='-all +TLSv1 +TLSv1.1' extra='SSLCipherSuite DEFAULT:@SECLEVEL=0' ;;
+    server-tls13-only) protocols='-all +TLSv1.3' ;;
+    no-common-cipher) protocols='-all +TLSv1.2' extra='SSLCipherSuite ECDHE-RSA-CAMELLIA256-SHA384' ;;
+    no-common-group) protocols='-all +TLSv1.3' extra='SSLOpenSSLConfCmd Groups P-384' ;;
+    client-cert-required-tls12 | client-cert-required-tls13)
+      [[ $fault == *tls12 ]] && protocols='-all +TLSv1.2' || protocols='-all +TLSv1.3'
+      extra="SSLVerifyClient require
+    SSLVerifyDepth 2
+    SSLCACertificateFile $pki/root.pem" ;;
+    sni-unknown)
+      # name-based virtual hosts: the first (the default for names no other claims) for default.tlsdiag.test, with
+      # its own valid chain, then www.tlsdiag.test; SSLStrictSNIVHostCheck on. mod_ssl does not refuse an unknown
+      # name in the handshake: it answers with the default host's certificate (TLS 1.3, encrypted), which the client
+      # refuses for its name (exceptions.tsv); SSLStrictSNIVHostCheck acts only on requests, at the HTTP level.
+      vhosts="<VirtualHost *:443>
+    ServerName default.tlsdiag.test
+    DocumentRoot $dir/htdocs
+    SSLEngine on
+    SSLStrictSNIVHostCheck on
+    SSLCertificateFile $pki/default.pem
+    SSLCertificateKeyFile $pki/default.key
+    SSLCertificateChainFile $pki/inter.pem
+  </VirtualHost>"
+      extra='SSLStrictSNIVHostCheck on' cert_encrypted=1 ;;
+    plaintext-server) ssl= ;;
+    *) return 3 ;;
+  esac
+  [[ $1 == cert-*-tls13 ]] && protocols='-all +TLSv1.2 +TLSv1.3'
+  rm -rf "$dir" && mkdir -p "$dir/htdocs" "$dir/run"
+  printf 'ok\n' >"$dir/htdocs/index.html"
+  # the children run as www-data (httpd refuses to serve as root): they need to reach the document root
+  chmod 711 "$work"
+  chmod -R a+rX "$dir"
+  local site="<VirtualHost *:443>
+    ServerName www.tlsdiag.test
+    ServerAlias expired.tlsdiag.test notyet.tlsdiag.test rogue.tlsdiag.test selfsigned.tlsdiag.test blocked.tlsdiag.test
+    DocumentRoot $dir/htdocs"
+  if [[ -n $ssl ]]; then
+    site+="
+    SSLEngine on
+    SSLProtocol $protocols
+    SSLCertificateFile $pki/$leaf.pem
+    SSLCertificateKeyFile $pki/$leaf.key"
+    [[ $chain != - ]] && site+="
+    SSLCertificateChainFile $pki/$chain.pem"
+    site+="
+    $extra"
+  fi
+  site+="
+  </VirtualHost>"
+  local mods=/usr/lib/apache2/modules
+  cat >"$dir/httpd.conf" <<CONF
+ServerRoot $dir
+ServerName www.tlsdiag.test
+Listen 443
+LoadModule mpm_event_module $mods/mod_mpm_event.so
+LoadModule authz_core_module $mods/mod_authz_core.so
+LoadModule mime_module $mods/mod_mime.so
+LoadModule dir_module $mods/mod_dir.so
+LoadModule socache_shmcb_module $mods/mod_socache_shmcb.so
+LoadModule ssl_module $mods/mod_ssl.so
+User www-data
+Group www-data
+PidFile $dir/run/httpd.pid
+Mutex file:$dir/run default
+ErrorLog $dir/error.log
+LogLevel info ssl:info
+LogFormat "%h %l %u %t \"%r\" %>s %b" common
+CustomLog $dir/access.log common
+TypesConfig /etc/mime.types
+DirectoryIndex index.html
+SSLSessionCache shmcb:$dir/run/ssl_scache(512000)
+<Directory />
+  Require all denied
+</Directory>
+<Directory $dir/htdocs>
+  Require all granted
+</Directory>
+$vhosts
+$site
+CONF
+  start_server apache2 -f "$dir/httpd.conf" -d "$dir" -DFOREGROUND
+}
+
 server_go() {
   local fault=${1%-tls13} chain=good.chain key=good args=()
   [[ $1 == cert-*-tls13 ]] || fault=$1
@@ -157,4 +262,7 @@ server_versions() { # fills server_stack[name]
   server_stack[nginx]="nginx $(nginx -v 2>&1 | sed 's|.*nginx/||') (OpenSSL $(nginx -V 2>&1 | sed -n 's/.*running with OpenSSL \([^ ]*\).*/\1/p'))"
   server_stack[go]="Go $(go env GOVERSION | sed 's/^go//') crypto/tls (go-server.go)"
   server_stack[none]="no server"
+  if command -v apache2 >/dev/null; then
+    server_stack[apache]="Apache $(apache2 -v | sed -n 's|^Server version: Apache/\([^ ]*\).*|\1|p') mod_ssl (OpenSSL $(openssl version | awk '{print $2}'))"
+  fi
 }

@@ -48,6 +48,9 @@ export function computeHelloShapeFacts(ch: ClientHello, sslv2: boolean): HelloSh
   const suites = withoutGrease(ch.cipherSuites);
   const versions = withoutGrease(ch.supportedVersions);
   const groups = withoutGrease(ch.groups);
+  // Chromium puts a GREASE value among its signature algorithms too (reserved for them by RFC 8701 §2): random per
+  // connection, so the shape shared by look-alike hellos must not carry one connection's value
+  const signatureAlgorithms = withoutGrease(ch.signatureAlgorithms);
   return {
     sslv2,
     legacyVersion: hex16(ch.legacyVersion),
@@ -59,8 +62,8 @@ export function computeHelloShapeFacts(ch: ClientHello, sslv2: boolean): HelloSh
     alpn: ch.alpn,
     groups: codes(groups),
     groupNames: groups.map(groupName),
-    signatureAlgorithms: codes(ch.signatureAlgorithms),
-    signatureAlgorithmNames: ch.signatureAlgorithms.map(signatureSchemeName),
+    signatureAlgorithms: codes(signatureAlgorithms),
+    signatureAlgorithmNames: signatureAlgorithms.map(signatureSchemeName),
     keyShareGroups: codes(withoutGrease(ch.keyShareGroups)),
     fallbackScsv: ch.cipherSuites.includes(TLS_FALLBACK_SCSV),
     ech: ch.extensions.includes(EXT_ENCRYPTED_CLIENT_HELLO),

@@ -59,3 +59,21 @@ describe.skipIf(present.length === 0)('ClientHello shapes shared between connect
     }
   });
 });
+
+describe('GREASE in the shared facts', () => {
+  it("leaves out Chromium's GREASE signature algorithm, so look-alike hellos share facts that belong to each of them", async () => {
+    const { analyzeFile } = await import('../../../src/pipeline/analyze-file.js');
+    const { resolve } = await import('node:path');
+    const { ROOT } = await import('../../helpers/shared.js');
+    // Chromium 156 opens several connections, each ClientHello with its own random GREASE values (RFC 8701 §2)
+    const records: { tls: { clientHello: { signatureAlgorithms: string[] } | null } }[] = [];
+    await analyzeFile(resolve(ROOT, 'captures/browsers/no-common-cipher--chromium--nginx.pcap'), {}, (r) => records.push(r));
+    expect(records.length).toBeGreaterThan(1);
+    const grease = /^0x([0-9a-f])a\1a$/i;
+    for (const r of records) {
+      const algorithms = r.tls.clientHello!.signatureAlgorithms;
+      expect(algorithms.length).toBeGreaterThan(5);
+      expect(algorithms.filter((a) => grease.test(a))).toEqual([]);
+    }
+  });
+});

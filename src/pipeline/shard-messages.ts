@@ -10,7 +10,6 @@ import type { FrameBatch } from './frame-batch.js';
 
 /** What every worker is started with: its share of the analysis options, and what the renderer needs. */
 export interface ShardSetup {
-  capture: string;
   handshakeTimeout: number;
   /** extra trusted CA certificates (PEM), the host's included: a TrustStore cannot cross threads, its sources can */
   caPems: string[];
@@ -25,6 +24,8 @@ export interface ShardSetup {
 
 /** Reader → worker. */
 export type ToShard =
+  /** a new capture begins: its connections follow in batches (a worker analyzes one capture after another) */
+  | { type: 'capture'; capture: string }
   /** frames and sweeps (frame-batch.ts); `cut` is the number of the last frame the batch covers */
   | { type: 'batch'; batch: FrameBatch; cut: number }
   /** the capture is over at `lastTs`: end the connections still open, FINISH_BATCH at a time */

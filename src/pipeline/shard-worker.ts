@@ -5,10 +5,10 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { ConnectionRecord } from '../model/record.js';
-import { createTrustStore } from '../tls/trust-store.js';
-import { keyLogFromTexts } from '../tls/decrypt/keylog.js';
+import { createTrustStore, type TrustStore } from '../tls/trust-store.js';
+import { keyLogFromTexts, type KeyLog } from '../tls/decrypt/keylog.js';
 import { Analyzer } from './analyzer.js';
-import { readFrameBatch, type BatchEntryVisitor } from './frame-batch.js';
+import { readFrameBatch, type BatchEntryVisitor, type FrameBatch } from './frame-batch.js';
 import type { FromShard, HeldRecord, RenderedRecords, ShardSetup, ToShard } from './shard-messages.js';
 
 /** A record as output text (ending in a newline), or null when the output leaves it out. */
@@ -58,65 +58,108 @@ class RenderedBuffer {
   }
 }
 
-/** Runs the worker until the reader's 'end' has been answered with 'done'. */
+/**
+ * Runs the worker: for each capture the reader announces ('capture'), a fresh Analyzer over the batches that follow,
+ * until the reader's 'end' is answered with 'done'; then the next capture. The trust store and the --keylog secrets
+ * are made once, for all of them.
+ */
 export function runShardWorker(port: MessagePort, setup: ShardSetup, render: RecordRenderer): void {
   const post = (message: FromShard, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
-  const postRecords = (cut: number) => {
-    const [records, transfer] = rendered.take();
-    post({ type: 'records', cut, ...records }, transfer);
-  };
-  const outcomes = { established: 0, failed: 0, incomplete: 0 };
-  const causes = new Map<string, number>();
-  const rendered = new RenderedBuffer();
-  /** the frame number whose processing decides records now (Infinity once the capture is over) */
-  let key = 0;
-  const count = (record: ConnectionRecord) => {
-    outcomes[record.outcome]++;
-    if (record.diagnosis) causes.set(record.diagnosis.code, (causes.get(record.diagnosis.code) ?? 0) + 1);
-  };
-  const analyzer = new Analyzer(
-    setup.capture,
-    {
-      handshakeTimeout: setup.handshakeTimeout,
-      trustStore: createTrustStore(setup.caPems),
-      tlsPorts: setup.tlsPorts,
-      secrets: keyLogFromTexts(setup.keyLogTexts),
-      memoryBudget: setup.memoryBudget,
-      shard: true,
-    },
-    (record) => {
-      count(record);
-      const text = render(record);
-      if (text !== null) rendered.add(key, record.firstTs, text);
-    },
-  );
-  const visitor: BatchEntryVisitor = {
-    frame(frameNumber, buf, start, end, ts, linkType, origLen) {
-      key = frameNumber;
-      analyzer.numberedFrameAt(frameNumber, buf, start, end, ts, linkType, origLen);
-    },
-    sweep(frameNumber, ts) {
-      key = frameNumber;
-      analyzer.sweep(ts);
-    },
-    secrets(text) {
-      analyzer.secretsBlock('tls-keylog', text);
-    },
-  };
+  const trustStore = createTrustStore(setup.caPems);
+  const secrets = keyLogFromTexts(setup.keyLogTexts);
+  let job: CaptureJob | null = null;
+  port.on('message', (message: ToShard) => {
+    try {
+      if (message.type === 'capture') job = new CaptureJob(message.capture, setup, trustStore, secrets, render, post);
+      else if (job === null) return;
+      else if (message.type === 'batch') job.batch(message.batch, message.cut);
+      else if (message.type === 'end') job.end(message.lastTs);
+      else job.more();
+    } catch (error) {
+      job = null;
+      post({ type: 'failed', reason: (error as Error)?.message ?? String(error) });
+    }
+  });
+}
 
-  let lastTs = 0;
-  // the connections still open at the end go out a batch at a time, each once the reader has written the one before
-  // (it answers 'more'): a table of 100,000 would otherwise be rendered at once, whoever reads the output
-  let finished = false;
-  const finishBatch = () => {
+/** One capture's share on this worker. */
+class CaptureJob {
+  private readonly outcomes = { established: 0, failed: 0, incomplete: 0 };
+  private readonly causes = new Map<string, number>();
+  private readonly rendered = new RenderedBuffer();
+  /** the frame number whose processing decides records now (Infinity once the capture is over) */
+  private key = 0;
+  private lastTs = 0;
+  private finished = false;
+  private readonly analyzer: Analyzer;
+  private readonly visitor: BatchEntryVisitor;
+
+  constructor(
+    capture: string,
+    setup: ShardSetup,
+    trustStore: TrustStore,
+    secrets: KeyLog | undefined,
+    private readonly render: RecordRenderer,
+    private readonly post: (message: FromShard, transfer?: ArrayBuffer[]) => void,
+  ) {
+    this.analyzer = new Analyzer(
+      capture,
+      { handshakeTimeout: setup.handshakeTimeout, trustStore, tlsPorts: setup.tlsPorts, secrets, memoryBudget: setup.memoryBudget, shard: true },
+      (record) => {
+        this.outcomes[record.outcome]++;
+        if (record.diagnosis) this.causes.set(record.diagnosis.code, (this.causes.get(record.diagnosis.code) ?? 0) + 1);
+        const text = render(record);
+        if (text !== null) this.rendered.add(this.key, record.firstTs, text);
+      },
+    );
+    const analyzer = this.analyzer;
+    this.visitor = {
+      frame: (frameNumber, buf, start, end, ts, linkType, origLen) => {
+        this.key = frameNumber;
+        analyzer.numberedFrameAt(frameNumber, buf, start, end, ts, linkType, origLen);
+      },
+      sweep: (frameNumber, ts) => {
+        this.key = frameNumber;
+        analyzer.sweep(ts);
+      },
+      secrets: (text) => analyzer.secretsBlock('tls-keylog', text),
+    };
+  }
+
+  batch(batch: FrameBatch, cut: number): void {
+    readFrameBatch(batch, this.visitor);
+    this.postRecords(cut);
+  }
+
+  end(lastTs: number): void {
+    this.key = Infinity;
+    this.lastTs = lastTs;
+    this.finishBatch();
+  }
+
+  more(): void {
+    this.finishBatch();
+  }
+
+  private postRecords(cut: number): void {
+    const [records, transfer] = this.rendered.take();
+    this.post({ type: 'records', cut, ...records }, transfer);
+  }
+
+  /**
+   * The connections still open at the end go out a batch at a time, each once the reader has written the one before
+   * (it answers 'more'): a table of 100,000 would otherwise be rendered at once, whoever reads the output.
+   */
+  private finishBatch(): void {
     // a 'more' may answer the last batch after 'done' went out
-    if (finished) return;
-    if (!analyzer.finishSome(lastTs, FINISH_BATCH)) {
-      postRecords(Infinity);
+    if (this.finished) return;
+    const analyzer = this.analyzer;
+    if (!analyzer.finishSome(this.lastTs, FINISH_BATCH)) {
+      this.postRecords(Infinity);
       return;
     }
-    finished = true;
-    if (rendered.count > 0) postRecords(Infinity);
+    this.finished = true;
+    if (this.rendered.count > 0) this.postRecords(Infinity);
     const { held, learned } = analyzer.takeHeld();
     const heldRecords: HeldRecord[] = held.map(({ server, record }) => ({
       server,
@@ -124,35 +167,20 @@ export function runShardWorker(port: MessagePort, setup: ShardSetup, render: Rec
       outcome: record.outcome,
       cause: record.diagnosis?.code ?? null,
       firstTs: record.firstTs,
-      text: render(record),
+      text: this.render(record),
     }));
     const memory = analyzer.memory;
-    post({
+    this.post({
       type: 'done',
       summary: {
         internalErrors: analyzer.stats.malformedFrames,
         notes: analyzer.notes,
         memory: { limit: memory.limit, evictions: memory.evictions, buffersRefused: memory.buffersRefused },
-        outcomes,
-        causes: [...causes],
+        outcomes: this.outcomes,
+        causes: [...this.causes],
         held: heldRecords,
         tlsServers: learned,
       },
     });
-  };
-
-  port.on('message', (message: ToShard) => {
-    try {
-      if (message.type === 'batch') {
-        readFrameBatch(message.batch, visitor);
-        postRecords(message.cut);
-      } else if (message.type === 'end') {
-        key = Infinity;
-        lastTs = message.lastTs;
-        finishBatch();
-      } else finishBatch();
-    } catch (error) {
-      post({ type: 'failed', reason: (error as Error)?.message ?? String(error) });
-    }
-  });
+  }
 }

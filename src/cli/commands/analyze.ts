@@ -16,7 +16,7 @@ import { collect, collectPort, positiveSeconds, TLS_PORT_HELP, type CommandConte
 import { nonNegativeInteger, nonNegativeSeconds, outputFlagsOf, outputOptionHelp, parseSize, RecordOutputs, type OutputFlags } from '../record-outputs.js';
 import { loadTui } from '../../ui/load.js';
 import { readSystemTrust } from '../system-trust.js';
-import { analyzeFileSharded } from '../../pipeline/analyze-sharded.js';
+import { ShardPool } from '../../pipeline/analyze-sharded.js';
 import { recordRenderer, type RenderSetup } from '../output/render.js';
 import { ANALYZE_WORKER, JOBS_HELP, parseJobs, shardsFor, type Jobs } from '../jobs.js';
 
@@ -189,6 +189,7 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
   const writer = options.format === 'text' ? null : recordWriter(options.format, options.detail ?? 'lean');
   if (toStdout) out.write(writer === null ? TEXT_HEADER + '\n' : writer.header());
 
+  let pool: ShardPool | null = null;
   const render = recordRenderer({ format: options.format, detail: options.detail ?? 'lean', failedOnly: options.failedOnly, sensor: null });
   const jobs = options.jobs ?? 1;
 
@@ -221,9 +222,10 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
       out.gather(regular ? OUTPUT_BATCH : 0);
       const shards = outputs.shipping || !regular ? 1 : await shardsFor(file, jobs);
       if (shards > 1) {
-        const sharded = await analyzeFileSharded(
-          file,
-          {
+        // the workers stay for the next capture: a folder of captures pays their start once
+        if (pool !== null && pool.jobs !== shards) await pool.close();
+        if (pool === null || pool.jobs !== shards) {
+          pool = new ShardPool({
             jobs: shards,
             workerEntry: ANALYZE_WORKER,
             handshakeTimeout: options.handshakeTimeout,
@@ -231,11 +233,9 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
             tlsPorts: options.tlsPorts,
             keyLogTexts,
             render: { format: options.format, detail: options.detail ?? 'lean', failedOnly: options.failedOnly, sensor: outputs.stamp ? outputs.sensor : null } satisfies RenderSetup,
-            output: out,
-            onWaiting,
-          },
-          take,
-        );
+          });
+        }
+        const sharded = await pool.analyze(file, { output: out, onWaiting }, take);
         for (const key of ['established', 'failed', 'incomplete'] as const) counts[key] += sharded.outcomes[key];
         for (const [code, n] of sharded.causes) causes.set(code, (causes.get(code) ?? 0) + n);
         summary = sharded;
@@ -270,6 +270,7 @@ export async function runAnalyze(paths: string[], options: AnalyzeCommandOptions
     await out.drained();
   }
 
+  await pool?.close();
   if (writer !== null && toStdout) out.write(writer.trailer());
   if (options.format === 'text') {
     // with records going only to Redis, the closing counts still tell the person at the terminal what was seen

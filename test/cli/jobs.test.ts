@@ -5,7 +5,7 @@
  * so that hundreds of connections of many clients and servers interleave as on a busy link.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -106,6 +106,20 @@ describe.skipIf(!BUILT || !MERGECAP)('analyze --jobs: one capture on several wor
     expect(sharded.stderr).toBe(single.stderr);
     expect(sharded.stdout).toContain('"decrypted":{"sides":["client","server"],"by":"dsb"}');
     expect(sharded.stderr.match(/Decryption Secrets Block 1/g)).toHaveLength(1);
+  });
+
+  it('a folder: the workers go from capture to capture, past one that is not a capture (named, exit 2)', () => {
+    const folder = join(work, 'folder');
+    mkdirSync(folder, { recursive: true });
+    for (const name of ['healthy-tls12.pcap', 'certificate-expired.pcap', 'server-timeout.pcap']) copyFileSync(resolve(ROOT, 'captures', name), join(folder, name));
+    writeFileSync(join(folder, 'b-not-a-capture.pcap'), Buffer.from('this is not a capture at all, only text'));
+    const single = run('analyze', '--jobs', '1', '--format', 'ndjson', ...TRUST, folder);
+    const sharded = run('analyze', '--jobs', '3', '--format', 'ndjson', ...TRUST, folder);
+    expect(single.status).toBe(2);
+    expect(sharded.status).toBe(2);
+    expect(sharded.stderr).toContain('b-not-a-capture.pcap');
+    expect(sharded.stdout.trim().split('\n').length).toBe(3);
+    expect(sharded.stdout).toBe(single.stdout);
   });
 
   it('| head -1 ends the workers too: exit code 0 at once', () => {

@@ -154,26 +154,28 @@ client_account() {
 source "$here/captures/matrix/clients.sh"
 source "$here/captures/matrix/servers.sh"
 
+# only VARIABLE WHAT KNOWN...: sets `picked` to the names the variable lists, each one of KNOWN (else says so, exits)
+only() {
+  local var=$1 what=$2 name
+  shift 2
+  read -r -a picked <<<"${!var}"
+  for name in "${picked[@]}"; do
+    if [[ " $* " != *" $name "* ]]; then
+      echo "make-matrix: no $what $name ($var); there are $*" >&2
+      exit 1
+    fi
+  done
+}
+
 clients=("${MATRIX_CLIENTS[@]}")
 if [[ -n ${MATRIX_CLIENTS_ONLY:-} ]]; then
-  read -r -a clients <<<"$MATRIX_CLIENTS_ONLY"
-  for client in "${clients[@]}"; do
-    if [[ " ${MATRIX_CLIENTS[*]} ${MATRIX_BROWSERS[*]} " != *" $client "* ]]; then
-      echo "make-matrix: no client $client (MATRIX_CLIENTS_ONLY); there are ${MATRIX_CLIENTS[*]} ${MATRIX_BROWSERS[*]}" >&2
-      exit 1
-    fi
-  done
+  only MATRIX_CLIENTS_ONLY client "${MATRIX_CLIENTS[@]}" "${MATRIX_BROWSERS[@]}"
+  clients=("${picked[@]}")
 fi
-
 servers=("${MATRIX_SERVERS[@]}")
 if [[ -n ${MATRIX_SERVERS_ONLY:-} ]]; then
-  read -r -a servers <<<"$MATRIX_SERVERS_ONLY"
-  for server in "${servers[@]}"; do
-    if [[ " ${MATRIX_SERVERS[*]} ${MATRIX_MORE_SERVERS[*]} " != *" $server "* ]]; then
-      echo "make-matrix: no server $server (MATRIX_SERVERS_ONLY); there are ${MATRIX_SERVERS[*]} ${MATRIX_MORE_SERVERS[*]}" >&2
-      exit 1
-    fi
-  done
+  only MATRIX_SERVERS_ONLY server "${MATRIX_SERVERS[@]}" "${MATRIX_MORE_SERVERS[@]}"
+  servers=("${picked[@]}")
 fi
 
 declare -A fault_code_of fault_outcome_of fault_host_of fault_mode_of fault_text_of client_stack server_stack

@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { readCaptureFile } from '../capture/file.js';
 import { DEFAULT_MEMORY_BUDGET } from '../tcp/memory-budget.js';
 import type { Evictions } from '../tcp/flow-table.js';
-import { leftOutNoteFor } from '../tls/session/tls-servers.js';
+import { leftOutNote } from '../tls/session/tls-servers.js';
 import { describeDroppedState } from './analyzer.js';
 import type { FileSummary } from './analyze-file.js';
 import { OrderedMerge } from './ordered-merge.js';
@@ -284,19 +284,17 @@ export class ShardPool {
 
     // connects another worker's connections showed to be TLS are reported now; the rest are counted by port
     const leftOut = new Map<number, number>();
-    let released = 0;
     for (const record of held.sort((a, b) => a.firstTs - b.firstTs)) {
       if (!learned.has(record.server)) {
         leftOut.set(record.port, (leftOut.get(record.port) ?? 0) + 1);
         continue;
       }
-      released++;
       outcomes[record.outcome]++;
       if (record.cause !== null) causes.set(record.cause, (causes.get(record.cause) ?? 0) + 1);
       if (record.text !== null) emit(record.text, record.firstTs);
     }
-    const leftOutNote = leftOutNoteFor(leftOut);
-    if (leftOutNote !== null) notes.add(leftOutNote);
+    const leftOutLine = leftOutNote(leftOut);
+    if (leftOutLine !== null) notes.add(leftOutLine);
     const malformed = sink.stats.malformedFrames + internalErrors;
     if (malformed > 0) notes.add(`${malformed} malformed frame(s) skipped`);
     const dropped = describeDroppedState({ charged: 0, limit: budget, synOnlyFlows: 0, evictions, buffersRefused });

@@ -79,17 +79,9 @@ export class TlsServers {
     return [...this.known];
   }
 
-  /** 'left out 12 connections without payload to ports not known to carry TLS: 8080 (10), 22 (2) ...', or null. */
+  /** The note on what was left out (leftOutNote), or null. */
   leftOutNote(): string | null {
-    if (this.leftOut.size === 0) return null;
-    const byCount = [...this.leftOut].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    const total = byCount.reduce((sum, [, n]) => sum + n, 0);
-    const shown = byCount.slice(0, 8).map(([port, n]) => `${port} (${n})`).join(', ');
-    const more = byCount.length > 8 ? ` and ${byCount.length - 8} more ports` : '';
-    return (
-      `left out ${total} connection${total === 1 ? '' : 's'} without payload to ports not known to carry TLS: ${shown}${more}; ` +
-      'add --tls-port N to report failed connects to a port'
-    );
+    return leftOutNote(this.leftOut);
   }
 
   private count(port: number): void {
@@ -106,9 +98,18 @@ export function serverKey(ip: string, port: number): string {
   return `${ip}|${port}`;
 }
 
-/** The 'left out' note for connects counted by server port, or null (TlsServers.leftOutNote, for counts made elsewhere). */
-export function leftOutNoteFor(leftOut: ReadonlyMap<number, number>): string | null {
-  const servers = new TlsServers(new Set(), () => {});
-  for (const [port, n] of leftOut) servers.leftOut.set(port, n);
-  return servers.leftOutNote();
+/**
+ * 'left out 12 connections without payload to ports not known to carry TLS: 8080 (10), 22 (2) ...' for payload-less
+ * connects counted by server port (by a TlsServers, or by the reader of a sharded analysis), or null when none.
+ */
+export function leftOutNote(leftOut: ReadonlyMap<number, number>): string | null {
+  if (leftOut.size === 0) return null;
+  const byCount = [...leftOut].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const total = byCount.reduce((sum, [, n]) => sum + n, 0);
+  const shown = byCount.slice(0, 8).map(([port, n]) => `${port} (${n})`).join(', ');
+  const more = byCount.length > 8 ? ` and ${byCount.length - 8} more ports` : '';
+  return (
+    `left out ${total} connection${total === 1 ? '' : 's'} without payload to ports not known to carry TLS: ${shown}${more}; ` +
+    'add --tls-port N to report failed connects to a port'
+  );
 }

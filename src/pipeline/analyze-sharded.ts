@@ -53,8 +53,7 @@ interface ShardState {
   worker: Worker;
   /** the worker sent an end-of-capture batch and waits for 'more' */
   wantsMore: boolean;
-  inFlight: number;
-  /** the shared buffer of each batch in flight, in order (null: the batch held no frame) */
+  /** the shared buffer of each batch in flight, in order (null: the batch held no frame): as many as are in flight */
   buffers: (SharedArrayBuffer | null)[];
   summary: ShardSummary | null;
   failure: string | null;
@@ -168,7 +167,7 @@ export class ShardPool {
     const settle: (() => void)[] = [];
     for (let index = 0; index < jobs; index++) {
       const worker = this.worker(index);
-      const state: ShardState = { worker, wantsMore: false, inFlight: 0, buffers: [], summary: null, failure: null, settled: Promise.resolve() };
+      const state: ShardState = { worker, wantsMore: false, buffers: [], summary: null, failure: null, settled: Promise.resolve() };
       state.settled = new Promise<void>((resolve) => (settle[index] = resolve));
       shards.push(state);
       worker.postMessage({ type: 'capture', capture } satisfies ToShard);
@@ -177,7 +176,8 @@ export class ShardPool {
       const state = shards[index];
       if (state.summary !== null || state.failure !== null) return;
       state.failure = reason;
-      state.inFlight = 0;
+      // its batches will not be answered: their buffers go back to the pool's count
+      for (const shared of state.buffers.splice(0)) if (shared) buffers.drop(shared);
       merge.finish(index);
       changed();
       askForMore();
@@ -189,7 +189,6 @@ export class ShardPool {
         const state = shards[index];
         if (message.type === 'records') {
           if (message.cut !== Infinity) {
-            state.inFlight--;
             const shared = state.buffers.shift();
             if (shared) buffers.drop(shared);
           }
@@ -220,7 +219,6 @@ export class ShardPool {
           if (batch.shared !== null) buffers.drop(batch.shared);
           return;
         }
-        state.inFlight++;
         state.buffers.push(batch.shared);
         const message: ToShard = { type: 'batch', batch, cut };
         state.worker.postMessage(message, [batch.index.buffer as ArrayBuffer]);
@@ -229,7 +227,7 @@ export class ShardPool {
         buffers.hold(shared);
       },
       get busy() {
-        return shards.some((s) => s.inFlight >= MAX_IN_FLIGHT) || call.output?.congested === true;
+        return shards.some((s) => s.buffers.length >= MAX_IN_FLIGHT) || call.output?.congested === true;
       },
       changed() {
         const next = new Promise<void>((resolve) => {

@@ -1,4 +1,5 @@
-import { InvalidArgumentError } from '@commander-js/extra-typings';
+import { InvalidArgumentError, type Command, type OptionValues } from '@commander-js/extra-typings';
+import { collect } from './program.js';
 import type { ConnectionRecord } from '../model/record.js';
 import { sanitizeForTerminal } from '../model/sanitize.js';
 import { defaultSensorName, isSensorName, stampRecord } from '../sink/stamp.js';
@@ -173,4 +174,23 @@ export function summaryLines(s: StreamSinkSummary): string[] {
   if (s.left > 0) lines.push(`${s.target}: ${s.left} record(s) not delivered${why}; kept in the spool ${s.spoolDir}, sent by the next run with the same --sensor, --output and --spool-dir`);
   if (s.dropped > 0) lines.push(`${s.target}: ${s.dropped} record(s) dropped: the spool ${s.spoolDir} was full (--spool-max)`);
   return lines;
+}
+
+/** Entries each stream is trimmed to by default: about 6 GB of Redis memory at the record sizes in docs/fleet.md. */
+export const DEFAULT_MAXLEN = 1_000_000;
+export const DEFAULT_SPOOL_MAX = 1e9;
+
+/**
+ * The record-shipping options analyze and live share (--output, --sensor, the Redis stream and spool settings), added
+ * to `command` with their types (read back with outputFlagsOf).
+ */
+export function withOutputOptions<Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>) {
+  const help = outputOptionHelp();
+  return command
+    .option('--output <target>', help.output, collect, [] as string[])
+    .option('--sensor <name>', help.sensor)
+    .option('--redis-maxlen <n>', help.redisMaxlen, nonNegativeInteger, DEFAULT_MAXLEN)
+    .option('--spool-dir <dir>', help.spoolDir)
+    .option('--spool-max <size>', help.spoolMax, parseSize, DEFAULT_SPOOL_MAX)
+    .option('--flush-timeout <seconds>', help.flushTimeout, nonNegativeSeconds, 10);
 }

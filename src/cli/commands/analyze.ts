@@ -13,7 +13,7 @@ import { inMemoryRecordJson } from '../output/ndjson.js';
 import type { RecordDetail } from '../../model/record-lean.js';
 import { diagnosisLines, recordToTextLine, TEXT_HEADER } from '../output/text.js';
 import { collect, collectPort, positiveSeconds, TLS_PORT_HELP, type CommandContext } from '../program.js';
-import { nonNegativeInteger, nonNegativeSeconds, outputFlagsOf, outputOptionHelp, parseSize, RecordOutputs, type OutputFlags } from '../record-outputs.js';
+import { outputFlagsOf, RecordOutputs, withOutputOptions, type OutputFlags } from '../record-outputs.js';
 import { loadTui } from '../../ui/load.js';
 import { readSystemTrust } from '../system-trust.js';
 import { ShardPool } from '../../pipeline/analyze-sharded.js';
@@ -22,25 +22,21 @@ import { ANALYZE_WORKER, JOBS_HELP, parseJobs, shardsFor, type Jobs } from '../j
 
 /** `tlsdiag analyze <captures...>` — the default command. */
 export function registerAnalyze({ program, setExitCode }: CommandContext): void {
-  program
-    .command('analyze', { isDefault: true })
-    .description('analyze capture files (pcap, pcapng, gzip) or folders of them')
-    .argument('<captures...>', 'capture files or folders')
-    .option('--format <format>', `output: text or ${RECORD_FORMATS.join(', ')}`, 'text')
-    .option('--detail <level>', 'ndjson record detail: lean, or full (every offered suite, group, signature algorithm, the timeline)', 'lean')
-    .option('--handshake-timeout <seconds>', 'a ClientHello unanswered this long is a server timeout', positiveSeconds, 10)
-    .option('--ca <file>', 'extra trusted CA certificates (PEM), e.g. a private CA; repeat for several', collect, [] as string[])
-    .option('--tls-port <port>', TLS_PORT_HELP, collectPort, [] as number[])
-    .option('--keylog <file>', KEYLOG_OPTION_HELP, collect, [] as string[])
-    .option('--failed', 'only failed connections')
-    .option('--jobs <n>', JOBS_HELP, parseJobs, 'auto' as Jobs)
-    .option('--no-tui', 'print text even on a terminal (the terminal UI opens only when stdin and stdout are terminals)')
-    .option('--output <target>', HELP.output, collect, [] as string[])
-    .option('--sensor <name>', HELP.sensor)
-    .option('--redis-maxlen <n>', HELP.redisMaxlen, nonNegativeInteger, DEFAULT_MAXLEN)
-    .option('--spool-dir <dir>', HELP.spoolDir)
-    .option('--spool-max <size>', HELP.spoolMax, parseSize, DEFAULT_SPOOL_MAX)
-    .option('--flush-timeout <seconds>', HELP.flushTimeout, nonNegativeSeconds, 10)
+  withOutputOptions(
+    program
+      .command('analyze', { isDefault: true })
+      .description('analyze capture files (pcap, pcapng, gzip) or folders of them')
+      .argument('<captures...>', 'capture files or folders')
+      .option('--format <format>', `output: text or ${RECORD_FORMATS.join(', ')}`, 'text')
+      .option('--detail <level>', 'ndjson record detail: lean, or full (every offered suite, group, signature algorithm, the timeline)', 'lean')
+      .option('--handshake-timeout <seconds>', 'a ClientHello unanswered this long is a server timeout', positiveSeconds, 10)
+      .option('--ca <file>', 'extra trusted CA certificates (PEM), e.g. a private CA; repeat for several', collect, [] as string[])
+      .option('--tls-port <port>', TLS_PORT_HELP, collectPort, [] as number[])
+      .option('--keylog <file>', KEYLOG_OPTION_HELP, collect, [] as string[])
+      .option('--failed', 'only failed connections')
+      .option('--jobs <n>', JOBS_HELP, parseJobs, 'auto' as Jobs)
+      .option('--no-tui', 'print text even on a terminal (the terminal UI opens only when stdin and stdout are terminals)'),
+  )
     .action(async (captures, options) => {
       const checked = checkFormatAndDetail(options.format, options.detail, (line) => process.stderr.write(line));
       if (checked === null) {
@@ -66,10 +62,6 @@ export function registerAnalyze({ program, setExitCode }: CommandContext): void 
     });
 }
 
-const HELP = outputOptionHelp();
-/** Entries each stream is trimmed to by default: about 6 GB of Redis memory at the record sizes in docs/fleet.md. */
-export const DEFAULT_MAXLEN = 1_000_000;
-export const DEFAULT_SPOOL_MAX = 1e9;
 
 export interface AnalyzeCommandOptions {
   format: 'text' | RecordFormat;

@@ -19,10 +19,8 @@ import { diagnosisLines, recordToTextLine, TEXT_HEADER } from '../output/text.js
 import { KEYLOG_OPTION_HELP, KeyLogFollower, keyLogPaths } from '../keylog.js';
 import { collect, collectPort, positiveSeconds, TLS_PORT_HELP, type CommandContext } from '../program.js';
 import { readSystemTrust } from '../system-trust.js';
-import { nonNegativeInteger, nonNegativeSeconds, outputFlagsOf, outputOptionHelp, parseSize, RecordOutputs, type OutputFlags } from '../record-outputs.js';
-import { DEFAULT_MAXLEN, DEFAULT_SPOOL_MAX } from './analyze.js';
+import { outputFlagsOf, RecordOutputs, withOutputOptions, type OutputFlags } from '../record-outputs.js';
 
-const HELP = outputOptionHelp();
 
 /** How often time is let pass in the analysis (wall-clock timeouts, idle eviction), the file flushed, progress told. */
 const TICK_MS = 500;
@@ -39,27 +37,23 @@ const LOSS_NOTICE_SECONDS = 10;
 
 /** `tlsdiag live -i <interface>` — sniff an interface and diagnose TLS handshakes as they happen. */
 export function registerLive({ program, setExitCode }: CommandContext): void {
-  program
-    .command('live')
-    .description('capture on a network interface and diagnose TLS handshakes as they happen (needs root or CAP_NET_RAW)')
-    .requiredOption('-i, --interface <name>', 'interface to capture on (tlsdiag interfaces lists them; "any" for all)')
-    .option('-f, --filter <bpf>', 'capture filter, pcap-filter(7) syntax as for tcpdump', 'tcp')
-    .option('-w, --write <file>', 'also save the captured packets to this pcapng file')
-    .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)', positiveSeconds)
-    .option('--format <format>', `output: text or ${RECORD_FORMATS.join(', ')} (one record per line as each connection is decided)`, 'text')
-    .option('--detail <level>', 'ndjson record detail: lean, or full (every offered suite, group, signature algorithm, the timeline)', 'lean')
-    .option('--handshake-timeout <seconds>', 'a SYN or ClientHello unanswered this long is a timeout', positiveSeconds, 10)
-    .option('--ca <file>', 'extra trusted CA certificates (PEM), e.g. a private CA; repeat for several', collect, [] as string[])
-    .option('--tls-port <port>', TLS_PORT_HELP, collectPort, [] as number[])
-    .option('--keylog <file>', `${KEYLOG_OPTION_HELP}; re-read as it grows`, collect, [] as string[])
-    .option('--failed', 'only failed connections')
-    .option('--no-tui', 'plain lines even on a terminal')
-    .option('--output <target>', HELP.output, collect, [] as string[])
-    .option('--sensor <name>', HELP.sensor)
-    .option('--redis-maxlen <n>', HELP.redisMaxlen, nonNegativeInteger, DEFAULT_MAXLEN)
-    .option('--spool-dir <dir>', HELP.spoolDir)
-    .option('--spool-max <size>', HELP.spoolMax, parseSize, DEFAULT_SPOOL_MAX)
-    .option('--flush-timeout <seconds>', HELP.flushTimeout, nonNegativeSeconds, 10)
+  withOutputOptions(
+    program
+      .command('live')
+      .description('capture on a network interface and diagnose TLS handshakes as they happen (needs root or CAP_NET_RAW)')
+      .requiredOption('-i, --interface <name>', 'interface to capture on (tlsdiag interfaces lists them; "any" for all)')
+      .option('-f, --filter <bpf>', 'capture filter, pcap-filter(7) syntax as for tcpdump', 'tcp')
+      .option('-w, --write <file>', 'also save the captured packets to this pcapng file')
+      .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)', positiveSeconds)
+      .option('--format <format>', `output: text or ${RECORD_FORMATS.join(', ')} (one record per line as each connection is decided)`, 'text')
+      .option('--detail <level>', 'ndjson record detail: lean, or full (every offered suite, group, signature algorithm, the timeline)', 'lean')
+      .option('--handshake-timeout <seconds>', 'a SYN or ClientHello unanswered this long is a timeout', positiveSeconds, 10)
+      .option('--ca <file>', 'extra trusted CA certificates (PEM), e.g. a private CA; repeat for several', collect, [] as string[])
+      .option('--tls-port <port>', TLS_PORT_HELP, collectPort, [] as number[])
+      .option('--keylog <file>', `${KEYLOG_OPTION_HELP}; re-read as it grows`, collect, [] as string[])
+      .option('--failed', 'only failed connections')
+      .option('--no-tui', 'plain lines even on a terminal'),
+  )
     .action(async (options) => {
       // Before anything else: without libpcap's binding nothing below can run, and the fix is an install step.
       if (!(await capLoads())) {

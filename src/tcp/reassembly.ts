@@ -59,6 +59,10 @@ export class StreamReassembler {
    * (captured out of order), so bytes below it are still taken until the flow ends and the hole becomes a gap
    */
   finSeq: number | null = null;
+  /** the sequence number the FIN occupies, once `finished` */
+  private finPosition = 0;
+  /** the peer acknowledged the FIN, with no stream bytes before it missing: this direction's close is complete */
+  finAcknowledged = false;
   /** stream bytes handed to the handler so far */
   delivered = 0;
   /** bytes reported as gaps so far */
@@ -172,10 +176,17 @@ export class StreamReassembler {
   /**
    * The peer acknowledged up to `ack` (RFC 9293 §3.4: the next sequence number it expects). Bytes below that point
    * were received by the peer and only missed by the capture, so there is nothing to wait for: the holes become gaps
-   * and what was buffered beyond them is delivered. An ACK one past `next` is left alone: it acknowledges a FIN.
+   * and what was buffered beyond them is delivered. An ACK one past `next` is left alone: it acknowledges a FIN. Once
+   * the stream has finished, an ACK past its FIN says the FIN arrived (`finAcknowledged`).
    */
   acknowledged(ack: number, ts: number): void {
-    if (!this.started || this.finished) return;
+    if (!this.started) return;
+    if (this.finished) {
+      // the FIN occupies one sequence number: an ACK past it acknowledges the FIN (RFC 9293 §3.6)
+      const past = seqDelta(ack, this.finPosition);
+      if (this.finSeq === null && past >= 1 && past <= MAX_ACKED_UNSEEN) this.finAcknowledged = true;
+      return;
+    }
     const missing = seqDelta(ack, this.next);
     if (missing > 1 && missing <= MAX_ACKED_UNSEEN) this.advanceTo(ack, ts);
     else if (missing === 1 && this.pending !== null) this.advanceTo(ack, ts);
@@ -190,6 +201,7 @@ export class StreamReassembler {
     if (this.finished) return false;
     // a FIN from another sequence space (see MAX_ACKED_UNSEEN) would end the stream before its real last bytes
     if (this.started && seqDelta(finSeq, this.next) > MAX_ACKED_UNSEEN) return false;
+    this.finPosition = finSeq;
     if (!this.started) {
       this.started = true;
       this.next = finSeq;

@@ -75,6 +75,11 @@ export interface FlowTableOptions {
    * ends 'closed' (default 4); live mode shortens it so a closed connection is reported while the user watches
    */
   lingerSeconds?: number;
+  /**
+   * a connection whose close is complete (both FINs acknowledged) lingers too, instead of ending at once: live capture
+   * with a key log read as it grows, where a connection's secrets may reach the analysis only at the next read
+   */
+  lingerAfterClose?: boolean;
   /** the one memory budget every flow and buffer is charged to (default: a budget of DEFAULT_MEMORY_BUDGET bytes) */
   budget?: MemoryBudget;
   /**

@@ -31,6 +31,54 @@ describe('flow table: connection life', () => {
     expect(table.size).toBe(0);
   });
 
+  it('ends a connection at once when both FINs are acknowledged; a later straggler is swallowed', () => {
+    const { table, handlers } = recordingTable();
+    const talk = new Conversation(table);
+    talk.handshake(1);
+    // the client's FIN occupies stream offset 3 (after 'bye'), the server's offset 0: an ACK past each completes it
+    talk.c(0, 'bye', 2, FIN | ACK | PSH);
+    talk.s(0, '', 3, FIN | ACK, { ack: talk.clientIsn + 1 + 4 });
+    expect(handlers[0].ended).toBeNull();
+    talk.c(4, '', 3.1, ACK, { ack: talk.serverIsn + 1 + 1 });
+    const [h] = handlers;
+    expect(h.ended).toBe('closed');
+    expect(h.endTs).toBe(3.1);
+    expect(h.packets).toHaveLength(6);
+    expect(table.size).toBe(0);
+    talk.c(4, '', 3.2, RST, { ack: 0 });
+    expect(handlers).toHaveLength(1);
+    expect(h.events.some((e) => e.includes('rst'))).toBe(false);
+  });
+
+  it('waits for the linger when the ACK does not reach past the FIN, or bytes before a FIN are missing', () => {
+    const { table, handlers } = recordingTable();
+    const first = new Conversation(table);
+    first.handshake(1);
+    first.c(0, 'bye', 2, FIN | ACK | PSH);
+    first.s(0, '', 3, FIN | ACK, { ack: first.clientIsn + 1 + 4 });
+    first.c(4, '', 3.1, ACK, { ack: first.serverIsn + 1 }); // acknowledges up to the FIN, not the FIN
+    const hole = new Conversation(table, { addr: '10.0.0.3', port: 40001 });
+    hole.handshake(1);
+    hole.c(5, 'later', 2, FIN | ACK | PSH); // stream bytes 0-4 never captured
+    hole.s(0, '', 3, FIN | ACK, { ack: hole.clientIsn + 1 + 11 });
+    hole.c(11, '', 3.1, ACK, { ack: hole.serverIsn + 1 + 1 });
+    expect(handlers.map((h) => h.ended)).toEqual([null, null]);
+    table.expire(10);
+    expect(handlers.map((h) => h.ended)).toEqual(['closed', 'closed']);
+  });
+
+  it('keeps a completely closed connection for its linger when lingerAfterClose says so (live with a key log)', () => {
+    const { table, handlers } = recordingTable({ lingerSeconds: 1, lingerAfterClose: true });
+    const talk = new Conversation(table);
+    talk.handshake(1);
+    talk.c(0, 'bye', 2, FIN | ACK | PSH);
+    talk.s(0, '', 3, FIN | ACK, { ack: talk.clientIsn + 1 + 4 });
+    talk.c(4, '', 3.1, ACK, { ack: talk.serverIsn + 1 + 1 });
+    expect(handlers[0].ended).toBeNull();
+    table.expire(4.2);
+    expect(handlers[0].ended).toBe('closed');
+  });
+
   it('lingers as long as lingerSeconds says (live mode reports a closed connection sooner)', () => {
     const { table, handlers } = recordingTable({ lingerSeconds: 1 });
     const talk = new Conversation(table);

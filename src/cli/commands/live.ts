@@ -162,7 +162,8 @@ export async function runLive(options: LiveCommandOptions): Promise<number> {
       tlsPorts: options.tlsPorts,
       wallClock: true,
       // a closed connection is reported within a second, not after the 4 s a file analysis lets stragglers land
-      flows: { lingerSeconds: LIVE_LINGER_SECONDS },
+      // the key log is read every tick: a connection that closes at once after its handshake waits for that read
+      flows: { lingerSeconds: LIVE_LINGER_SECONDS, lingerAfterClose: keyLogs !== null },
       secrets: keyLogs?.keyLog,
       ...(out === null ? {} : { output: out }),
     },

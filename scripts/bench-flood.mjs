@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 const flows = Number(process.argv[2] ?? 1_000_000);
 const LIMIT_MB = 300;
-if (!existsSync('dist/cli/main.js')) spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+if (!existsSync('dist/bundle/tlsdiag.js')) spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
 const haveTime = existsSync('/usr/bin/time');
 
 function capture(kind) {

@@ -33,7 +33,7 @@ if (!existsSync(file)) {
     process.exit(2);
   }
 }
-if (!existsSync('dist/cli/main.js')) execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
+if (!existsSync('dist/bundle/tlsdiag.js')) execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
 
 function median(values) {
   const s = [...values].sort((a, b) => a - b);

@@ -43,16 +43,26 @@ describe('npm pack, then npm install -g of the tarball, then the installed tlsdi
     expect(listed.status).toBe(0);
     const files = listed.stdout.split('\n').filter((line) => line !== '').map((line) => line.replace(/^package\//, ''));
     expect(files.filter((file) => !SHIPPED.has(file.split('/')[0]))).toEqual([]);
-    expect(files).toContain('dist/cli/main.js');
+    // the program is the bundle (scripts/bundle.mjs): the CLI and both worker-thread entries, nothing else of dist/
+    for (const entry of ['tlsdiag.js', 'analyze-worker.js', 'worker-entry.js']) expect(files).toContain(`dist/bundle/${entry}`);
+    expect(files.filter((file) => file.startsWith('dist/') && !file.startsWith('dist/bundle/'))).toEqual([]);
     expect(files).toContain('bin/tlsdiag.js');
     expect(files).toContain('captures/tlsdiag-test-root.pem');
     expect(files).toContain('captures/certificate-expired.pcap');
     expect(files).toContain('captures/certificate-expired.expect.json');
     expect(files.filter((file) => file.startsWith('docs/')).length).toBeGreaterThan(3);
-    // the build is fresh and whole: every source module has its compiled file
-    const sources = run('find', ['src', '-name', '*.ts', '-not', '-name', '*.d.ts'], source).stdout.split('\n').filter(Boolean);
-    const missing = sources.map((file) => file.replace(/^src\//, 'dist/').replace(/\.tsx?$/, '.js')).filter((file) => !files.includes(file));
-    expect(missing).toEqual([]);
+    // the bundle is fresh and whole: every module it imports lazily (chunks) is shipped beside it
+    const bundled = files.filter((file) => file.startsWith('dist/bundle/') && file.endsWith('.js'));
+    const unpacked = join(scratch, 'unpacked');
+    expect(run('mkdir', ['-p', unpacked], scratch).status).toBe(0);
+    expect(run('tar', ['xzf', tarball, '-C', unpacked], scratch).status).toBe(0);
+    const imported = bundled.flatMap((file) =>
+      [...readFileSync(join(unpacked, 'package', file), 'utf8').matchAll(/from\s*"\.\/([^"]+)"|import\("\.\/([^"]+)"\)/g)].map(
+        ([, statically, lazily]) => `dist/bundle/${statically ?? lazily}`,
+      ),
+    );
+    expect(imported.length).toBeGreaterThan(3);
+    expect(imported.filter((file) => !bundled.includes(file))).toEqual([]);
   });
 
   it('installs globally into a prefix; the installed tlsdiag tells its version and analyzes a bundled capture', () => {
@@ -73,6 +83,11 @@ describe('npm pack, then npm install -g of the tarball, then the installed tlsdi
     expect(records[0].outcome).toBe('failed');
     expect(records[0].diagnosis?.code).toBe('certificate-expired');
     expect(resolve(pkg)).not.toBe(resolve(ROOT));
+
+    // the worker threads' entry is found beside the installed bundle
+    const sharded = run(bin, ['analyze', '--jobs', '2', '--format', 'ndjson', '--ca', join(pkg, 'captures/tlsdiag-test-root.pem'), join(pkg, 'captures/certificate-expired.pcap')], scratch, 60_000);
+    expect(sharded.stderr).toBe('');
+    expect(sharded.stdout).toBe(analyzed.stdout);
   });
 
   it('without the optional cap (as npm leaves it where libpcap-dev is missing), live says the real fix first', () => {

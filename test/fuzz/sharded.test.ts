@@ -15,7 +15,7 @@ import { capturesIn, loadBases, mutantOf } from './campaign.js';
 const CASES = Number(process.env.TLSDIAG_SHARDED_CASES ?? 40);
 const SEED = Number(process.env.TLSDIAG_SHARDED_SEED ?? 0x5ea1ed);
 const BIN = resolve(ROOT, 'bin/tlsdiag.js');
-const BUILT = existsSync(resolve(ROOT, 'dist/cli/analyze-worker.js'));
+const BUILT = existsSync(resolve(ROOT, 'dist/bundle/analyze-worker.js'));
 const dir = mkdtempSync(join(tmpdir(), 'tlsdiag-sharded-fuzz-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -10,7 +10,7 @@ export const TEST_ROOT_CA = path.join(CAPTURES, 'tlsdiag-test-root.pem');
 /** The one-per-cause captures beside their sidecars; captures/matrix/ (a folder would include it) has its own test. */
 export const PROJECT_CAPTURES = path.join(CAPTURES, '*.pcap');
 export const CLI = path.join(REPO, 'bin/tlsdiag.js');
-export const BUILT = existsSync(path.join(REPO, 'dist/cli/main.js')) && existsSync(path.join(REPO, 'dist/pipeline/worker-entry.js'));
+export const BUILT = existsSync(path.join(REPO, 'dist/bundle/tlsdiag.js')) && existsSync(path.join(REPO, 'dist/bundle/worker-entry.js'));
 
 export interface Sidecar {
   capture: string;

@@ -10,7 +10,7 @@ import { CAPTURES, HAVE_CAPTURES } from './records.js';
  * Needs tmux and `npm run build` (CI builds before testing).
  */
 const HAVE_TMUX = spawnSync('tmux', ['-V']).status === 0;
-const BUILT = existsSync(resolve(ROOT, 'dist/cli/main.js'));
+const BUILT = existsSync(resolve(ROOT, 'dist/bundle/tlsdiag.js'));
 const READY = HAVE_TMUX && BUILT && HAVE_CAPTURES;
 if (!READY) {
   const why = !HAVE_TMUX ? 'tmux is not installed' : !BUILT ? 'dist/ is missing (run npm run build)' : 'captures/*.pcap are absent';

@@ -147,7 +147,7 @@ async function isRegularFile(path: string): Promise<boolean> {
 }
 
 /**
- * Characters of output gathered into one write when a regular file is read (see PacedWriter): the records of about
+ * Bytes of output gathered into one write when a regular file is read (see PacedWriter): the records of about
  * 40 connections. Records of a capture read from a pipe are written as they are decided.
  */
 const OUTPUT_BATCH = 64 * 1024;

@@ -8,10 +8,10 @@ export interface PacedWriterOptions {
    */
   slack?: number;
   /**
-   * Characters gathered before one write to the stream (0: every write goes through at once). A file or pipe takes
-   * one 64 KB write far more cheaply than forty short ones (a system call and an encode each), so a batch run
-   * gathers; live output does not, because a record must show up when its connection ends. Gathered text goes out
-   * at the latest on flush() or drained().
+   * Bytes gathered before one write to the stream (0: every write goes through at once). A file or pipe takes one
+   * 64 KB write far more cheaply than forty short ones (a system call and an encode each), so a batch run gathers;
+   * live output does not, because a record must show up when its connection ends. Gathered text goes out at the
+   * latest on flush() or drained().
    */
   batch?: number;
 }
@@ -26,9 +26,9 @@ export class PacedWriter implements OutputPressure {
   private waiting: Promise<void> | null = null;
   private readonly slack: number;
   private batch: number;
-  private gathered: (string | Buffer)[] = [];
-  private gatheredLength = 0;
-  private gatheredBuffers = false;
+  /** text gathered for the next write, encoded as it comes (no string joined, no second encode); null when none */
+  private gathered: Buffer | null = null;
+  private gatheredBytes = 0;
 
   constructor(
     private readonly stream: Writable | NodeJS.WriteStream,
@@ -44,39 +44,41 @@ export class PacedWriter implements OutputPressure {
 
   /** Text, or output already encoded as UTF-8 (what worker threads render). */
   write(text: string | Buffer): void {
-    if (this.batch === 0) {
+    // UTF-8 takes at most 3 bytes for each UTF-16 code unit
+    const most = typeof text === 'string' ? text.length * 3 : text.length;
+    if (this.batch === 0 || most > this.batch) {
+      this.flush();
       this.send(text);
       return;
     }
-    this.gathered.push(text);
-    this.gatheredLength += text.length;
-    if (typeof text !== 'string') this.gatheredBuffers = true;
-    if (this.gatheredLength >= this.batch) this.flush();
+    let gathered = this.gathered;
+    if (gathered !== null && this.gatheredBytes + most > gathered.length) {
+      this.flush();
+      gathered = null;
+    }
+    // a fresh buffer each time: the stream may still hold the last one (a pipe writes later)
+    gathered ??= this.gathered = Buffer.allocUnsafe(2 * this.batch);
+    this.gatheredBytes += typeof text === 'string' ? gathered.write(text, this.gatheredBytes) : text.copy(gathered, this.gatheredBytes);
+    if (this.gatheredBytes >= this.batch) this.flush();
   }
 
   /**
-   * Gathers up to `chars` characters from now on (0: none). A capture read from a pipe is analyzed as it comes, so
-   * its records are written as they are decided; a file's can wait for a batch.
+   * Gathers up to `bytes` bytes from now on (0: none). A capture read from a pipe is analyzed as it comes, so its
+   * records are written as they are decided; a file's can wait for a batch.
    */
-  gather(chars: number): void {
+  gather(bytes: number): void {
     this.flush();
-    this.batch = chars;
+    this.batch = bytes;
   }
 
   /** Sends what was gathered. */
   flush(): void {
-    if (this.gatheredLength === 0) return;
     const gathered = this.gathered;
-    const text =
-      gathered.length === 1
-        ? gathered[0]
-        : this.gatheredBuffers
-          ? Buffer.concat(gathered.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)))
-          : gathered.join('');
-    this.gathered = [];
-    this.gatheredLength = 0;
-    this.gatheredBuffers = false;
-    this.send(text);
+    if (gathered === null || this.gatheredBytes === 0) return;
+    const bytes = this.gatheredBytes;
+    this.gathered = null;
+    this.gatheredBytes = 0;
+    this.send(gathered.subarray(0, bytes));
   }
 
   private send(text: string | Buffer): void {

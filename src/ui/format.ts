@@ -1,6 +1,6 @@
 import type { ConnectionRecord, Outcome } from '../model/record.js';
 import { sanitizeForTerminal } from '../model/sanitize.js';
-import stringWidth from 'string-width';
+import { createRequire } from 'node:module';
 import { clockTime } from '../model/time.js';
 
 /** Wire text made safe for the screen; every string that came from a capture passes through here before display. */
@@ -10,7 +10,24 @@ export function safe(text: string, limit = 200): string {
 
 /** Printable ASCII: one column per character, the common case measured without a table. */
 const PLAIN = /^[\x20-\x7e]*$/;
-const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/*
+ * string-width and a grapheme segmenter are loaded on the first text that is not plain ASCII: their Unicode tables
+ * cost every run ~10 ms at start-up, and most runs (NDJSON, and text of ASCII names) never measure such a text.
+ * string-width is an ES module; require() loads one synchronously from Node 20.19 on (package.json's engines).
+ */
+let measure: ((text: string) => number) | undefined;
+let segmenter: Intl.Segmenter | undefined;
+
+function graphemes(text: string): Intl.Segments {
+  segmenter ??= new Intl.Segmenter('en', { granularity: 'grapheme' });
+  return segmenter.segment(text);
+}
+
+function stringWidth(text: string): number {
+  measure ??= (createRequire(import.meta.url)('string-width') as { default: (text: string) => number }).default;
+  return measure(text);
+}
 
 /**
  * Columns `text` takes on a terminal: a CJK or emoji character takes two, a combining mark or a zero-width one none
@@ -25,7 +42,7 @@ export function displayWidth(text: string): number {
 function headOfWidth(text: string, width: number): { head: string; columns: number } {
   let head = '';
   let columns = 0;
-  for (const { segment } of graphemes.segment(text)) {
+  for (const { segment } of graphemes(text)) {
     const w = stringWidth(segment);
     if (columns + w > width) break;
     head += segment;
@@ -109,7 +126,7 @@ export function wrap(text: string, width: number): string[] {
       }
       // at least one character per line, even one wider than the line
       const { head } = headOfWidth(rest, width);
-      const taken = head.length > 0 ? head : (graphemes.segment(rest)[Symbol.iterator]().next().value?.segment ?? rest);
+      const taken = head.length > 0 ? head : (graphemes(rest)[Symbol.iterator]().next().value?.segment ?? rest);
       lines.push(taken);
       rest = rest.slice(taken.length);
       restWidth = displayWidth(rest);

@@ -45,13 +45,16 @@ export interface ClientHello {
   damage: string | null;
 }
 
+/** One empty buffer for every hello's fields until they are read: Buffer.alloc(0) makes an ArrayBuffer each time. */
+const NO_BYTES = Buffer.alloc(0);
+
 /** A ClientHello with every field empty, for decoders (SSLv2) that fill in what their format has. */
 export function emptyClientHello(): ClientHello {
   return {
     legacyVersion: 0,
-    random: Buffer.alloc(0),
+    random: NO_BYTES,
     sessionIdLength: 0,
-    sessionId: Buffer.alloc(0),
+    sessionId: NO_BYTES,
     cipherSuites: [],
     compressionMethods: [],
     extensions: [],

@@ -41,12 +41,15 @@ const MAX_SESSION_ID_LENGTH = 32;
 const EXT_KEY_SHARE_DRAFT = 0x0028;
 const EXT_KEY_SHARE = 0x0033;
 
+/** One empty buffer for every hello's fields until they are read (a view made per hello costs an object each). */
+const NO_BYTES = Buffer.alloc(0);
+
 function emptyServerHello(): ServerHello {
   return {
     legacyVersion: 0,
-    random: HELLO_RETRY_REQUEST_RANDOM.subarray(0, 0),
+    random: NO_BYTES,
     sessionIdLength: 0,
-    sessionId: HELLO_RETRY_REQUEST_RANDOM.subarray(0, 0),
+    sessionId: NO_BYTES,
     cipherSuite: 0,
     compressionMethod: null,
     extensions: [],

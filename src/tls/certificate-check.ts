@@ -211,7 +211,7 @@ function walkChain(certs: (X509Certificate | null)[], store: TrustStore, check: 
       current = certs[next] as X509Certificate;
       continue;
     }
-    if (store.bySubject(current.issuer).some((anchor) => issuedBy(current, anchor) === 'yes')) {
+    if (store.issuersOf(current).some((anchor) => issuedBy(current, anchor) === 'yes')) {
       check.chainComplete = true;
       check.trusted = true;
       return onPath;
@@ -304,15 +304,9 @@ function intermediateHint(child: X509Certificate, store: TrustStore): string | n
   if (/CA Issuers/i.test(child.infoAccess ?? '')) {
     return "the certificate names where its issuer's certificate is published (Authority Information Access)";
   }
-  const organization = organizationOf(child.issuer);
-  if (organization !== null && store.hasOrganization(organization)) {
+  const organization = store.issuerOrganizationHeld(child);
+  if (organization !== null) {
     return `the trust store holds a root of the issuer's organization "O=${organization}", of which the issuer would be an intermediate`;
   }
-  return null;
-}
-
-/** The O= value of a Node multi-line distinguished name, else null. */
-export function organizationOf(name: string | undefined): string | null {
-  for (const line of (name ?? '').split('\n')) if (line.startsWith('O=')) return line.slice(2);
   return null;
 }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCertificateChain, durationInWords } from '../../src/tls/certificate-check.js';
 import { describeCertificate, splitSubjectAltName } from '../../src/tls/certificate.js';
 import { certificateSignatureAlgorithm, decodeObjectIdentifier, readDerElement } from '../../src/tls/der.js';
+import { certificateNames, nameKey, nameOrganization } from '../../src/tls/der-name.js';
 import { parseCertificateMessage } from '../../src/tls/messages/index.js';
 import { createTrustStore, type TrustStore } from '../../src/tls/trust-store.js';
 import { requirePublicCapture } from '../helpers/shared.js';
@@ -162,6 +163,11 @@ describe('checkCertificateChain on certificates made for the test', () => {
     const check = checkCertificateChain([lab.leaf.raw], now, 'www.example.test', withPrivateRoot);
     expect(check).toMatchObject({ chainComplete: false, trusted: false });
     expect(check.missingIssuer).toBe('CN=tlsdiag Test Intermediate, O=tlsdiag');
+    // the store holds a root of the missing issuer's organization: it looks like an intermediate of that root
+    expect(check.missingIssuerLooksIntermediate).toBe(
+      'the trust store holds a root of the issuer\'s organization "O=tlsdiag", of which the issuer would be an intermediate',
+    );
+    expect(checkCertificateChain([lab.leaf.raw], now, 'www.example.test', mozillaOnly).missingIssuerLooksIntermediate).toBeNull();
   });
 
   it('an out-of-order chain is still followed', () => {
@@ -245,10 +251,48 @@ describe('createTrustStore', () => {
     const both = createTrustStore([`${lab.rootPem}\n${readFileSync(path.join(dir, 'int.pem'), 'utf8')}`, 'no pem here']);
     expect(both.size).toBe(mozillaOnly.size + 2);
     expect(both.has(lab.intermediate)).toBe(true);
-    expect(both.bySubject(lab.root.subject)).toHaveLength(1);
+    expect(both.issuersOf(lab.intermediate).map((anchor) => anchor.fingerprint256)).toEqual([lab.root.fingerprint256]);
+    expect(both.issuersOf(lab.root).map((anchor) => anchor.fingerprint256)).toEqual([lab.root.fingerprint256]);
+    expect(mozillaOnly.issuersOf(lab.intermediate)).toEqual([]);
     expect(both.problems).toEqual(['extra bundle 2: no PEM certificate in it']);
     const broken = createTrustStore(['-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----']);
     expect(broken.problems).toEqual(['extra bundle 1: a PEM certificate block does not parse']);
+  });
+});
+
+describe('der names', () => {
+  it("reads a certificate's issuer and subject names: the issuer of one is the subject of the next", () => {
+    const names = (cert: X509Certificate) => certificateNames(cert.raw)!;
+    const key = (cert: X509Certificate, which: 'issuer' | 'subject') => nameKey(cert.raw, names(cert)[which]);
+    expect(key(lab.leaf, 'issuer')).toBe(key(lab.intermediate, 'subject'));
+    expect(key(lab.intermediate, 'issuer')).toBe(key(lab.root, 'subject'));
+    expect(key(lab.root, 'issuer')).toBe(key(lab.root, 'subject'));
+    expect(key(lab.leaf, 'subject')).not.toBe(key(lab.leaf, 'issuer'));
+    expect(nameOrganization(lab.leaf.raw, names(lab.leaf).issuer)).toBe('tlsdiag');
+    expect(nameOrganization(lab.leaf.raw, names(lab.leaf).subject)).toBeNull();
+    expect(certificateNames(Buffer.from('300330010a', 'hex'))).toBeNull();
+  });
+
+  it('gives one key to one name spelled in other string types, case or spacing', () => {
+    // Name ::= SEQUENCE OF SET OF SEQUENCE { OID, value }: CN (2.5.4.3) and O (2.5.4.10), each in its own RDN
+    const attribute = (oid: string, tag: number, value: Buffer) => {
+      const pair = Buffer.concat([Buffer.from([0x06, oid.length / 2]), Buffer.from(oid, 'hex'), Buffer.from([tag, value.length]), value]);
+      const sequence = Buffer.concat([Buffer.from([0x30, pair.length]), pair]);
+      return Buffer.concat([Buffer.from([0x31, sequence.length]), sequence]);
+    };
+    const name = (...rdns: Buffer[]) => {
+      const body = Buffer.concat(rdns);
+      return Buffer.concat([Buffer.from([0x30, body.length]), body]);
+    };
+    const bmp = (text: string) => Buffer.from(text, 'utf16le').swap16();
+    const key = (der: Buffer) => nameKey(der, readDerElement(der, 0)!);
+    const printable = name(attribute('550403', 0x13, Buffer.from('Example CA')), attribute('55040a', 0x13, Buffer.from('Example')));
+    const other = name(attribute('550403', 0x1e, bmp('example  ca')), attribute('55040a', 0x0c, Buffer.from('EXAMPLE')));
+    expect(key(other)).toBe(key(printable));
+    expect(nameOrganization(other, readDerElement(other, 0)!)).toBe('EXAMPLE');
+    // the same text under another attribute type is another name
+    const swapped = name(attribute('55040a', 0x13, Buffer.from('Example CA')), attribute('550403', 0x13, Buffer.from('Example')));
+    expect(key(swapped)).not.toBe(key(printable));
   });
 });
 

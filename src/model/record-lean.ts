@@ -271,8 +271,26 @@ function writtenTcp(tcp: TcpFacts, full: boolean): WrittenTcp {
   return written;
 }
 
-/** The record as written, at the detail asked for. Shares arrays with `record`: serialise it, do not change it. */
-export function toWrittenRecord(record: ConnectionRecord, detail: RecordDetail = 'lean'): WrittenRecord {
+/** A server's chain as written: the certificates and their check. */
+export interface WrittenChain {
+  certificates: WrittenCertificate[];
+  certificateCheck: WrittenCertificateCheck | null;
+}
+
+/** The record's chain as written, at the detail asked for. */
+export function toWrittenChain(record: ConnectionRecord, detail: RecordDetail = 'lean'): WrittenChain {
+  const full = detail === 'full';
+  return {
+    certificates: record.tls.certificates.map((certificate) => writtenCertificate(certificate, full)),
+    certificateCheck: writtenCertificateCheck(record.tls.certificateCheck, full),
+  };
+}
+
+/**
+ * The record as written, at the detail asked for. Shares arrays with `record`: serialise it, do not change it.
+ * `chain` stands in for the record's own chain (a writer that has the chain's text already passes placeholders).
+ */
+export function toWrittenRecord(record: ConnectionRecord, detail: RecordDetail = 'lean', chain: WrittenChain = toWrittenChain(record, detail)): WrittenRecord {
   const full = detail === 'full';
   const tls = record.tls;
   const retry = tls.helloRetryRequest;
@@ -284,8 +302,8 @@ export function toWrittenRecord(record: ConnectionRecord, detail: RecordDetail =
     clientHello: writtenClientHello(record, full),
     helloRetryRequest: retry === null ? null : { ts: retry.ts, group: retry.groupName },
     serverHello: writtenServerHello(record, full),
-    certificates: tls.certificates.map((certificate) => writtenCertificate(certificate, full)),
-    certificateCheck: writtenCertificateCheck(tls.certificateCheck, full),
+    certificates: chain.certificates,
+    certificateCheck: chain.certificateCheck,
     certificateRequested: tls.certificateRequested,
     clientCertificates: tls.clientCertificates,
     alerts: tls.alerts.map(writtenAlert),

@@ -54,6 +54,23 @@ describe('the written record on the project captures', () => {
     expect(lean / old).toBeLessThan(0.45);
   });
 
+  it("each line is the written record's JSON, the shared chain's text spliced in where it belongs", () => {
+    // connections that met one chain hold the same objects, whose text is kept: written twice, it comes out the same
+    const chained = records.filter((r) => r.tls.certificates.length > 0 && r.tls.certificateCheck !== null);
+    expect(chained.length).toBeGreaterThan(5);
+    for (const record of chained) {
+      for (const detail of ['lean', 'full'] as const) {
+        const expected = JSON.stringify(toWrittenRecord(record, detail));
+        expect(recordToNdjson(record, detail)).toBe(expected);
+        expect(recordToNdjson(record, detail)).toBe(expected);
+      }
+    }
+    // a wire string that spells the placeholders out stays where it is, escaped
+    const record = chained[0];
+    const hostile = { ...record, notes: ['"certificates":0,"certificateCheck":0'] };
+    expect(JSON.parse(recordToNdjson(hostile))).toEqual(JSON.parse(JSON.stringify(toWrittenRecord(hostile))));
+  });
+
   it('carries schemaVersion and detail, and no list of names beside a list of codes', () => {
     for (const record of records) {
       for (const detail of ['lean', 'full'] as const) {

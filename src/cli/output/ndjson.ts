@@ -1,5 +1,5 @@
-import type { ConnectionRecord } from '../../model/record.js';
-import { toWrittenRecord, type RecordDetail } from '../../model/record-lean.js';
+import type { CertificateCheck, CertificateFacts, ConnectionRecord } from '../../model/record.js';
+import { toWrittenChain, toWrittenRecord, type RecordDetail, type WrittenChain } from '../../model/record-lean.js';
 
 /**
  * JSON escapes C0 controls but leaves DEL, the C1 range (U+0080–U+009F, where U+009B is a CSI to some terminals),
@@ -29,7 +29,30 @@ export function inMemoryRecordJson(record: ConnectionRecord): string {
   return jsonLine(record);
 }
 
+/*
+ * Connections to one server share its chain: the analysis judges a chain once (per SNI and second) and every record
+ * holds the same certificate and check objects. Their JSON is kept by those objects and spliced into each line, which
+ * on a busy server's capture is a quarter of the bytes to serialise. The placeholders are numbers, so the text they
+ * leave, `"certificates":0,"certificateCheck":0`, has quotes no string value can hold unescaped: it can only be these
+ * two fields, which no other object of the record has.
+ */
+const PLACEHOLDERS = { certificates: 0, certificateCheck: 0 } as unknown as WrittenChain;
+const PLACEHOLDER_TEXT = '"certificates":0,"certificateCheck":0';
+const chainTexts: Record<RecordDetail, WeakMap<readonly CertificateFacts[], string>> = { lean: new WeakMap(), full: new WeakMap() };
+const checkTexts: Record<RecordDetail, WeakMap<CertificateCheck, string>> = { lean: new WeakMap(), full: new WeakMap() };
+
 /** One connection record as one NDJSON line (no trailing newline): the written record of docs/record.md. */
 export function recordToNdjson(record: ConnectionRecord, detail: RecordDetail = 'lean'): string {
-  return jsonLine(toWrittenRecord(record, detail));
+  const { certificates, certificateCheck: check } = record.tls;
+  if (certificates.length === 0 || check === null) return jsonLine(toWrittenRecord(record, detail));
+  let chainText = chainTexts[detail].get(certificates);
+  let checkText = checkTexts[detail].get(check);
+  if (chainText === undefined || checkText === undefined) {
+    const written = toWrittenChain(record, detail);
+    chainTexts[detail].set(certificates, (chainText = jsonLine(written.certificates)));
+    checkTexts[detail].set(check, (checkText = jsonLine(written.certificateCheck)));
+  }
+  const line = jsonLine(toWrittenRecord(record, detail, PLACEHOLDERS));
+  const at = line.indexOf(PLACEHOLDER_TEXT);
+  return `${line.slice(0, at)}"certificates":${chainText},"certificateCheck":${checkText}${line.slice(at + PLACEHOLDER_TEXT.length)}`;
 }

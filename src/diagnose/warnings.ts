@@ -2,7 +2,7 @@
  * Warnings for handshakes that worked but should not be relied on: they are not failures, so they never become a
  * diagnosis. Each check is a function of the record; the list below is data, run in order.
  */
-import type { ConnectionRecord } from '../model/record.js';
+import type { CertificateCheck, ConnectionRecord } from '../model/record.js';
 import { humanDuration, isoDate, namedCode, quoted, versionLabel } from './describe.js';
 import { droppedAfterHandshakeWarning } from './post-handshake.js';
 import { insecureSuiteReason } from './suites.js';
@@ -71,22 +71,45 @@ const untrustedChain: WarningCheck = ({ tls }, dropped) => {
   return `the server's certificate ${why}, yet the handshake completed: the client may be configured to skip verification (or trusts a private CA)`;
 };
 
-export const WARNING_CHECKS: readonly WarningCheck[] = [
-  deprecatedVersion,
-  insecureSuite,
-  expiringSoon,
-  weakKey,
-  sha1Signature,
-  untrustedChain,
-];
+/** The checks of the negotiated values, then those of the server's chain: the order warnings are given in. */
+const NEGOTIATION_CHECKS: readonly WarningCheck[] = [deprecatedVersion, insecureSuite];
+const CHAIN_CHECKS: readonly WarningCheck[] = [expiringSoon, weakKey, sha1Signature, untrustedChain];
+
+/**
+ * The chain's warnings depend on the chain, its check and `dropped` alone, and every connection that met one chain
+ * judged the same way (per SNI and second) holds the same check object: they are worked out once per check (a date
+ * parse, a regular expression and a few sentences each time, for every connection of a busy server).
+ */
+const chainWarningsByCheck = new WeakMap<CertificateCheck, [kept?: readonly string[], dropped?: readonly string[]]>();
+
+function chainWarnings(record: ConnectionRecord, dropped: boolean): readonly string[] {
+  const check = record.tls.certificateCheck;
+  let known: [kept?: readonly string[], dropped?: readonly string[]] | undefined;
+  if (check !== null) {
+    known = chainWarningsByCheck.get(check);
+    const warnings = known?.[dropped ? 1 : 0];
+    if (warnings !== undefined) return warnings;
+  }
+  const warnings: string[] = [];
+  for (const run of CHAIN_CHECKS) {
+    const warning = run(record, dropped);
+    if (warning !== null) warnings.push(warning);
+  }
+  if (check !== null) {
+    if (known === undefined) chainWarningsByCheck.set(check, (known = []));
+    known[dropped ? 1 : 0] = warnings;
+  }
+  return warnings;
+}
 
 /** The warnings of an established connection, in a stable order. */
 export function establishedWarnings(record: ConnectionRecord): string[] {
   const dropped = droppedAfterHandshakeWarning(record);
   const warnings: string[] = dropped === null ? [] : [dropped];
-  for (const check of WARNING_CHECKS) {
-    const warning = check(record, dropped !== null);
+  for (const run of NEGOTIATION_CHECKS) {
+    const warning = run(record, dropped !== null);
     if (warning !== null) warnings.push(warning);
   }
-  return warnings;
+  const chain = chainWarnings(record, dropped !== null);
+  return chain.length === 0 ? warnings : warnings.concat(chain);
 }

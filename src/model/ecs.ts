@@ -63,6 +63,7 @@ export const TLSDIAG_FIELDS: Readonly<Record<string, 'keyword' | 'long' | 'float
   'tlsdiag.chain.sha256': 'keyword',
   'tlsdiag.tcp.rst_from': 'keyword',
   'tlsdiag.tcp.fin_from': 'keyword',
+  'tlsdiag.tcp.fin_unseen': 'keyword',
   'tlsdiag.tcp.client_ttl': 'long',
   'tlsdiag.tcp.server_ttl': 'long',
   'tlsdiag.tcp.gap_bytes': 'long',
@@ -265,9 +266,11 @@ function tlsdiagFields(record: ConnectionRecord): Record<string, unknown> {
     });
   }
   const tcpOut: Record<string, unknown> = {
-    fin_from: roleList(tcp.fin.map((fin) => fin.from)),
+    fin_from: roleList(tcp.fin.filter((fin) => fin.unseen !== true).map((fin) => fin.from)),
     gap_bytes: tcp.gapBytes.client + tcp.gapBytes.server,
   };
+  const unseenFins = tcp.fin.filter((fin) => fin.unseen === true);
+  if (unseenFins.length > 0) tcpOut.fin_unseen = roleList(unseenFins.map((fin) => fin.from));
   if (tcp.rst !== null) tcpOut.rst_from = tcp.rst.from;
   if (tcp.ttl.client !== null) tcpOut.client_ttl = tcp.ttl.client;
   if (tcp.ttl.server !== null) tcpOut.server_ttl = tcp.ttl.server;

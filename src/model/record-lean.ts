@@ -110,6 +110,8 @@ export interface WrittenTcp {
   synAckTs: number | null;
   rst: TcpPacketFacts | null;
   finFrom: Role[];
+  /** who sent a FIN the capture missed (the peer acknowledged it); absent when none */
+  finUnseen?: Role[];
   ttl: TcpFacts['ttl'];
   packets: TcpFacts['packets'];
   payloadBytes: TcpFacts['payloadBytes'];
@@ -260,13 +262,15 @@ function writtenTcp(tcp: TcpFacts, full: boolean): WrittenTcp {
     synTs: tcp.synTs,
     synAckTs: tcp.synAckTs,
     rst: tcp.rst,
-    finFrom: tcp.fin.map((fin) => fin.from),
+    finFrom: tcp.fin.filter((fin) => fin.unseen !== true).map((fin) => fin.from),
     ttl: tcp.ttl,
     packets: tcp.packets,
     payloadBytes: tcp.payloadBytes,
     gapBytes: tcp.gapBytes,
     tunnel: tcp.tunnel,
   };
+  const unseen = tcp.fin.filter((fin) => fin.unseen === true);
+  if (unseen.length > 0) written.finUnseen = unseen.map((fin) => fin.from);
   if (full) written.fin = tcp.fin;
   return written;
 }

@@ -13,8 +13,13 @@ export interface Endpoint {
 export interface TcpPacketFacts {
   from: Role;
   ts: number;
-  /** the sender's IPv4 TTL or IPv6 hop limit */
+  /** the sender's IPv4 TTL or IPv6 hop limit (0 for an unseen FIN) */
   ttl: number;
+  /**
+   * FINs only: the capture missed this FIN; the peer acknowledged one sequence number past the sender's last byte,
+   * and `ts` is that ACK's time (a FIN, not a packet the capture saw)
+   */
+  unseen?: true;
 }
 
 export interface TcpFacts {

@@ -552,7 +552,10 @@ export class FlowTable {
       if (flow.synAckCandidates !== null && flow.synAckDir !== dir) this.chooseSynAck(flow, peer, seg.ack);
     }
     // the peer's bytes this packet acknowledges were sent before it: settle them before this packet's own bytes
-    if ((flags & TCP_ACK) !== 0) peer.acknowledged(seg.ack, ts);
+    if ((flags & TCP_ACK) !== 0) {
+      peer.acknowledged(seg.ack, ts);
+      peer.acknowledgedPastEnd(seg.ack, ts);
+    }
     if (sent > 0) stream.accept(dataSeq, seg.buf, seg.payloadStart, seg.payloadStart + captured, sent, ts);
 
     if ((flags & TCP_FIN) !== 0 && stream.finish(seqAdd(dataSeq, sent), ts)) {
@@ -626,11 +629,15 @@ export class FlowTable {
     flow.handler!.note(dir, ts, message);
   }
 
-  /** Ends a flow's handler: buffered bytes first (after the gaps before them), then end(). */
+  /** Ends a flow's handler: buffered bytes first (after the gaps before them), FINs the capture missed, then end(). */
   private end(flow: Flow, reason: EndReason, ts: number): void {
     if (flow.handler === null) this.track(flow);
     flow.stream0.flushHoles(ts);
     flow.stream1.flushHoles(ts);
+    const unseen0 = flow.stream0.unseenFin();
+    if (unseen0 >= 0) flow.handler!.control(0, 'fin-unseen', unseen0, 0);
+    const unseen1 = flow.stream1.unseenFin();
+    if (unseen1 >= 0) flow.handler!.control(1, 'fin-unseen', unseen1, 0);
     flow.state = FLOW_DEAD;
     this.live--;
     this.setCharge(flow, flow.list === this.tombstones ? TOMBSTONE_BYTES : 0);

@@ -63,6 +63,12 @@ export class StreamReassembler {
   private finPosition = 0;
   /** the peer acknowledged the FIN, with no stream bytes before it missing: this direction's close is complete */
   finAcknowledged = false;
+  /**
+   * An unseen FIN: the peer acknowledged one sequence number past this direction's last byte while no FIN was
+   * captured (`next` then, and the ACK's time). It stands while the stream does not move past that point.
+   */
+  private unseenFinNext = 0;
+  private unseenFinTs = -1;
   /** stream bytes handed to the handler so far */
   delivered = 0;
   /** bytes reported as gaps so far */
@@ -190,6 +196,23 @@ export class StreamReassembler {
     const missing = seqDelta(ack, this.next);
     if (missing > 1 && missing <= MAX_ACKED_UNSEEN) this.advanceTo(ack, ts);
     else if (missing === 1 && this.pending !== null) this.advanceTo(ack, ts);
+  }
+
+  /**
+   * An ACK one past everything this direction sent, all of it delivered, while no FIN was seen: a FIN occupies one
+   * sequence number (RFC 9293 §3.4), so the peer acknowledged a FIN the capture missed. Remembered, not acted on: the
+   * stream stays open, and bytes arriving later at that point prove it was not one (unseenFin()).
+   */
+  acknowledgedPastEnd(ack: number, ts: number): void {
+    if (!this.started || this.finished || this.pending !== null || this.unseenFinTs >= 0) return;
+    if (seqDelta(ack, this.next) !== 1) return;
+    this.unseenFinNext = this.next;
+    this.unseenFinTs = ts;
+  }
+
+  /** The time of the ACK that acknowledged a FIN the capture missed, or -1: none, or the stream went on after it. */
+  unseenFin(): number {
+    return this.unseenFinTs >= 0 && !this.finished && this.next === this.unseenFinNext ? this.unseenFinTs : -1;
   }
 
   /**

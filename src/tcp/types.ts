@@ -15,7 +15,8 @@ export interface FlowEndpoints {
   tunnel: string;
 }
 
-export type TcpControl = 'syn' | 'syn-ack' | 'fin' | 'rst';
+/** 'fin-unseen': a FIN the capture missed, told at the end with the time of the ACK that acknowledged it */
+export type TcpControl = 'syn' | 'syn-ack' | 'fin' | 'rst' | 'fin-unseen';
 
 /**
  * Why a connection's tracking ended: both FINs ('closed'), a RST, no packet for the idle timeout, the end of the

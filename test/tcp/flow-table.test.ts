@@ -79,6 +79,37 @@ describe('flow table: connection life', () => {
     expect(handlers[0].ended).toBe('closed');
   });
 
+  it('infers a FIN the capture missed from an ACK one past the last byte, told as the connection ends', () => {
+    const { table, handlers } = recordingTable();
+    const talk = new Conversation(table);
+    talk.handshake(1);
+    talk.c(0, 'hello', 2);
+    talk.s(0, '', 2.5, ACK, { ack: talk.clientIsn + 1 + 5 }); // acknowledges the 5 bytes: nothing unseen
+    talk.s(0, '', 3, ACK, { ack: talk.clientIsn + 1 + 6 }); // one more: the client's FIN, not captured
+    const [h] = handlers;
+    expect(h.events.filter((e) => e.includes('fin'))).toEqual([]);
+    table.flush(10);
+    expect(h.events.filter((e) => e.includes('fin'))).toEqual(['0 fin-unseen ttl=0 @3']);
+    expect(h.ended).toBe('capture-end');
+  });
+
+  it('drops the inference when the stream goes on past that point, or the FIN itself comes', () => {
+    const { table, handlers } = recordingTable();
+    const lost = new Conversation(table);
+    lost.handshake(1);
+    lost.c(0, 'hello', 2);
+    lost.s(0, '', 3, ACK, { ack: lost.clientIsn + 1 + 6 });
+    lost.c(5, 'x', 3.1); // a one-byte segment at that point, retransmitted: it was data, not a FIN
+    const late = new Conversation(table, { addr: '10.0.0.3', port: 40001 });
+    late.handshake(1);
+    late.c(0, 'hello', 2);
+    late.s(0, '', 3, ACK, { ack: late.clientIsn + 1 + 6 });
+    late.c(5, '', 3.2, FIN | ACK); // captured after the ACK that acknowledged it
+    table.flush(10);
+    expect(handlers[0].events.filter((e) => e.includes('fin'))).toEqual([]);
+    expect(handlers[1].events.filter((e) => e.includes('fin'))).toEqual(['0 fin ttl=64 @3.2']);
+  });
+
   it('lingers as long as lingerSeconds says (live mode reports a closed connection sooner)', () => {
     const { table, handlers } = recordingTable({ lingerSeconds: 1 });
     const talk = new Conversation(table);

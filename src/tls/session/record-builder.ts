@@ -35,6 +35,12 @@ export function buildRecord(t: ConnectionTracker, context: TrackerContext, end: 
   if (t.timelineDropped > 0) notes.push(`timeline cut: ${t.timelineDropped} later events not kept`);
   if (t.alertsDropped > 0) notes.push(`${t.alertsDropped} more alert records not kept`);
   if (t.synFrom < 0 && t.synAckFrom < 0) notes.push('the capture starts after the TCP handshake of this connection');
+  for (const fin of t.fins) {
+    if (fin.unseen !== true) continue;
+    const sender = role(fin.dir);
+    const peer = sender === 'client' ? 'server' : 'client';
+    notes.push(`the ${sender}'s FIN was not captured: the ${peer} acknowledged one sequence number past the ${sender}'s last byte, which only a FIN takes`);
+  }
   if (server.packets === 0 && client.payloadBytes > 0) {
     notes.push('no packet from the server side was captured: a one-sided capture (a filter, asymmetric routing, a mirror port) cannot show how the server answered');
   }
@@ -53,7 +59,7 @@ export function buildRecord(t: ConnectionTracker, context: TrackerContext, end: 
       synTs: t.synTs,
       synAckTs: t.synAckTs,
       rst: t.rst === null ? null : packetFacts(t.rst),
-      fin: t.fins.map(packetFacts),
+      fin: t.fins.map((fin) => (fin.unseen === true ? { ...packetFacts(fin), unseen: true as const } : packetFacts(fin))),
       ttl: { client: client.firstTtl, server: server.firstTtl },
       packets: { client: client.packets, server: server.packets },
       payloadBytes: { client: client.payloadBytes, server: server.payloadBytes },

@@ -123,7 +123,8 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
   synTs: number | null = null;
   synAckTs: number | null = null;
   rst: { dir: Direction; ts: number; ttl: number } | null = null;
-  fins: { dir: Direction; ts: number; ttl: number }[] = [];
+  /** FINs in the order told; an unseen one (the capture missed it, the peer acknowledged it) has no TTL: 0 */
+  fins: { dir: Direction; ts: number; ttl: number; unseen?: true }[] = [];
 
   clientHelloFrom = -1;
   clientHello: ClientHelloFacts | null = null;
@@ -222,6 +223,12 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
       case 'rst':
         if (this.rst === null) this.rst = { dir, ts, ttl };
         this.event(ts, dir, 'RST', ttlText(ttl));
+        break;
+      case 'fin-unseen':
+        // told as the connection ends, at the time of the ACK that acknowledged it: the timeline is put in order
+        this.fins.push({ dir, ts, ttl: 0, unseen: true });
+        this.event(ts, dir, 'FIN (not captured)', 'the peer acknowledged it');
+        this.sortTimeline();
         break;
     }
   }

@@ -50,7 +50,14 @@ export function certificateReaction(facts: RuleContext): CertificateReaction | n
   }
   const hangUp = facts.hangUp;
   if (hangUp !== null) {
-    const how = hangUp.kind === 'RST' ? 'reset the connection (RST)' : hangUp.kind === 'FIN' ? 'closed the connection (FIN)' : 'sent a fatal alert';
+    const how =
+      hangUp.kind === 'RST'
+        ? 'reset the connection (RST)'
+        : hangUp.kind === 'FIN'
+          ? hangUp.unseen === true
+            ? 'closed the connection (inferred: its FIN was not captured, but the server acknowledged one; the delay is at most this)'
+            : 'closed the connection (FIN)'
+          : 'sent a fatal alert';
     const alertNote = hangUp.alertRecord !== null ? ` after one ${hangUp.alertRecord.length}-byte encrypted record, the size of an alert,` : '';
     return {
       line: hangUp.prompt

@@ -48,6 +48,8 @@ export interface FailureAct {
   kind: 'alert' | 'RST' | 'FIN' | 'non-TLS';
   from: Role;
   ts: number;
+  /** a FIN the capture missed: `ts` is that of the peer's ACK that acknowledged it, which it came before */
+  unseen?: true;
   alert: AlertFacts | null;
   /** the last handshake step at or before it, either side's */
   after: HandshakeStep | null;
@@ -57,6 +59,8 @@ export interface ConnectionEnd {
   kind: 'RST' | 'FIN';
   from: Role;
   ts: number;
+  /** see FailureAct.unseen */
+  unseen?: true;
 }
 
 export interface RuleContext {
@@ -135,6 +139,8 @@ export interface ClientRejection {
 export interface HangUp {
   kind: 'FIN' | 'RST' | 'alert';
   ts: number;
+  /** see FailureAct.unseen */
+  unseen?: true;
   /** seconds after the handshake completed (TLS ≤ 1.2) or after the client's own Finished (TLS 1.3) */
   delay: number;
   /** TLS 1.3: the alert-sized record the client sent before closing, if any */
@@ -305,7 +311,7 @@ function findFirstEnd(record: ConnectionRecord): ConnectionEnd | null {
   const { rst, fin } = record.tcp;
   let end: ConnectionEnd | null = rst ? { kind: 'RST', from: rst.from, ts: rst.ts } : null;
   for (const f of fin) {
-    if (end === null || f.ts < end.ts) end = { kind: 'FIN', from: f.from, ts: f.ts };
+    if (end === null || f.ts < end.ts) end = f.unseen === true ? { kind: 'FIN', from: f.from, ts: f.ts, unseen: true } : { kind: 'FIN', from: f.from, ts: f.ts };
   }
   return end;
 }
@@ -325,8 +331,10 @@ function findFailureAct(
   if (nonTls && nonTls.from === 'server' && !serverSpokeTls && (act === null || nonTls.ts < act.ts)) {
     act = { kind: 'non-TLS', from: nonTls.from, ts: nonTls.ts, alert: null, after: null };
   }
-  if (end && (act === null || end.ts < act.ts)) {
+  // an unseen FIN came before the packet that acknowledged it, which may be the very packet of the act
+  if (end && (act === null || end.ts < act.ts || (end.unseen === true && end.ts === act.ts && act.from !== end.from))) {
     act = { kind: end.kind, from: end.from, ts: end.ts, alert: null, after: null };
+    if (end.unseen === true) act.unseen = true;
   }
   if (act) act.after = lastStepBefore(steps, act.ts, undefined, act.kind === 'non-TLS' ? 'non-TLS data' : undefined);
   return act;
@@ -400,14 +408,17 @@ function findHangUp(record: ConnectionRecord, tls13: boolean, rtt: number | null
   const clientAlert = tls.alerts.find((a) => a.from === 'client' && a.ts >= (tls.establishedTs ?? 0)) ?? null;
   let closeTs: number | null = null;
   let kind: HangUp['kind'] | null = null;
+  let unseen = false;
   if (end !== null && end.from === 'client') {
     closeTs = end.ts;
     kind = end.kind;
+    unseen = end.unseen === true;
   }
   // a fatal alert, or an encrypted one (curl's close_notify after its own host-name check: docs/alerts.md)
   if (clientAlert !== null && (clientAlert.level === 2 || clientAlert.level === null) && (closeTs === null || clientAlert.ts <= closeTs)) {
     closeTs = clientAlert.ts;
     kind = 'alert';
+    unseen = false;
   }
   if (closeTs === null || kind === null) return null;
   if (end !== null && end.from === 'server' && end.ts < closeTs) return null;
@@ -437,7 +448,9 @@ function findHangUp(record: ConnectionRecord, tls13: boolean, rtt: number | null
   }
   const delay = closeTs - startTs;
   if (delay < 0) return null;
-  return { kind, ts: closeTs, delay, alertRecord, prompt: delay <= verdictWindow(rtt) };
+  const hangUp: HangUp = { kind, ts: closeTs, delay, alertRecord, prompt: delay <= verdictWindow(rtt) };
+  if (unseen) hangUp.unseen = true;
+  return hangUp;
 }
 
 /**

@@ -29,6 +29,11 @@ export function alertSentence(facts: RuleContext, alert: AlertFacts, after?: Han
 /** The failure act in one sentence, whatever its kind. */
 export function actSentence(facts: RuleContext, act: FailureAct): string {
   if (act.kind === 'alert' && act.alert) return alertSentence(facts, act.alert, act.after);
+  if (act.kind === 'FIN' && act.unseen === true) {
+    // inferred: the capture missed the FIN, the peer's ACK shows it, and only when it had arrived at the latest
+    const peer = act.from === 'client' ? 'server' : 'client';
+    return `the ${act.from} closed the connection (inferred: its FIN was not captured, but the ${peer} acknowledged one) ${when(facts, act.ts)} at the latest${answered(act.after, act.from)}`;
+  }
   const what =
     act.kind === 'RST'
       ? 'reset the connection (RST)'

@@ -122,7 +122,7 @@ function byHangUp(facts: RuleContext): Finding | null {
     code: 'client-rejected-certificate',
     title: 'The client hung up right after the TLS 1.3 handshake: most likely it rejected the certificate',
     evidence: [
-      `the client sent its Finished, then ${hangUp.alertRecord !== null ? `one ${hangUp.alertRecord.length}-byte encrypted record (the size of an alert) and ` : ''}${hangUp.kind === 'RST' ? 'reset' : hangUp.kind === 'FIN' ? 'closed' : 'ended'} the connection ${delayWords(hangUp.delay)} later, without a byte of application data`,
+      `the client sent its Finished, then ${hangUp.alertRecord !== null ? `one ${hangUp.alertRecord.length}-byte encrypted record (the size of an alert) and ` : ''}${hangUp.kind === 'RST' ? 'reset' : hangUp.kind === 'FIN' ? 'closed' : 'ended'} the connection ${delayWords(hangUp.delay)} later${hangUp.unseen === true ? ' at most (its FIN was not captured: the server acknowledged one)' : ''}, without a byte of application data`,
       'clients that verify the certificate after the handshake (Node.js; wget with GnuTLS; curl for the host name) fail that way',
       'inferred from the order and timing of records only: the certificate is encrypted, and a client that merely tests the handshake closes the same way',
     ],

@@ -18,7 +18,8 @@ export function peerClosed(facts: RuleContext): Finding | null {
       act.from === 'server'
         ? 'Check the server\'s logs at that time: it dropped the handshake (a TLS configuration it could not satisfy, a missing certificate for this name, a crash or a connection limit).'
         : 'Check the client\'s error output: it abandoned the handshake (often a certificate it did not accept, or a timeout of its own).',
-    basis: 'verified',
+    // a FIN the capture missed is known only from the peer's ACK
+    basis: act.unseen === true ? 'inferred' : 'verified',
     consistent: true,
   };
 }

@@ -45,6 +45,9 @@ const SILENT_HANDLER: TcpConnectionHandler = {
   note() {},
   end() {},
 };
+/** What a dead flow's directions point to once their own reassemblers are let go: nothing is ever fed to it. */
+const DEAD_STREAM = new StreamReassembler(SILENT_HANDLER, 0, 0, new MemoryBudget(0));
+
 /**
  * Seconds of capture time a connection closed by FINs from both sides still hears its packets (the last ACK, a
  * retransmitted FIN) before it ends 'closed'.
@@ -642,10 +645,16 @@ export class FlowTable {
     this.live--;
     this.setCharge(flow, flow.list === this.tombstones ? TOMBSTONE_BYTES : 0);
     flow.handler!.end(reason, ts);
-    // Dead flows stay in the table a while to swallow stragglers: they must not keep the connection's state alive.
+    // Dead flows stay in the table a while to swallow stragglers: they must not keep the connection's state alive,
+    // nor their reassemblers, which would otherwise be copied into the old generation with every remembered 4-tuple
+    // (only a timed-out SYN's needs its sequence number, to know its retransmissions)
     flow.handler = SILENT_HANDLER;
     flow.stream0.detach(SILENT_HANDLER);
     flow.stream1.detach(SILENT_HANDLER);
+    if (!this.endedUnanswered.has(flow)) {
+      flow.stream0 = DEAD_STREAM;
+      flow.stream1 = DEAD_STREAM;
+    }
   }
 
   /** Takes a flow out of its list and the index; its 4-tuple is unknown afterwards. */

@@ -22,7 +22,7 @@ export const HELLO_FACTS_BYTES = 1200;
 export const STREAM_PARSER_BYTES = 600;
 /** One timeline event, TLS message or note kept for the connection record. */
 export const EVENT_BYTES = 160;
-/** A finished 4-tuple remembered to swallow stragglers (the Flow and its detached reassemblers). */
+/** A finished 4-tuple remembered to swallow stragglers: the Flow (its reassemblers are let go; a timed-out SYN keeps them). */
 export const TOMBSTONE_BYTES = 600;
 /** Per out-of-order piece, on top of its bytes: the piece and its Buffer object. */
 export const PIECE_OVERHEAD_BYTES = 160;

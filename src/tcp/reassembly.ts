@@ -59,8 +59,6 @@ export class StreamReassembler {
    * (captured out of order), so bytes below it are still taken until the flow ends and the hole becomes a gap
    */
   finSeq: number | null = null;
-  /** the sequence number the FIN occupies, once `finished` */
-  private finPosition = 0;
   /** the peer acknowledged the FIN, with no stream bytes before it missing: this direction's close is complete */
   finAcknowledged = false;
   /**
@@ -188,8 +186,9 @@ export class StreamReassembler {
   acknowledged(ack: number, ts: number): void {
     if (!this.started) return;
     if (this.finished) {
-      // the FIN occupies one sequence number: an ACK past it acknowledges the FIN (RFC 9293 §3.6)
-      const past = seqDelta(ack, this.finPosition);
+      // with no bytes missing before it the FIN occupies `next`, one sequence number: an ACK past it acknowledges it
+      // (RFC 9293 §3.6)
+      const past = seqDelta(ack, this.next);
       if (this.finSeq === null && past >= 1 && past <= MAX_ACKED_UNSEEN) this.finAcknowledged = true;
       return;
     }
@@ -224,7 +223,6 @@ export class StreamReassembler {
     if (this.finished) return false;
     // a FIN from another sequence space (see MAX_ACKED_UNSEEN) would end the stream before its real last bytes
     if (this.started && seqDelta(finSeq, this.next) > MAX_ACKED_UNSEEN) return false;
-    this.finPosition = finSeq;
     if (!this.started) {
       this.started = true;
       this.next = finSeq;

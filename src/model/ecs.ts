@@ -7,7 +7,7 @@
  * Depends on the model only, so that any sink (NDJSON, a message queue, a database) can call toEcs().
  */
 import { isoTime } from './time.js';
-import type { CertificateFacts, ConnectionRecord, Role } from './record.js';
+import type { CertificateCheck, CertificateFacts, ConnectionRecord, Role } from './record.js';
 
 /** The ECS version the events follow (the `@elastic/ecs` definitions the tests check them against). */
 export const ECS_VERSION = '9.4.0';
@@ -176,20 +176,61 @@ function tlsFields(record: ConnectionRecord): Record<string, unknown> {
     tls.client = client;
   }
   const leaf = certificates[0];
-  if (leaf !== undefined && leaf.error === undefined) {
-    const server: Record<string, unknown> = {
-      subject: leaf.subject,
-      issuer: leaf.issuer,
-      hash: { sha256: leaf.sha256.toUpperCase() },
-      x509: x509(leaf),
-    };
+  if (leaf !== undefined && leaf.error === undefined) tls.server = serverFields(leaf);
+  return tls;
+}
+
+/*
+ * The parts of an event drawn from the server's chain alone. Connections that met one chain share its judged objects
+ * (src/tls/session/certificates.ts), so these parts are built once per certificate, chain or check and shared by
+ * every event (dates parsed and names split once, not per connection). Events are serialised, never changed.
+ */
+const serverFieldsByLeaf = new WeakMap<CertificateFacts, Record<string, unknown>>();
+const chainFieldsByChain = new WeakMap<readonly CertificateFacts[], Record<string, unknown>[]>();
+const checkFieldsByCheck = new WeakMap<CertificateCheck, Record<string, unknown>>();
+
+function serverFields(leaf: CertificateFacts): Record<string, unknown> {
+  let server = serverFieldsByLeaf.get(leaf);
+  if (server === undefined) {
+    server = { subject: leaf.subject, issuer: leaf.issuer, hash: { sha256: leaf.sha256.toUpperCase() }, x509: x509(leaf) };
     const notBefore = certificateDate(leaf.notBefore);
     const notAfter = certificateDate(leaf.notAfter);
     if (notBefore !== undefined) server.not_before = notBefore;
     if (notAfter !== undefined) server.not_after = notAfter;
-    tls.server = server;
+    serverFieldsByLeaf.set(leaf, server);
   }
-  return tls;
+  return server;
+}
+
+/** tlsdiag.chain: the certificates after the leaf. */
+function chainFields(certificates: readonly CertificateFacts[]): Record<string, unknown>[] {
+  let chain = chainFieldsByChain.get(certificates);
+  if (chain === undefined) {
+    chain = certificates.slice(1).map((certificate) => {
+      const link: Record<string, unknown> = { subject: certificate.subject, issuer: certificate.issuer, sha256: certificate.sha256.toUpperCase() };
+      const notAfter = certificateDate(certificate.notAfter);
+      if (notAfter !== undefined) link.not_after = notAfter;
+      return link;
+    });
+    chainFieldsByChain.set(certificates, chain);
+  }
+  return chain;
+}
+
+/** tlsdiag.certificate_check. */
+function checkFields(check: CertificateCheck): Record<string, unknown> {
+  let checkOut = checkFieldsByCheck.get(check);
+  if (checkOut === undefined) {
+    checkOut = { trusted: check.trusted, chain_complete: check.chainComplete, self_signed: check.selfSigned };
+    if (check.hostnameMatches !== null) checkOut.hostname_matches = check.hostnameMatches;
+    if (check.expiredFor !== null) checkOut.expired_for = Math.round(check.expiredFor);
+    if (check.notYetValidFor !== null) checkOut.not_yet_valid_for = Math.round(check.notYetValidFor);
+    if (check.missingIssuer !== null) checkOut.missing_issuer = check.missingIssuer;
+    if (typeof check.missingIssuerLooksIntermediate === 'string') checkOut.missing_issuer_looks_intermediate = check.missingIssuerLooksIntermediate;
+    if (check.problems.length > 0) checkOut.problems = check.problems;
+    checkFieldsByCheck.set(check, checkOut);
+  }
+  return checkOut;
 }
 
 function roleList(roles: Role[]): string[] {
@@ -242,29 +283,8 @@ function tlsdiagFields(record: ConnectionRecord): Record<string, unknown> {
   if (tls.clientCertificates !== null) tlsOut.client_certificates = tls.clientCertificates;
   if (tls.nonTlsResponse !== null) tlsOut.non_tls_response = tls.nonTlsResponse.preview;
   out.tls = tlsOut;
-  const check = tls.certificateCheck;
-  if (check !== null) {
-    const checkOut: Record<string, unknown> = {
-      trusted: check.trusted,
-      chain_complete: check.chainComplete,
-      self_signed: check.selfSigned,
-    };
-    if (check.hostnameMatches !== null) checkOut.hostname_matches = check.hostnameMatches;
-    if (check.expiredFor !== null) checkOut.expired_for = Math.round(check.expiredFor);
-    if (check.notYetValidFor !== null) checkOut.not_yet_valid_for = Math.round(check.notYetValidFor);
-    if (check.missingIssuer !== null) checkOut.missing_issuer = check.missingIssuer;
-    if (typeof check.missingIssuerLooksIntermediate === 'string') checkOut.missing_issuer_looks_intermediate = check.missingIssuerLooksIntermediate;
-    if (check.problems.length > 0) checkOut.problems = check.problems;
-    out.certificate_check = checkOut;
-  }
-  if (tls.certificates.length > 1) {
-    out.chain = tls.certificates.slice(1).map((certificate) => {
-      const link: Record<string, unknown> = { subject: certificate.subject, issuer: certificate.issuer, sha256: certificate.sha256.toUpperCase() };
-      const notAfter = certificateDate(certificate.notAfter);
-      if (notAfter !== undefined) link.not_after = notAfter;
-      return link;
-    });
-  }
+  if (tls.certificateCheck !== null) out.certificate_check = checkFields(tls.certificateCheck);
+  if (tls.certificates.length > 1) out.chain = chainFields(tls.certificates);
   const tcpOut: Record<string, unknown> = {
     fin_from: roleList(tcp.fin.filter((fin) => fin.unseen !== true).map((fin) => fin.from)),
     gap_bytes: tcp.gapBytes.client + tcp.gapBytes.server,

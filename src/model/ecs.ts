@@ -306,7 +306,10 @@ function tlsdiagFields(record: ConnectionRecord): Record<string, unknown> {
   return out;
 }
 
-/** The ECS event of one connection record. */
+/**
+ * The ECS event of one connection record. Its parts drawn from the server's chain are shared with the events of other
+ * connections that met the same chain: serialise the event, do not change it.
+ */
 export function toEcs(record: ConnectionRecord): EcsEvent {
   const sni = record.tls.clientHello?.sni ?? null;
   const { packets, payloadBytes } = record.tcp;

@@ -53,7 +53,15 @@ async function readInThisThread(paths: readonly string[], options: PoolOptions, 
     try {
       const result = await readInput(
         paths[index],
-        { handshakeTimeout: options.handshakeTimeout, trustStore, tlsPorts: options.tlsPorts, secrets, onProgress: (read, total) => listener.progress(index, read, total) },
+        {
+          handshakeTimeout: options.handshakeTimeout,
+          // the report's one budget, as its workers share it: the aggregation beside the analysis has its own share
+          memoryBudget: REPORT_MEMORY_BUDGET,
+          trustStore,
+          tlsPorts: options.tlsPorts,
+          secrets,
+          onProgress: (read, total) => listener.progress(index, read, total),
+        },
         (summary) => {
           connections++;
           listener.summary(summary);

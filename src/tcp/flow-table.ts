@@ -555,10 +555,7 @@ export class FlowTable {
       if (flow.synAckCandidates !== null && flow.synAckDir !== dir) this.chooseSynAck(flow, peer, seg.ack);
     }
     // the peer's bytes this packet acknowledges were sent before it: settle them before this packet's own bytes
-    if ((flags & TCP_ACK) !== 0) {
-      peer.acknowledged(seg.ack, ts);
-      peer.acknowledgedPastEnd(seg.ack, ts);
-    }
+    if ((flags & TCP_ACK) !== 0) peer.acknowledged(seg.ack, ts);
     if (sent > 0) stream.accept(dataSeq, seg.buf, seg.payloadStart, seg.payloadStart + captured, sent, ts);
 
     if ((flags & TCP_FIN) !== 0 && stream.finish(seqAdd(dataSeq, sent), ts)) {

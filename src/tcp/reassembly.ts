@@ -180,8 +180,8 @@ export class StreamReassembler {
   /**
    * The peer acknowledged up to `ack` (RFC 9293 §3.4: the next sequence number it expects). Bytes below that point
    * were received by the peer and only missed by the capture, so there is nothing to wait for: the holes become gaps
-   * and what was buffered beyond them is delivered. An ACK one past `next` is left alone: it acknowledges a FIN. Once
-   * the stream has finished, an ACK past its FIN says the FIN arrived (`finAcknowledged`).
+   * and what was buffered beyond them is delivered. An ACK one past `next` acknowledges a FIN: one the capture missed
+   * while the stream is open (unseenFin()), its FIN's arrival once it has finished (`finAcknowledged`).
    */
   acknowledged(ack: number, ts: number): void {
     if (!this.started) return;
@@ -195,18 +195,13 @@ export class StreamReassembler {
     const missing = seqDelta(ack, this.next);
     if (missing > 1 && missing <= MAX_ACKED_UNSEEN) this.advanceTo(ack, ts);
     else if (missing === 1 && this.pending !== null) this.advanceTo(ack, ts);
-  }
-
-  /**
-   * An ACK one past everything this direction sent, all of it delivered, while no FIN was seen: a FIN occupies one
-   * sequence number (RFC 9293 §3.4), so the peer acknowledged a FIN the capture missed. Remembered, not acted on: the
-   * stream stays open, and bytes arriving later at that point prove it was not one (unseenFin()).
-   */
-  acknowledgedPastEnd(ack: number, ts: number): void {
-    if (!this.started || this.finished || this.pending !== null || this.unseenFinTs >= 0) return;
-    if (seqDelta(ack, this.next) !== 1) return;
-    this.unseenFinNext = this.next;
-    this.unseenFinTs = ts;
+    else if (missing === 1 && this.unseenFinTs < 0) {
+      // one past everything this direction sent, all of it delivered, and no FIN seen: a FIN takes one sequence
+      // number (RFC 9293 §3.4), so the peer acknowledged a FIN the capture missed. Remembered, not acted on: the
+      // stream stays open, and bytes arriving later at that point prove it was not one (unseenFin())
+      this.unseenFinNext = this.next;
+      this.unseenFinTs = ts;
+    }
   }
 
   /** The time of the ACK that acknowledged a FIN the capture missed, or -1: none, or the stream went on after it. */

@@ -11,6 +11,7 @@ import {
   splitSubjectAltName,
 } from './certificate.js';
 import { certificateSignatureAlgorithm } from './der.js';
+import { foldName } from './der-name.js';
 import type { TrustStore } from './trust-store.js';
 
 /** Signature algorithms no current client accepts in a chain (RFC 9155 deprecates MD5 and SHA-1 signatures). */
@@ -186,7 +187,7 @@ class SentCertificates {
  * checkIssued then confirms; folding here keeps such issuers among the candidates.
  */
 function nameKey(name: string | undefined): string {
-  return (name ?? '').toLowerCase().replace(/\s+/g, ' ');
+  return foldName(name ?? '');
 }
 
 /**

@@ -50,9 +50,14 @@ export function certificateNames(der: Buffer): CertificateNames | null {
 export function nameKey(der: Buffer, name: DerElement): string {
   let key = '';
   forEachAttribute(der, name, (type, value) => {
-    key += `/${type}=${value.toLowerCase().replace(/\s+/g, ' ').trim()}`;
+    key += `/${type}=${foldName(value)}`;
   });
   return key;
+}
+
+/** A name's text as OpenSSL compares it (its canonical encoding): case and runs of white space folded. */
+export function foldName(text: string): string {
+  return text.toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 /** The first organizationName (O=) of a Name as text, or null when it has none. */

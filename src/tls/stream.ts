@@ -3,18 +3,8 @@
  * reassembles handshake messages and reports them to a TlsDirectionListener. Role-agnostic and pure: bytes in,
  * events out, nothing thrown, nothing logged.
  *
- * Record layer (RFC 8446 §5.1, RFC 5246 §6.2), the 5-byte header may be split anywhere across pushes:
- *
- *   +--------------+---------------------+----------------+------------------------------+
- *   | content type | legacy version (2)  | length (2)     | fragment (length bytes)      |
- *   +--------------+---------------------+----------------+------------------------------+
- *     20 change_cipher_spec, 21 alert, 22 handshake, 23 application_data, 24 heartbeat, 25 tls12_cid, 26 ack
- *
- * Handshake layer (RFC 8446 §4), a message may span records and a record may hold several messages:
- *
- *   +----------+------------------+------------------------+
- *   | msg type | length (3 bytes) | body (length bytes)    |
- *   +----------+------------------+------------------------+
+ * Records are framed here (their header, RFC 8446 §5.1, is judged in record-header.ts; it may be split anywhere
+ * across pushes); handshake messages are rebuilt from them by handshake-assembler.ts (RFC 8446 §4).
  *
  * Cost model: inside an application-data record a push costs a subtraction; encrypted payload is never copied.
  * What outlives a push is copied once: a split record header (5 bytes), a split handshake message, an alert body,
@@ -23,318 +13,40 @@
 import type { TlsDirectionListener, TlsStreamParserOptions } from './events.js';
 import type { MemoryBudget } from '../tcp/memory-budget.js';
 import { embeddedTlsCandidates } from './preamble.js';
+import { SSLV2_START_PROBE_BYTES, Sslv2Framer } from './sslv2-framing.js';
+import { EMPTY, HandshakeAssembler, isPlaintextHandshakeRun } from './handshake-assembler.js';
 import {
-  SSLV2_START_NEED_MORE,
-  SSLV2_START_PROBE_BYTES,
-  SSLV2_START_YES,
-  Sslv2Framer,
-  classifySslv2Start,
-} from './sslv2-framing.js';
+  CONTENT_ALERT,
+  CONTENT_APPLICATION_DATA,
+  CONTENT_CHANGE_CIPHER_SPEC,
+  CONTENT_HANDSHAKE,
+  RECORD_HEADER_BYTES,
+  START_NEED_MORE,
+  START_PLAINTEXT,
+  START_SSLV2,
+  classifyStreamStart,
+  describeBadHeader,
+  findConfirmedRecord,
+  isConfirmedRecordStart,
+  isLikelyRecordStart,
+  isRecordHeader,
+} from './record-header.js';
 
 export type TlsStreamMode = 'detect' | 'plaintext' | 'tls' | 'sslv2' | 'given-up';
 
-const RECORD_HEADER_BYTES = 5;
-/** RFC 5246 §6.2.3: TLSCiphertext.length MUST NOT exceed 2^14 + 2048 */
-const MAX_RECORD_LENGTH = 16384 + 2048;
-const CONTENT_CHANGE_CIPHER_SPEC = 20;
-const CONTENT_ALERT = 21;
-const CONTENT_HANDSHAKE = 22;
-const CONTENT_APPLICATION_DATA = 23;
-/** heartbeat (RFC 6520): the last type seen at the start of a TLS stream */
-const LAST_STARTING_CONTENT_TYPE = 24;
-/** ack (RFC 9147): the last type framed once in a TLS stream */
-const LAST_CONTENT_TYPE = 26;
-/** the largest TLS major version byte accepted at a stream start: TLS 1.3 is 0x0304 */
-const MAX_STARTING_MINOR_VERSION = 4;
-
-const HANDSHAKE_HEADER_BYTES = 4;
 /** an alert is 2 bytes (RFC 8446 §6); a plaintext record may carry a few of them */
 const MAX_PLAINTEXT_ALERT_RECORD = 16;
 /** an encrypted alert record small enough to keep its body (2 bytes + MAC/tag/padding), for NULL-cipher sessions */
 const MAX_KEPT_ENCRYPTED_ALERT = 64;
 
-/**
- * Handshake types a peer sends in plaintext after its own ChangeCipherSpec (RFC 8446 appendix D.4, compatibility
- * mode): the client's second ClientHello after a HelloRetryRequest, the server's ServerHello after its HRR.
- */
-const PLAINTEXT_AFTER_CCS_HANDSHAKE_TYPES: ReadonlySet<number> = new Set([1, 2]);
-
 const DEFAULT_MAX_PLAINTEXT = 65536;
 const DEFAULT_MAX_HANDSHAKE_MESSAGE = 1 << 20;
-/** first allocation for a handshake message that spans pushes; it doubles as bytes arrive, up to the message length */
-const INITIAL_MESSAGE_CAPACITY = 4096;
-
-const EMPTY = Buffer.alloc(0);
 
 /** what happens to the body bytes of the current record */
 const BODY_SKIP = 0;
 const BODY_HANDSHAKE = 1;
 const BODY_COLLECT = 2;
 
-const START_NEED_MORE = 0;
-const START_TLS = 1;
-const START_SSLV2 = 2;
-const START_PLAINTEXT = 3;
-
-/** Any header TLS framing accepts once in a TLS stream: type 20–26, version 0x03xx, length ≤ 2^14 + 2048. */
-function isRecordHeader(buf: Buffer, pos: number): boolean {
-  const type = buf[pos];
-  return (
-    type >= CONTENT_CHANGE_CIPHER_SPEC &&
-    type <= LAST_CONTENT_TYPE &&
-    buf[pos + 1] === 3 &&
-    ((buf[pos + 3] << 8) | buf[pos + 4]) <= MAX_RECORD_LENGTH
-  );
-}
-
-/**
- * A header plausible where a TLS stream could begin: type 20–24, version 0x0300–0x0304, 1 ≤ length ≤ 2^14 + 2048.
- * Needs 5 bytes at `pos`. `minLength` 0 admits the empty handshake record some clients send first.
- */
-export function isLikelyRecordStart(buf: Buffer, pos: number, minLength = 1): boolean {
-  const type = buf[pos];
-  if (type < CONTENT_CHANGE_CIPHER_SPEC || type > LAST_STARTING_CONTENT_TYPE) return false;
-  if (buf[pos + 1] !== 3 || buf[pos + 2] > MAX_STARTING_MINOR_VERSION) return false;
-  const length = (buf[pos + 3] << 8) | buf[pos + 4];
-  return length >= minLength && length <= MAX_RECORD_LENGTH;
-}
-
-/**
- * A likely header whose record is confirmed by what follows it in `buf[..end)`: either the record ends exactly at
- * `end` (a sender's write ending a segment), or a second likely header starts exactly where it ends.
- */
-function isConfirmedRecordStart(buf: Buffer, pos: number, end: number): boolean {
-  if (end - pos < RECORD_HEADER_BYTES || !isLikelyRecordStart(buf, pos)) return false;
-  const next = pos + RECORD_HEADER_BYTES + ((buf[pos + 3] << 8) | buf[pos + 4]);
-  if (next === end) return true;
-  return next + RECORD_HEADER_BYTES <= end && isLikelyRecordStart(buf, next);
-}
-
-/** How a stream's first bytes start; START_NEED_MORE until SSLV2_START_PROBE_BYTES have been seen at most. */
-function classifyStreamStart(buf: Buffer, end: number): number {
-  if (end === 0) return START_NEED_MORE;
-  const first = buf[0];
-  if (first >= CONTENT_CHANGE_CIPHER_SPEC && first <= LAST_STARTING_CONTENT_TYPE) {
-    if (end < RECORD_HEADER_BYTES) return START_NEED_MORE;
-    if (isLikelyRecordStart(buf, 0, 0)) return START_TLS;
-  }
-  const sslv2 = classifySslv2Start(buf, 0, end);
-  if (sslv2 === SSLV2_START_NEED_MORE) return START_NEED_MORE;
-  return sslv2 === SSLV2_START_YES ? START_SSLV2 : START_PLAINTEXT;
-}
-
-/**
- * Is `body[0..length)` exactly a run of whole handshake messages of the types a peer sends in plaintext after its
- * ChangeCipherSpec? An encrypted Finished virtually never reads as one: its first 4 bytes would have to name such a
- * type and a length matching the record.
- */
-function isPlaintextHandshakeRun(body: Buffer, length: number): boolean {
-  let pos = 0;
-  while (pos + HANDSHAKE_HEADER_BYTES <= length) {
-    if (!PLAINTEXT_AFTER_CCS_HANDSHAKE_TYPES.has(body[pos])) return false;
-    pos += HANDSHAKE_HEADER_BYTES + body.readUIntBE(pos + 1, 3);
-  }
-  return pos === length && length > 0;
-}
-
-/**
- * Reassembles handshake messages (RFC 8446 §4: msg_type(1) | length(3) | body) from the fragments of consecutive
- * handshake records. A message whose whole body is in one push is copied once at its exact size; one that spans
- * pushes grows its buffer as bytes arrive, so a hostile 24-bit length allocates nothing it does not receive.
- */
-class HandshakeAssembler {
-  // small per-direction scratch: from Node's shared pool (allocUnsafe), not an ArrayBuffer each (two per connection)
-  private readonly header = Buffer.allocUnsafe(HANDSHAKE_HEADER_BYTES);
-  private headerHave = 0;
-  /** type of the message being collected, -1 at a message boundary */
-  private msgType = -1;
-  private msgLength = 0;
-  private body: Buffer = EMPTY;
-  private bodyHave = 0;
-  /** bytes still to pass of a message that is not collected (too large, or cut by a gap) */
-  private skipLeft = 0;
-  /** message boundaries are unknown until the current record ends (a gap swallowed a message header) */
-  private lostInRecord = false;
-  /** bytes of `body` charged to the memory budget */
-  private bodyCharged = 0;
-
-  constructor(
-    private readonly listener: TlsDirectionListener,
-    private readonly maxMessage: number,
-    private readonly budget: MemoryBudget | undefined,
-  ) {}
-
-  /**
-   * Makes `body` hold `capacity` bytes (keeping what it has), charged to the memory budget. False when the budget has
-   * no room even after cheaper state was let go: the message is then dropped and noted, its remaining bytes skipped.
-   */
-  private reserve(capacity: number, ts: number): boolean {
-    const more = capacity - this.bodyCharged;
-    if (this.budget !== undefined) {
-      if (!this.budget.fits(more)) {
-        this.budget.buffersRefused++;
-        this.listener.malformed(
-          `handshake message type ${this.msgType} of ${this.msgLength} bytes dropped: the analysis's memory budget is spent`,
-          ts,
-        );
-        this.skipLeft = this.msgLength - this.bodyHave;
-        this.dropBody();
-        return false;
-      }
-      this.budget.charge(more);
-    }
-    this.bodyCharged = capacity;
-    const grown = Buffer.allocUnsafe(capacity);
-    this.body.copy(grown, 0, 0, this.bodyHave);
-    this.body = grown;
-    return true;
-  }
-
-  /** Lets go of the partial message and what it was charged. */
-  private dropBody(): void {
-    this.budget?.release(this.bodyCharged);
-    this.bodyCharged = 0;
-    this.body = EMPTY;
-    this.msgType = -1;
-  }
-
-  feed(data: Buffer, pos: number, end: number, ts: number): void {
-    if (this.lostInRecord) return;
-    while (pos < end) {
-      if (this.skipLeft > 0) {
-        const take = Math.min(this.skipLeft, end - pos);
-        this.skipLeft -= take;
-        pos += take;
-        continue;
-      }
-      if (this.msgType < 0) {
-        let type: number;
-        let length: number;
-        if (this.headerHave === 0 && end - pos >= HANDSHAKE_HEADER_BYTES) {
-          type = data[pos];
-          length = data.readUIntBE(pos + 1, 3);
-          pos += HANDSHAKE_HEADER_BYTES;
-        } else {
-          const take = Math.min(HANDSHAKE_HEADER_BYTES - this.headerHave, end - pos);
-          data.copy(this.header, this.headerHave, pos, pos + take);
-          this.headerHave += take;
-          pos += take;
-          if (this.headerHave < HANDSHAKE_HEADER_BYTES) return;
-          this.headerHave = 0;
-          type = this.header[0];
-          length = this.header.readUIntBE(1, 3);
-        }
-        if (length > this.maxMessage) {
-          this.listener.malformed(
-            `handshake message type ${type} of ${length} bytes exceeds the ${this.maxMessage}-byte limit; skipped`,
-            ts,
-          );
-          this.skipLeft = length;
-          continue;
-        }
-        if (length === 0) {
-          this.listener.handshake(type, EMPTY, ts);
-          continue;
-        }
-        if (end - pos >= length) {
-          const body = Buffer.allocUnsafe(length);
-          data.copy(body, 0, pos, pos + length);
-          pos += length;
-          this.listener.handshake(type, body, ts);
-          continue;
-        }
-        this.msgType = type;
-        this.msgLength = length;
-        this.bodyHave = 0;
-        if (!this.reserve(Math.min(length, Math.max(INITIAL_MESSAGE_CAPACITY, end - pos)), ts)) continue;
-      }
-      const take = Math.min(this.msgLength - this.bodyHave, end - pos);
-      const needed = this.bodyHave + take;
-      if (needed > this.body.length && !this.reserve(Math.min(this.msgLength, Math.max(needed, this.body.length * 2)), ts)) continue;
-      data.copy(this.body, this.bodyHave, pos, pos + take);
-      this.bodyHave = needed;
-      pos += take;
-      if (needed === this.msgLength) {
-        const body = this.body;
-        const type = this.msgType;
-        this.dropBody();
-        this.listener.handshake(type, body, ts);
-      }
-    }
-  }
-
-  /** `bytes` of the current handshake record were never captured. */
-  gap(bytes: number, ts: number): void {
-    if (this.lostInRecord) return;
-    if (this.skipLeft > 0) {
-      if (bytes <= this.skipLeft) {
-        this.skipLeft -= bytes;
-        return;
-      }
-      this.skipLeft = 0;
-    } else if (this.msgType >= 0) {
-      const remaining = this.msgLength - this.bodyHave;
-      this.listener.malformed(
-        `handshake message type ${this.msgType} (${this.msgLength} bytes) cut by ${bytes} missing bytes; dropped`,
-        ts,
-      );
-      this.dropBody();
-      if (bytes <= remaining) {
-        this.skipLeft = remaining - bytes;
-        return;
-      }
-    } else {
-      this.listener.malformed(`${bytes} missing bytes inside a handshake record; its messages are dropped`, ts);
-    }
-    this.headerHave = 0;
-    this.lostInRecord = true;
-  }
-
-  /** A handshake record ended: after a gap that lost message boundaries, the next record is trusted to start one. */
-  recordEnd(): void {
-    if (this.lostInRecord) {
-      this.lostInRecord = false;
-      this.headerHave = 0;
-      this.skipLeft = 0;
-    }
-  }
-
-  /** Drops whatever is partly collected. Returns whether something was. */
-  reset(): boolean {
-    const hadPartial = this.msgType >= 0 || this.headerHave > 0;
-    this.dropBody();
-    this.headerHave = 0;
-    this.skipLeft = 0;
-    this.lostInRecord = false;
-    return hadPartial;
-  }
-
-  end(ts: number): void {
-    if (this.msgType >= 0) {
-      this.listener.malformed(
-        `stream ended inside handshake message type ${this.msgType} (${this.bodyHave} of ${this.msgLength} bytes)`,
-        ts,
-      );
-    } else if (this.headerHave > 0) {
-      this.listener.malformed('stream ended inside a handshake message header', ts);
-    }
-    this.reset();
-  }
-}
-
-/**
- * One direction's TLS stream parser.
- *
- * Start of stream (mode 'detect'): a TLS record header (type 20–24, version 0x0300–0x0304, sane length) starts TLS
- * framing, an SSLv2 CLIENT-HELLO / SERVER-HELLO starts SSLv2 framing (RFC 5246 E.2), anything else is plaintext.
- *
- * Plaintext (a STARTTLS preamble, or a peer that does not speak TLS): bytes go to `plaintext()`, and each push —
- * where a new TCP segment's bytes begin — is checked again: a handshake record header there, or any record header
- * confirmed by the record after it, starts TLS framing. After maxPlaintext bytes the direction is 'given-up'.
- *
- * Lost framing (a malformed header, or missing bytes outside the current record's body): the parser resyncs on a
- * likely header at the start of a push, or inside a push on a header confirmed by the record after it.
- */
 export class TlsStreamParser {
   private currentMode: TlsStreamMode = 'detect';
   private readonly maxPlaintext: number;
@@ -596,8 +308,10 @@ export class TlsStreamParser {
     const end = data.length;
     while (pos < end) {
       if (this.resyncing) {
-        pos = this.scanForRecord(data, pos);
-        if (this.resyncing) return;
+        const found = findConfirmedRecord(data, pos);
+        if (found < 0) return;
+        this.resyncing = false;
+        pos = found;
       }
       if (this.recordLeft > 0) {
         const take = Math.min(this.recordLeft, end - pos);
@@ -820,24 +534,4 @@ export class TlsStreamParser {
       this.listener.protectedRecord!(this.contentType, this.recordVersion, null, ts);
     }
   }
-
-  /** Inside a push, only a header confirmed by the record after it ends a resync. Returns where it stopped. */
-  private scanForRecord(data: Buffer, from: number): number {
-    const end = data.length;
-    const last = end - RECORD_HEADER_BYTES;
-    for (let i = from; i <= last; i++) {
-      const type = data[i];
-      if (type < CONTENT_CHANGE_CIPHER_SPEC || type > LAST_STARTING_CONTENT_TYPE || data[i + 1] !== 3) continue;
-      if (isConfirmedRecordStart(data, i, end)) {
-        this.resyncing = false;
-        return i;
-      }
-    }
-    return end;
-  }
-}
-
-function describeBadHeader(buf: Buffer, pos: number): string {
-  const hex = buf.toString('hex', pos, pos + RECORD_HEADER_BYTES);
-  return `invalid record header ${hex} (type ${buf[pos]}, length ${(buf[pos + 3] << 8) | buf[pos + 4]})`;
 }

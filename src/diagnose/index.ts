@@ -3,7 +3,8 @@
  * the cause with its evidence, fix, basis, confidence and the alternatives that also fit (docs/causes.md).
  */
 import type { ConnectionRecord, Diagnosis, Outcome } from '../model/record.js';
-import { buildContext, completedButAbandoned, type RuleContext } from './context.js';
+import { buildContext, type RuleContext } from './context.js';
+import { completedButAbandoned } from './record-acts.js';
 import { DEFAULT_DIAGNOSE_OPTIONS, DEFAULT_HANDSHAKE_TIMEOUT, type DiagnoseOptions } from './options.js';
 import { RULES } from './rules/index.js';
 import { clientFlightRejectedDiagnosis, tls13ClientFlightRejected } from './tls13-client-flight-rejected.js';

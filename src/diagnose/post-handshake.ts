@@ -5,7 +5,7 @@
  */
 import type { ConnectionRecord } from '../model/record.js';
 import { certificateFindings } from './certificate.js';
-import { isTls13Version } from './context.js';
+import { isTls13Version } from './record-acts.js';
 
 const APPLICATION_DATA = 'application_data';
 

@@ -1,5 +1,6 @@
 import type { ClientHelloFacts } from '../../model/record.js';
-import { isTls13Version, type Finding, type RuleContext } from '../context.js';
+import type { Finding, RuleContext } from '../context.js';
+import { isTls13Version } from '../record-acts.js';
 import { actSentence, offeredSuitesSentence, offeredVersions, realSuites } from '../evidence.js';
 import { isModernSuite } from '../suites.js';
 

@@ -1,6 +1,6 @@
 import type { ClientHelloFacts } from '../../model/record.js';
 import type { Finding, RuleContext } from '../context.js';
-import { isTls13Version } from '../context.js';
+import { isTls13Version } from '../record-acts.js';
 import { groupLabel, namedCode, summarizeList } from '../describe.js';
 import { actSentence, offeredVersions, realSuites } from '../evidence.js';
 import { isModernSuite, WIDELY_SUPPORTED_GROUPS } from '../suites.js';

@@ -1,5 +1,6 @@
 import type { ClientHelloFacts, ServerHelloFacts } from '../../model/record.js';
-import { isTls13Version, type Finding, type RuleContext } from '../context.js';
+import type { Finding, RuleContext } from '../context.js';
+import { isTls13Version } from '../record-acts.js';
 import { versionLabel } from '../describe.js';
 import { actSentence, alertSentence, highestOffered, offeredVersions, offeredVersionsSentence } from '../evidence.js';
 import { reactionWindow } from '../timing.js';

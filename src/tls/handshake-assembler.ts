@@ -9,7 +9,7 @@
 import type { TlsDirectionListener } from './events.js';
 import type { MemoryBudget } from '../tcp/memory-budget.js';
 
-export const HANDSHAKE_HEADER_BYTES = 4;
+const HANDSHAKE_HEADER_BYTES = 4;
 /** first allocation for a handshake message that spans pushes; it doubles as bytes arrive, up to the message length */
 const INITIAL_MESSAGE_CAPACITY = 4096;
 

@@ -1,7 +1,7 @@
 import { LiveCaptureError, listInterfaces, type InterfaceInfo } from '../../capture/live.js';
 import { sanitizeForTerminal } from '../../model/sanitize.js';
 import type { CommandContext } from '../program.js';
-import { printableLines } from './live.js';
+import { printableLines } from '../output/live-printers.js';
 
 /** `tlsdiag interfaces` — the devices `tlsdiag live -i` can capture on, with their addresses. */
 export function registerInterfaces({ program, setExitCode }: CommandContext): void {

@@ -13,9 +13,9 @@ import { describeFsError } from '../inputs.js';
 import { PacedWriter } from '../output/paced-writer.js';
 import { CaptureLoss } from '../../pipeline/capture-loss.js';
 import type { RecordDetail } from '../../model/record-lean.js';
-import { checkFormatAndDetail, DETAILS, RECORD_FORMATS, recordWriter, type RecordFormat } from '../output/formats.js';
+import { checkFormatAndDetail, DETAILS, RECORD_FORMATS, type RecordFormat } from '../output/formats.js';
 import { inMemoryRecordJson } from '../output/ndjson.js';
-import { diagnosisLines, recordToTextLine, TEXT_HEADER } from '../output/text.js';
+import { noticePrinter, printableLines, recordPrinter, textPrinter } from '../output/live-printers.js';
 import { KEYLOG_OPTION_HELP, KeyLogFollower, keyLogPaths } from '../keylog.js';
 import { collect, collectPort, positiveSeconds, TLS_PORT_HELP, type CommandContext } from '../program.js';
 import { readSystemTrust } from '../system-trust.js';
@@ -399,52 +399,6 @@ class LiveFeed implements AnalysisFeed {
 }
 
 const ignore = () => undefined;
-
-/** Lines indented under an error, each made safe to print (interface names and libpcap's words are not ours). */
-export function printableLines(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => `  ${sanitizeForTerminal(line, 2000)}\n`)
-    .join('');
-}
-
-function recordPrinter(out: PacedWriter, format: RecordFormat, detail: RecordDetail, failedOnly: boolean): FeedListener {
-  const writer = recordWriter(format, detail);
-  out.write(writer.header());
-  return {
-    record(record) {
-      if (failedOnly && record.outcome !== 'failed') return;
-      out.write(writer.line(record) + '\n');
-    },
-    progress: ignore,
-    notice: (message) => process.stderr.write(`tlsdiag: ${sanitizeForTerminal(message, 300)}\n`),
-    finished: () => out.write(writer.trailer()),
-  };
-}
-
-/** With records going only to Redis, stderr still tells what happens to them. */
-function noticePrinter(): FeedListener {
-  return {
-    record: ignore,
-    progress: ignore,
-    notice: (message) => process.stderr.write(`tlsdiag: ${sanitizeForTerminal(message, 600)}\n`),
-    finished: ignore,
-  };
-}
-
-function textPrinter(out: PacedWriter, failedOnly: boolean): FeedListener {
-  out.write(TEXT_HEADER + '\n');
-  return {
-    record(record) {
-      if (failedOnly && record.outcome !== 'failed') return;
-      out.write(recordToTextLine(record) + '\n');
-      for (const line of diagnosisLines(record)) out.write(line + '\n');
-    },
-    progress: ignore,
-    notice: (message) => process.stderr.write(`tlsdiag: ${sanitizeForTerminal(message, 300)}\n`),
-    finished: ignore,
-  };
-}
 
 /** Counts for the summary printed at the end. */
 function summaryCollector() {

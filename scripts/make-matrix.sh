@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Records the capture matrix: real TLS clients meeting real faults on real servers. Every fault of
 # scripts/captures/matrix/faults.tsv, injected on every server that can show it (openssl s_server, nginx, a Go
-# crypto/tls server; "none" for the TCP faults that need no server), met by each of eight clients run the way their
-# users run them (openssl s_client, curl, python3 ssl, Java HttpsURLConnection, Go net/http, gnutls-cli, wget, Node
-# https) — scripts/captures/matrix/{clients,servers}.sh.
+# crypto/tls server; "none" for the TCP faults that need no server; Apache httpd, gnutls-serv and a JSSE server when
+# named in MATRIX_SERVERS_ONLY), met by each of eight clients run the way their users run them (openssl s_client,
+# curl, python3 ssl, Java HttpsURLConnection, Go net/http, gnutls-cli, wget, Node https) —
+# scripts/captures/matrix/{clients,servers}.sh.
 #
 #   client ──veth── router ──veth── server        (scripts/captures/netns.sh; tcpdump runs on the client's side)
 #
@@ -19,7 +20,7 @@
 #                                         <folder>/<basename>-root.pem (captures/matrix/matrix-root.pem by default)
 #   MATRIX_CLIENTS_ONLY="chromium firefox" the clients to run, of the eight and the two browsers of clients.sh
 #   MATRIX_SERVERS_ONLY=apache            the servers to record, of openssl nginx go none (the default, all four)
-#                                         and apache (servers.sh: recorded only when named here)
+#                                         and apache, gnutls, java (servers.sh: recorded only when named here)
 #   MATRIX_FAULTS=scripts/captures/matrix/faults-tls13-certs.tsv  the fault table (a path relative to the
 #                                         repository or absolute; scripts/captures/matrix/faults.tsv by default)
 # A browser meeting a cert-…-tls13 fault writes its TLS key log (SSLKEYLOGFILE, NSS key log format) beside the
@@ -360,10 +361,10 @@ system_default = client_groups
 Groups = X25519:P-256
 CNF
 
-echo "make-matrix: building the Go server and client, the Java client"
+echo "make-matrix: building the Go server and client, the Java client and server"
 go build -o "$build/go-server" "$here/captures/matrix/go-server.go"
 go build -o "$build/go-client" "$here/captures/matrix/go-client.go"
-javac -d "$build" "$here/captures/matrix/MatrixClient.java"
+javac -d "$build" "$here/captures/matrix/MatrixClient.java" "$here/captures/matrix/MatrixServer.java"
 client_versions
 server_versions
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// Scores tlsdiag's diagnosis against the capture matrix (captures/matrix or captures/browsers, made by
-// scripts/make-matrix.sh): runs the
+// Scores tlsdiag's diagnosis against the capture matrix (captures/matrix, captures/browsers or captures/servers,
+// made by scripts/make-matrix.sh): runs the
 // built analyzer over the folder, compares each capture's outcome and primary cause with its sidecar — the fault as
 // injected — and prints a table (capture, expected, got, confidence) and the score.
 //
 // Usage: node scripts/matrix-score.mjs [--markdown] [--dir captures/matrix] [--ca captures/matrix/matrix-root.pem]
-//   --dir  the folder (captures/browsers: the browsers); --ca defaults to its <folder>-root.pem
+//   --dir  the folder (captures/browsers: the browsers; captures/servers: gnutls-serv and JSSE); --ca defaults to its
+//          <folder>-root.pem
 //   --markdown  the fault × client table of docs/captures.md, one per server, with tlsdiag's result in each cell
 // Captures whose sidecar names a key log (`keylog`: the browsers' TLS 1.3 certificate faults) are scored twice: in
 // the main table without it (where the sidecar's `hidden` code — what the encrypted handshake lets one see — is right
@@ -36,7 +37,7 @@ function readSidecars() {
     .flatMap((file) => readFileSync(file, 'utf8').split('\n'))
     .filter((line) => line && !line.startsWith('#'))
     .map((line) => line.split('\t')[0]);
-  const serverOrder = ['openssl', 'nginx', 'go', 'none'];
+  const serverOrder = ['openssl', 'nginx', 'go', 'none', 'apache', 'gnutls', 'java'];
   const rank = (list, item) => (list.includes(item) ? list.indexOf(item) : list.length);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.expect.json'))

@@ -1,8 +1,9 @@
 /**
  * The diagnosis against the capture matrix (made by scripts/make-matrix.sh): real clients meeting each fault on real
- * servers — captures/matrix, eight TLS clients and libraries, and captures/browsers, headless Chromium and Firefox
- * ESR, recorded apart with their own PKI. Each capture's sidecar states the fault as it was injected — ground truth
- * by construction, not what tlsdiag said when it was recorded:
+ * servers — captures/matrix, eight TLS clients and libraries; captures/browsers, headless Chromium and Firefox ESR,
+ * recorded apart with their own PKI; and captures/servers, the eight clients against two more servers (gnutls-serv
+ * and a JSSE server), recorded apart with their own PKI too. Each capture's sidecar states the fault as it was
+ * injected — ground truth by construction, not what tlsdiag said when it was recorded:
  * - the outcome the user saw and the primary cause must be the sidecar's, for every connection of the capture;
  * - a diagnosis tlsdiag is highly confident of is never wrong;
  * - where TLS 1.3 hides the fault (sidecar `hidden`: the certificate is encrypted), the code of what can be seen is
@@ -52,6 +53,7 @@ interface MatrixSidecar {
 const folders = [
   { folder: 'matrix', title: 'capture matrix', minimum: 150 },
   { folder: 'browsers', title: 'capture matrix: browsers', minimum: 100 },
+  { folder: 'servers', title: 'capture matrix: gnutls-serv and JSSE servers', minimum: 200 },
 ];
 
 function sidecarsOf(matrix: string) {

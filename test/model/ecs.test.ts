@@ -101,6 +101,7 @@ const captureFiles = [
   // the client matrices: real clients meeting every fault
   ...pcapsIn('captures/matrix'),
   ...pcapsIn('captures/browsers'),
+  ...pcapsIn('captures/servers'),
   // key-log captures: the pcapng with a Decryption Secrets Block is decrypted as it is read
   ...readdirSync(join(ROOT, 'captures-keylog')).filter((name) => /\.pcap(ng)?$/.test(name)).map((name) => join(ROOT, 'captures-keylog', name)),
   ...publicCaptureNames().map(requirePublicCapture),

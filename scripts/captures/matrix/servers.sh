@@ -11,11 +11,15 @@
 #   go       go-server.go on crypto/tls       (every TLS fault; silent, reset, FIN and plaintext as raw modes)
 #   apache   Apache httpd + mod_ssl with a config file written here (every TLS fault; plaintext-server as a vhost
 #            without SSLEngine); only when named in MATRIX_SERVERS_ONLY
+#   gnutls   gnutls-serv --http, a priority string per fault (every TLS fault but plaintext-server); only when named
+#   java     MatrixServer.java on JSSE, its standard properties and SSLParameters per fault (every TLS fault but
+#            plaintext-server); only when named
 #   none     nothing listens (connect-refused) or the router drops SYNs (connect-timeout)
 
 readonly MATRIX_SERVERS=(openssl nginx go none)
-# Recorded only when named in MATRIX_SERVERS_ONLY (the browsers met it after the eight clients' matrix was made)
-readonly MATRIX_MORE_SERVERS=(apache)
+# Recorded only when named in MATRIX_SERVERS_ONLY: they came after the eight clients' matrix was made, whose PKI is
+# gone (the browsers met apache; the eight clients met gnutls and java in a folder of their own, captures/servers)
+readonly MATRIX_MORE_SERVERS=(apache gnutls java)
 
 # Faults that need no TLS server at all, and those that need a raw TCP behaviour only the Go server has.
 readonly NO_SERVER_FAULTS=' connect-refused connect-timeout '
@@ -218,6 +222,106 @@ CONF
   start_server apache2 -f "$dir/httpd.conf" -d "$dir" -DFOREGROUND
 }
 
+# gnutls-serv (GnuTLS 3.7, Debian's gnutls-bin), configured the way its users configure it: a priority string for the
+# versions, suites and groups, the certificate file (leaf + chain: GnuTLS sends every certificate of it) and key.
+# --http answers a GET with its status page and closes. Recorded only when named (MATRIX_SERVERS_ONLY=gnutls).
+server_gnutls() {
+  local fault=${1%-tls13} chain=good.chain key=good priority=NORMAL
+  [[ $1 == cert-*-tls13 ]] || fault=$1
+  # gnutls-serv asks every client for a certificate unless told not to (an optional CertificateRequest in every
+  # handshake): a server that wants none says so
+  local args=(--disable-client-cert) tls12='NORMAL:-VERS-ALL:+VERS-TLS1.2'
+  case $fault in
+    healthy-tls12) priority=$tls12 ;;
+    healthy-tls13 | middlebox-reset) ;;
+    cert-expired) chain=expired.chain key=expired priority=$tls12 ;;
+    cert-not-yet-valid) chain=notyet.chain key=notyet priority=$tls12 ;;
+    cert-hostname-mismatch) chain=other.chain key=other priority=$tls12 ;;
+    cert-chain-incomplete) chain=good priority=$tls12 ;;
+    cert-untrusted-root) chain=rogue.chain key=rogue priority=$tls12 ;;
+    cert-self-signed) chain=selfsigned key=selfsigned priority=$tls12 ;;
+    # NORMAL still has TLS 1.0 and 1.1 in GnuTLS 3.7: the other versions are taken out
+    server-tls10-only) priority='NORMAL:-VERS-ALL:+VERS-TLS1.1:+VERS-TLS1.0' ;;
+    server-tls13-only) priority='NORMAL:-VERS-ALL:+VERS-TLS1.3' ;;
+    # the suite of the OpenSSL servers, TLS_ECDHE_RSA_WITH_CAMELLIA_256_CBC_SHA384, in GnuTLS's terms: its key
+    # exchange, cipher and MAC, each list emptied first (NORMAL has no Camellia and no SHA-384 MAC)
+    no-common-cipher) priority="$tls12:-KX-ALL:+ECDHE-RSA:-CIPHER-ALL:+CAMELLIA-256-CBC:-MAC-ALL:+SHA384" ;;
+    no-common-group) priority='NORMAL:-VERS-ALL:+VERS-TLS1.3:-GROUP-ALL:+GROUP-SECP384R1' ;;
+    client-cert-required-tls12 | client-cert-required-tls13)
+      [[ $fault == *tls12 ]] && priority=$tls12 || priority='NORMAL:-VERS-ALL:+VERS-TLS1.3'
+      # --require-client-cert fails the handshake without one; --verify-client-cert checks one that is sent against
+      # --x509cafile, whose subject is also the authority the CertificateRequest names
+      args=(--require-client-cert --verify-client-cert --x509cafile "$pki/root.pem") ;;
+    sni-unknown) args+=(--sni-hostname www.tlsdiag.test --sni-hostname-fatal) ;;
+    *) return 3 ;;
+  esac
+  [[ $1 == cert-*-tls13 ]] && priority=NORMAL
+  start_server gnutls-serv --port 443 --http --x509certfile "$pki/$chain.pem" --x509keyfile "$pki/$key.key" \
+    --priority "$priority" "${args[@]}"
+}
+
+# MatrixServer.java on JSSE (the JDK of the Java client), configured with the JDK's standard properties and the
+# SSLParameters a Java service sets (see its header): its key store is a PKCS#12 made from the PKI's chain and key
+# with `openssl pkcs12 -export`, as an administrator brings a PEM certificate to Java. Recorded only when named
+# (MATRIX_SERVERS_ONLY=java).
+server_java() {
+  local fault=${1%-tls13} dir=$work/java chain=good.chain key=good
+  [[ $1 == cert-*-tls13 ]] || fault=$1
+  rm -rf "$dir" && mkdir -p "$dir"
+  local props=(-Djavax.net.ssl.keyStore="$dir/keys.p12" -Djavax.net.ssl.keyStorePassword=changeit) args=()
+  case $fault in
+    healthy-tls12) args=(-protocols TLSv1.2) ;;
+    healthy-tls13 | middlebox-reset) ;;
+    cert-expired) chain=expired.chain key=expired args=(-protocols TLSv1.2) ;;
+    cert-not-yet-valid) chain=notyet.chain key=notyet args=(-protocols TLSv1.2) ;;
+    cert-hostname-mismatch) chain=other.chain key=other args=(-protocols TLSv1.2) ;;
+    cert-chain-incomplete) chain=good args=(-protocols TLSv1.2) ;;
+    cert-untrusted-root) chain=rogue.chain key=rogue args=(-protocols TLSv1.2) ;;
+    cert-self-signed) chain=selfsigned key=selfsigned args=(-protocols TLSv1.2) ;;
+    # JDK 17 disables TLS 1.0 and 1.1 in java.security: the administrator of a legacy service enables them again
+    server-tls10-only)
+      java_reenable "$dir/java.security" TLSv1 TLSv1.1
+      props+=(-Djava.security.properties="$dir/java.security") args=(-protocols TLSv1,TLSv1.1) ;;
+    server-tls13-only) args=(-protocols TLSv1.3) ;;
+    # JSSE implements no Camellia; the RC4 suite of the Go server, enabled again in java.security (RC4 is disabled
+    # there), is the suite an old Java service might still be pinned to
+    no-common-cipher)
+      java_reenable "$dir/java.security" RC4
+      props+=(-Djava.security.properties="$dir/java.security") args=(-protocols TLSv1.2 -ciphers TLS_ECDHE_RSA_WITH_RC4_128_SHA) ;;
+    # SSLParameters has no setter for the groups before Java 20: the standard property
+    no-common-group) props+=(-Djdk.tls.namedGroups=secp384r1) args=(-protocols TLSv1.3) ;;
+    client-cert-required-tls12 | client-cert-required-tls13)
+      [[ $fault == *tls12 ]] && args=(-protocols TLSv1.2) || args=(-protocols TLSv1.3)
+      # the trust store holds the matrix root: the client's certificate must chain to it (and the CertificateRequest
+      # names it)
+      props+=(-Djavax.net.ssl.trustStore="$work/trust.p12" -Djavax.net.ssl.trustStorePassword=changeit)
+      args+=(-need-client-auth) ;;
+    sni-unknown) args=(-names www.tlsdiag.test) ;;
+    *) return 3 ;;
+  esac
+  [[ $1 == cert-*-tls13 ]] && args=()
+  openssl pkcs12 -export -in "$pki/$chain.pem" -inkey "$pki/$key.key" -name matrix -passout pass:changeit \
+    -out "$dir/keys.p12"
+  start_server java "${props[@]}" -cp "$build" MatrixServer "${args[@]}"
+}
+
+# java_reenable FILE ALGORITHM...: writes FILE, an override of the JDK's jdk.tls.disabledAlgorithms without
+# ALGORITHM... (the rest as the JDK ships it), for -Djava.security.properties
+java_reenable() {
+  local file=$1 java_home value items item kept=()
+  shift
+  java_home=$(java -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.home =/ {print $2}')
+  # the property spans lines ending in a backslash
+  value=$(sed -n '/^jdk.tls.disabledAlgorithms=/,/[^\\]$/p' "$java_home/conf/security/java.security" |
+    sed 's/\\$//' | tr -d '\n' | sed 's/^[^=]*=//')
+  IFS=, read -r -a items <<<"$value"
+  for item in "${items[@]}"; do
+    [[ $item =~ ^[[:space:]]*(.*[^[:space:]])[[:space:]]*$ ]] && item=${BASH_REMATCH[1]}
+    [[ " $* " == *" $item "* ]] || kept+=("$item")
+  done
+  printf 'jdk.tls.disabledAlgorithms=%s\n' "$(IFS=,; echo "${kept[*]}")" >"$file"
+}
+
 server_go() {
   local fault=${1%-tls13} chain=good.chain key=good args=()
   [[ $1 == cert-*-tls13 ]] || fault=$1
@@ -265,4 +369,6 @@ server_versions() { # fills server_stack[name]
   if command -v apache2 >/dev/null; then
     server_stack[apache]="Apache $(apache2 -v | sed -n 's|^Server version: Apache/\([^ ]*\).*|\1|p') mod_ssl (OpenSSL $(openssl version | awk '{print $2}'))"
   fi
+  server_stack[gnutls]="gnutls-serv $(gnutls-serv --version | awk 'NR==1 {print $2}')"
+  server_stack[java]="OpenJDK $(java -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.version =/ {print $2}') JSSE (MatrixServer.java)"
 }

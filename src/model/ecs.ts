@@ -37,6 +37,7 @@ export const TLSDIAG_FIELDS: Readonly<Record<string, 'keyword' | 'long' | 'float
   'tlsdiag.alerts.description': 'long',
   'tlsdiag.alerts.name': 'keyword',
   'tlsdiag.alerts.encrypted': 'boolean',
+  'tlsdiag.alerts.record_version': 'keyword',
   'tlsdiag.alerts.ms': 'float',
   'tlsdiag.tls.ja4': 'keyword',
   'tlsdiag.tls.version_name': 'keyword',
@@ -266,6 +267,7 @@ function tlsdiagFields(record: ConnectionRecord): Record<string, unknown> {
       if (alert.level !== null) written.level = alert.level;
       if (alert.description !== null) written.description = alert.description;
       if (alert.name !== null) written.name = alert.name;
+      if (alert.recordVersion !== undefined) written.record_version = alert.recordVersion;
       return written;
     });
   }

@@ -99,6 +99,8 @@ export interface WrittenAlert {
   level?: number | null;
   description?: number | null;
   name?: string | null;
+  /** the version in the alert record's header, for an alert read in plaintext */
+  recordVersion?: string;
 }
 
 /** The certificate check of record.ts; `at` (the time judged at, that of the Certificate message) in full only. */
@@ -247,7 +249,9 @@ function writtenAlert(alert: AlertFacts): WrittenAlert {
     return { from: alert.from, ts: alert.ts, encrypted: alert.encrypted, decrypted: true, level: alert.level, description: alert.description, name: alert.name };
   }
   if (alert.encrypted) return { from: alert.from, ts: alert.ts, encrypted: true };
-  return { from: alert.from, ts: alert.ts, encrypted: false, level: alert.level, description: alert.description, name: alert.name };
+  const written: WrittenAlert = { from: alert.from, ts: alert.ts, encrypted: false, level: alert.level, description: alert.description, name: alert.name };
+  if (alert.recordVersion !== undefined) written.recordVersion = alert.recordVersion;
+  return written;
 }
 
 function writtenCertificateCheck(check: CertificateCheck | null, full: boolean): WrittenCertificateCheck | null {

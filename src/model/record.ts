@@ -149,6 +149,12 @@ export interface AlertFacts {
   encrypted: boolean;
   /** the alert was encrypted on the wire and opened with a key log: level, description and name are the peer's */
   decrypted?: true;
+  /**
+   * an alert read in plaintext: the version in its record's header ('0x0302'), before TLS 1.3 the version its sender
+   * was speaking — a server's alert before any ServerHello may show the version it had chosen (absent from records
+   * of tlsdiag before it was kept)
+   */
+  recordVersion?: string;
 }
 
 /** One TLS record's header, kept for the first records after the hellos (sizes tell what encryption hides). */

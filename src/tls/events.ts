@@ -9,6 +9,11 @@ export interface AlertEvent {
   description: number | null;
   /** record payload length */
   length: number;
+  /**
+   * the version in the header of the record that carried it (RFC 5246 §6.2.1, RFC 8446 §5.1 legacy_record_version):
+   * before TLS 1.3, the version the sender was speaking at that point
+   */
+  recordVersion: number;
   /** this direction had sent ChangeCipherSpec before the alert */
   afterChangeCipherSpec: boolean;
   /**

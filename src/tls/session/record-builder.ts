@@ -91,6 +91,7 @@ export function buildRecord(t: ConnectionTracker, context: TrackerContext, end: 
         name: a.description === null ? null : alertName(a.description),
         encrypted: a.encrypted,
         ...(a.decrypted === true ? { decrypted: true as const } : {}),
+        ...(a.recordVersion === undefined ? {} : { recordVersion: hex16(a.recordVersion) }),
       })),
       changeCipherSpec: { client: client.ccsTs, server: server.ccsTs },
       recordCounts: { client: client.recordCounts, server: server.recordCounts },

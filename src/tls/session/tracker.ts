@@ -101,6 +101,8 @@ export interface DirAlert {
   packet: number;
   /** opened with a key log */
   decrypted?: boolean;
+  /** the version of the record that carried it, when the alert was read in plaintext */
+  recordVersion?: number;
 }
 
 /**
@@ -504,7 +506,9 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
       this.alertsDropped++;
       return;
     }
-    this.alerts.push({ dir, ts, level, description, encrypted, packet: this.packetIndex });
+    const kept: DirAlert = { dir, ts, level, description, encrypted, packet: this.packetIndex };
+    if (!encrypted) kept.recordVersion = alert.recordVersion;
+    this.alerts.push(kept);
     this.letter(dir, LETTER_ALERT);
     if (encrypted) this.event(ts, dir, 'Alert', `encrypted (${alert.length} bytes)`);
     else {

@@ -231,6 +231,14 @@ if env["OUTCOME"] == "failed" and env["CODE"] in twins:
         "codes": [twins[env["CODE"]]],
         "why": "the client offers TLS 1.3 and TLS 1.2 with current suites and the server refuses the ClientHello with handshake_failure: a TLS 1.2-only server short of a suite and a TLS 1.3 server short of a group send the same alert to the same ClientHello, so the packets cannot tell which; the diagnosis must say so (low confidence, the injected cause among the alternatives)",
     }
+# gnutls-serv requiring TLS 1.3 refuses a ClientHello without supported_versions (a client capped at TLS 1.2 by its
+# OpenSSL, GnuTLS or Node settings; Go and JSSE still send the extension) with handshake_failure, the alert a missing
+# suite gets: the packets are those of a suite mismatch
+if env["SERVER"] == "gnutls" and env["FAULT"] == "server-tls13-only" and env["CLIENT"] not in ("go", "java"):
+    facts["indistinguishable"] = {
+        "codes": ["cipher-suite-mismatch"],
+        "why": "the client offers TLS 1.2 at most, without supported_versions, and gnutls-serv requiring TLS 1.3 refuses it with handshake_failure (not protocol_version), the alert a server short of a suite sends to the same ClientHello: the packets cannot tell which; the diagnosis must say so (low confidence, the injected cause among the alternatives)",
+    }
 # Chromium answers a CertificateRequest by dropping the connection (a FIN, no alert), asking its store for a
 # certificate and connecting again: those connections end at the request, whether or not the server enforces it
 if env["CLIENT"] == "chromium" and env["FAULT"].startswith("client-cert-required"):

@@ -90,5 +90,6 @@ function reasonOf(f: WeighedFinding, primary: WeighedFinding): string {
 function whyNotPrimary(f: WeighedFinding, primary: WeighedFinding): string {
   if (!f.consistent) return "what the peers did, and when, does not fit it";
   if (BASIS_RANK[f.basis] < BASIS_RANK[primary.basis]) return `fits too, on a weaker basis than the primary cause (${primary.basis})`;
+  if ((f.weight ?? 0) < (primary.weight ?? 0)) return 'fits too, on the same basis, but the packets point less directly to it than to the primary cause';
   return 'fits as well as the primary cause, which the rule order ranks as more specific';
 }

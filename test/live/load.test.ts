@@ -142,7 +142,9 @@ describe.skipIf(skipReason !== null)('tlsdiag live under a SYN flood, in a names
   it('diagnoses no healthy handshake as failed, and reports every one', () => {
     const healthy = records.filter((r) => r.server.port === TLS_PORT);
     const failed = healthy.filter((r) => r.outcome === 'failed');
-    expect(failed.map((r) => `${r.client.port}: ${r.diagnosis?.code}`)).toEqual([]);
+    // on failure, say what the capture showed of each: its evidence, its notes, and what the summary said was lost
+    const shown = failed.map((r) => `${r.client.port}: ${r.diagnosis?.code} [${r.diagnosis?.evidence.join(' | ')}] notes: ${r.notes.join(' | ')}`);
+    expect(shown, stderr.split('\n').slice(-8).join('\n')).toEqual([]);
     const lost = lostPackets();
     if (lost === 0) {
       expect(healthy).toHaveLength(HANDSHAKES);

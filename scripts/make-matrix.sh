@@ -23,8 +23,8 @@
 #                                         and apache, gnutls, java (servers.sh: recorded only when named here)
 #   MATRIX_FAULTS=scripts/captures/matrix/faults-tls13-certs.tsv  the fault table (a path relative to the
 #                                         repository or absolute; scripts/captures/matrix/faults.tsv by default)
-# A browser meeting a cert-…-tls13 fault writes its TLS key log (SSLKEYLOGFILE, NSS key log format) beside the
-# capture: <name>.keys.log.
+# A client meeting a cert-…-tls13 fault writes its TLS key log (NSS key log format) beside the capture,
+# <name>.keys.log, where it can (the browsers and seven of the eight clients: MATRIX_KEYLOG_CLIENTS of clients.sh).
 # The browsers are recorded apart, with their own PKI and root: `npm run captures:browsers`.
 #
 # The PKI is kept in .scratch/matrix-pki between runs while its root is the committed one and its dated
@@ -276,12 +276,13 @@ record() {
   server_"$server" "$fault" || status=$?
   if ((status == 3)); then return 0; fi
   ((status == 0)) || return "$status"
-  # a browser meeting a TLS 1.3 certificate fault writes its key log beside the capture (browser-client.sh keeps only
-  # the key log lines); the sidecar then names it, and the test holds the decrypted analysis to the injected cause.
+  # a client meeting a TLS 1.3 certificate fault writes its key log beside the capture where it can (browser-client.sh
+  # keeps only the key log lines; the other clients write a file of their own); the sidecar then names it, and the
+  # test holds the decrypted analysis to the injected cause.
   # A server may say that its fault became a certificate fault over TLS 1.3 (cert_encrypted=1): the same then.
   [[ $fault == cert-*-tls13 ]] && cert_encrypted=1
   keylog_file= keylog_name=
-  if [[ " ${MATRIX_BROWSERS[*]} " == *" $client "* && -n $cert_encrypted ]]; then
+  if [[ " ${MATRIX_KEYLOG_CLIENTS[*]} " == *" $client "* && -n $cert_encrypted ]]; then
     keylog_name=$name.keys.log keylog_file=$out/$name.keys.log
     rm -f "$keylog_file"
   fi

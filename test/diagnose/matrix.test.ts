@@ -2,13 +2,15 @@
  * The diagnosis against the capture matrix (made by scripts/make-matrix.sh): real clients meeting each fault on real
  * servers — captures/matrix, eight TLS clients and libraries; captures/browsers, headless Chromium and Firefox ESR,
  * recorded apart with their own PKI; and captures/servers, the eight clients against two more servers (gnutls-serv
- * and a JSSE server), recorded apart with their own PKI too. Each capture's sidecar states the fault as it was
+ * and a JSSE server), recorded apart with their own PKI too; and captures/tls13-certs, the eight clients meeting the
+ * certificate faults over TLS 1.3 on five servers, with the key log of each client that writes one (all but Java),
+ * recorded apart with their own PKI. Each capture's sidecar states the fault as it was
  * injected — ground truth by construction, not what tlsdiag said when it was recorded:
  * - the outcome the user saw and the primary cause must be the sidecar's, for every connection of the capture;
  * - a diagnosis tlsdiag is highly confident of is never wrong;
  * - where TLS 1.3 hides the fault (sidecar `hidden`: the certificate is encrypted), the code of what can be seen is
  *   accepted too, never with high confidence;
- * - with the browser's key log (sidecar `keylog`), every connection gets exactly the injected cause, decrypted.
+ * - with the client's key log (sidecar `keylog`), every connection gets exactly the injected cause, decrypted.
  * The clients of each folder trusted its own root (<folder>/<folder>-root.pem), so the analysis trusts it too.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -54,6 +56,7 @@ const folders = [
   { folder: 'matrix', title: 'capture matrix', minimum: 150 },
   { folder: 'browsers', title: 'capture matrix: browsers', minimum: 100 },
   { folder: 'servers', title: 'capture matrix: gnutls-serv and JSSE servers', minimum: 200 },
+  { folder: 'tls13-certs', title: 'capture matrix: TLS 1.3 certificate faults, eight clients', minimum: 200 },
 ];
 
 function sidecarsOf(matrix: string) {

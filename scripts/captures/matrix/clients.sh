@@ -2,7 +2,7 @@
 # captures/browsers), each run the way its users run it — an HTTPS GET of
 # https://HOST/ with its default behaviour, trusting the matrix root as a user configures it, and the user's own
 # timeout of 4 s. Each function is client_<name> HOST MODE (MODE: default | max12 | groups, see faults.tsv) and sets
-# client_command to the command line as a user would type it ($ROOT = the matrix root).
+# client_command to the command line as a user would type it ($ROOT = the matrix root; the key log by its name).
 #
 # Needs: $pki (make-pki.sh output), $build (the compiled Go and Java clients), $here, and the functions of
 # make-matrix.sh (in_client_bounded).
@@ -10,6 +10,11 @@
 readonly MATRIX_CLIENTS=(openssl curl python java go gnutls wget node)
 # The browsers are recorded apart (captures/browsers, with their own root): MATRIX_CLIENTS_ONLY="chromium firefox"
 readonly MATRIX_BROWSERS=(chromium firefox)
+# The clients that write a TLS key log (NSS key log format) the way their users ask for one, where a TLS 1.3
+# certificate fault is recorded (make-matrix.sh sets keylog_file): the browsers, curl, python3 (create_default_context)
+# and gnutls-cli, wget (GnuTLS) read SSLKEYLOGFILE, openssl s_client has -keylogfile, Node --tls-keylog, the Go client
+# sets tls.Config.KeyLogWriter (-keylog). Java has no standard key log (only its debug output): none.
+readonly MATRIX_KEYLOG_CLIENTS=(openssl curl python go gnutls wget node chromium firefox)
 
 # The request the command-line TLS tools type on stdin: one GET, then the server's answer up to its close.
 http_get() { printf 'GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$1"; }
@@ -17,7 +22,8 @@ http_get() { printf 'GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$
 client_openssl() {
   local host=$1 args=()
   case $2 in max12) args=(-no_tls1_3) ;; groups) args=(-groups X25519:P-256) ;; esac
-  client_command="openssl s_client -connect $host:443 -servername $host -verify_hostname $host -CAfile \$ROOT -verify_return_error -ign_eof ${args[*]} (request on stdin; interrupted after 4 s)"
+  client_command="openssl s_client -connect $host:443 -servername $host -verify_hostname $host -CAfile \$ROOT -verify_return_error -ign_eof ${args[*]}${keylog_file:+ -keylogfile $keylog_name} (request on stdin; interrupted after 4 s)"
+  [[ -n $keylog_file ]] && args+=(-keylogfile "$keylog_file")
   # s_client has no timeout of its own: the user interrupts it (SIGINT) after 4 s
   http_get "$host" | in_client_bounded timeout -s INT 4 openssl s_client -connect "$host:443" -servername "$host" \
     -verify_hostname "$host" -CAfile "$pki/root.pem" -verify_return_error -ign_eof "${args[@]}"
@@ -26,8 +32,8 @@ client_openssl() {
 client_curl() {
   local host=$1 args=()
   case $2 in max12) args=(--tls-max 1.2) ;; groups) args=(--curves X25519:P-256) ;; esac
-  client_command="curl -sS -o /dev/null -m 4 --cacert \$ROOT ${args[*]} https://$host/"
-  in_client_bounded curl -sS -o /dev/null -m 4 --cacert "$pki/root.pem" "${args[@]}" "https://$host/"
+  client_command="${keylog_file:+SSLKEYLOGFILE=$keylog_name }curl -sS -o /dev/null -m 4 --cacert \$ROOT ${args[*]} https://$host/"
+  in_client_bounded env ${keylog_file:+"SSLKEYLOGFILE=$keylog_file"} curl -sS -o /dev/null -m 4 --cacert "$pki/root.pem" "${args[@]}" "https://$host/"
 }
 
 client_python() {
@@ -37,6 +43,8 @@ client_python() {
     # Python's ssl module has no client setting for groups: the user sets them in an OpenSSL configuration file
     groups) env=(OPENSSL_CONF="$work/groups.cnf") shown='OPENSSL_CONF=groups.cnf ' ;;
   esac
+  # ssl.create_default_context reads SSLKEYLOGFILE
+  [[ -n $keylog_file ]] && env+=(SSLKEYLOGFILE="$keylog_file") shown+="SSLKEYLOGFILE=$keylog_name "
   client_command="${shown}python3 python-client.py --cafile \$ROOT ${args[*]} $host"
   in_client_bounded env "${env[@]}" python3 "$here/captures/matrix/python-client.py" --cafile "$pki/root.pem" "${args[@]}" "$host"
 }
@@ -54,7 +62,8 @@ client_java() {
 client_go() {
   local host=$1 args=()
   case $2 in max12) args=(-max12) ;; groups) args=(-curves X25519,P256) ;; esac
-  client_command="SSL_CERT_FILE=\$ROOT go-client ${args[*]} https://$host/"
+  client_command="SSL_CERT_FILE=\$ROOT go-client ${args[*]}${keylog_file:+ -keylog $keylog_name} https://$host/"
+  [[ -n $keylog_file ]] && args+=(-keylog "$keylog_file")
   in_client_bounded env SSL_CERT_FILE="$pki/root.pem" "$build/go-client" "${args[@]}" "https://$host/"
 }
 
@@ -64,10 +73,10 @@ client_gnutls() {
     max12) args=(--priority NORMAL:-VERS-TLS1.3) ;;
     groups) args=(--priority NORMAL:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1) ;;
   esac
-  client_command="gnutls-cli --x509cafile \$ROOT ${args[*]} -p 443 $host (request on stdin; interrupted after 4 s)"
+  client_command="${keylog_file:+SSLKEYLOGFILE=$keylog_name }gnutls-cli --x509cafile \$ROOT ${args[*]} -p 443 $host (request on stdin; interrupted after 4 s)"
   # gnutls-cli ends the session when stdin ends: stdin stays open while the answer comes, as at a terminal (a
   # process substitution, so the recording does not wait for the sleep once gnutls-cli is done)
-  in_client_bounded timeout -s INT 4 gnutls-cli --x509cafile "$pki/root.pem" "${args[@]}" -p 443 "$host" \
+  in_client_bounded env ${keylog_file:+"SSLKEYLOGFILE=$keylog_file"} timeout -s INT 4 gnutls-cli --x509cafile "$pki/root.pem" "${args[@]}" -p 443 "$host" \
     < <(http_get "$host"; sleep 5)
 }
 
@@ -78,15 +87,17 @@ client_wget() {
     max12) args=(--ciphers=NORMAL:-VERS-TLS1.3) ;;
     groups) args=(--ciphers=NORMAL:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1) ;;
   esac
-  client_command="wget -O /dev/null -T 4 -t 1 --ca-certificate=\$ROOT ${args[*]} https://$host/"
-  in_client_bounded wget -O /dev/null -T 4 -t 1 --ca-certificate="$pki/root.pem" "${args[@]}" "https://$host/"
+  client_command="${keylog_file:+SSLKEYLOGFILE=$keylog_name }wget -O /dev/null -T 4 -t 1 --ca-certificate=\$ROOT ${args[*]} https://$host/"
+  in_client_bounded env ${keylog_file:+"SSLKEYLOGFILE=$keylog_file"} wget -O /dev/null -T 4 -t 1 --ca-certificate="$pki/root.pem" "${args[@]}" "https://$host/"
 }
 
 client_node() {
   local host=$1 args=()
   case $2 in max12) args=(--max12) ;; groups) args=(--groups X25519:P-256) ;; esac
-  client_command="NODE_EXTRA_CA_CERTS=\$ROOT node node-client.mjs ${args[*]} https://$host/"
-  in_client_bounded env NODE_EXTRA_CA_CERTS="$pki/root.pem" node "$here/captures/matrix/node-client.mjs" "${args[@]}" "https://$host/"
+  local keylog=()
+  [[ -n $keylog_file ]] && keylog=(--tls-keylog="$keylog_file")
+  client_command="NODE_EXTRA_CA_CERTS=\$ROOT node ${keylog_file:+--tls-keylog=$keylog_name }node-client.mjs ${args[*]} https://$host/"
+  in_client_bounded env NODE_EXTRA_CA_CERTS="$pki/root.pem" node "${keylog[@]}" "$here/captures/matrix/node-client.mjs" "${args[@]}" "https://$host/"
 }
 
 # The browsers: headless, a fresh profile per run with the root in its NSS database; the verdict (page or error page)

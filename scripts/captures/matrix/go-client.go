@@ -1,8 +1,9 @@
 // The Go client of the capture matrix: http.Get the way a Go program fetches a URL, with the client's own timeout.
 // Trust comes from the environment as on any Linux host (SSL_CERT_FILE); -max12 and -curves are the settings a
-// user would put in the transport's tls.Config.
+// user would put in the transport's tls.Config, and -keylog FILE its KeyLogWriter (the TLS key log, NSS key log format:
+// crypto/tls reads no environment variable for it).
 //
-// Usage: go-client [-max12] [-curves X25519,P256] [-timeout 4s] https://host/
+// Usage: go-client [-max12] [-curves X25519,P256] [-keylog FILE] [-timeout 4s] https://host/
 package main
 
 import (
@@ -21,6 +22,7 @@ var curves = map[string]tls.CurveID{"P256": tls.CurveP256, "P384": tls.CurveP384
 func main() {
 	max12 := flag.Bool("max12", false, "offer nothing newer than TLS 1.2")
 	curveList := flag.String("curves", "", "key exchange groups to offer (comma-separated)")
+	keylog := flag.String("keylog", "", "write the TLS key log (NSS key log format) to this file")
 	timeout := flag.Duration("timeout", 4*time.Second, "the whole request's timeout")
 	flag.Parse()
 
@@ -32,6 +34,15 @@ func main() {
 		for _, name := range strings.Split(*curveList, ",") {
 			config.CurvePreferences = append(config.CurvePreferences, curves[name])
 		}
+	}
+	if *keylog != "" {
+		file, err := os.OpenFile(*keylog, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "go-client:", err)
+			os.Exit(1)
+		}
+		defer file.Close()
+		config.KeyLogWriter = file
 	}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.TLSClientConfig = config

@@ -5,7 +5,7 @@
  */
 import type { Outcome } from '../model/record.js';
 import type { RuleContext } from './context.js';
-import { isAlertSized } from './encrypted-sizes.js';
+import { isAlertSized } from '../tls/encrypted-sizes.js';
 
 export function decideOutcome(facts: Omit<RuleContext, 'outcome'>): Outcome {
   if (facts.record.tls.established) return facts.hangUp !== null || facts.clientLeftBeforeCompletion ? 'failed' : 'established';

@@ -6,7 +6,7 @@
 import type { AlertFacts, ConnectionRecord, RecordFacts, Role } from '../model/record.js';
 import { versionName } from '../tls/registry/index.js';
 import type { ClientRejection, ConnectionEnd, FailureAct, HangUp, RuleContext } from './context.js';
-import { isAlertSized } from './encrypted-sizes.js';
+import { isAlertSized } from '../tls/encrypted-sizes.js';
 import type { HandshakeStep } from './steps.js';
 import { reactionWindow, roundTrip, TIMER_FLOOR, timerThreshold, verdictWindow } from './timing.js';
 

@@ -8,7 +8,7 @@
 import type { ConnectionRecord, RecordFacts } from '../model/record.js';
 import type { Finding } from './context.js';
 import { isTls13Version } from './record-acts.js';
-import { isAlertSized } from './encrypted-sizes.js';
+import { isAlertSized } from '../tls/encrypted-sizes.js';
 import { reactionWindow, roundTrip } from './timing.js';
 
 const APPLICATION_DATA = 23;

@@ -1,5 +1,5 @@
 import type { Finding, RuleContext } from '../context.js';
-import { isAlertSized } from '../encrypted-sizes.js';
+import { isAlertSized } from '../../tls/encrypted-sizes.js';
 import { alertSentence, when } from '../evidence.js';
 import { delayWords } from '../timing.js';
 

@@ -29,6 +29,12 @@ export class Side {
   firstAppDataTs: number | null = null;
   /** packet index of this side's latest application-data record */
   lastAppDataPacket = -1;
+  /**
+   * TLS 1.3: the packet of this side's first encrypted record after the ServerHello large enough to be a Finished
+   * (tls/encrypted-sizes.ts), or of a gap that may hide it; -1 while none. An alert-sized record is not one: a client
+   * rejecting the server's flight answers with an encrypted alert instead.
+   */
+  firstFinishedPacket = -1;
   encryptedRecordsKept = 0;
   recordCounts: Record<string, number> = {};
   plaintext: Buffer[] = [];

@@ -41,6 +41,7 @@ import { Side, type SideEvents } from './side.js';
 import { MAX_ALERTS, MAX_ENCRYPTED_RECORDS_PER_SIDE, MAX_TIMELINE, MESSAGE_NAMES } from './timeline.js';
 import type { CertificateJudge } from './certificates.js';
 import { DecryptSession } from '../decrypt/session.js';
+import { smallestFinished } from '../encrypted-sizes.js';
 import type { KeyLog } from '../decrypt/keylog.js';
 import { DecryptedFacts } from './decrypted.js';
 import type { HelloShapes } from './hello-shapes.js';
@@ -248,6 +249,7 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
     if (this.tls13 && !this.established && dir !== this.serverHelloFrom && this.serverHelloFrom >= 0 && side.firstAppDataPacket < 0) {
       side.appDataAfterServerHello++;
       side.firstAppDataPacket = this.packetIndex;
+      side.firstFinishedPacket = this.packetIndex;
       side.firstAppDataTs = ts;
       side.lastAppDataPacket = this.packetIndex;
     }
@@ -539,6 +541,9 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
         side.firstAppDataPacket = this.packetIndex;
         side.firstAppDataTs = ts;
       }
+      if (side.firstFinishedPacket < 0 && this.tls13 && length >= smallestFinished(this.serverHello.cipherSuite)) {
+        side.firstFinishedPacket = this.packetIndex;
+      }
       side.lastAppDataPacket = this.packetIndex;
     }
     if (!this.established) {
@@ -630,8 +635,9 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
 
   /**
    * TLS ≤ 1.2: both sides sent ChangeCipherSpec and then an encrypted handshake record (their Finished).
-   * TLS 1.3: after the ServerHello the client sent an encrypted record, and then either a second one or the server
-   * answered in a later packet, with no plaintext fatal alert before the client's first one.
+   * TLS 1.3: after the ServerHello the client sent an encrypted record the size of a Finished (not of an alert), and
+   * then either a second one or the server answered in a later packet, with no fatal alert (plaintext, or opened with
+   * a key log) before it.
    * SSLv2: CLIENT-MASTER-KEY, then encrypted records from both sides.
    */
   private checkEstablished(ts: number): void {
@@ -642,10 +648,13 @@ export class ConnectionTracker implements TcpConnectionHandler, SideEvents {
     if (this.sslv2Session && this.serverHello?.version === '0x0002') {
       done = client.sslv2MasterKey && client.sslv2Encrypted > 0 && server.sslv2Encrypted > 0;
     } else if (this.tls13) {
-      if (client.firstAppDataPacket >= 0) {
-        const serverLater = server.lastAppDataPacket > client.firstAppDataPacket;
+      // the client's Finished, not an alert-sized record: JSSE sends its CertificateVerify and Finished tens of ms
+      // after its Certificate, so they can arrive after a client's encrypted alert and look like an answer to it
+      if (client.firstFinishedPacket >= 0) {
+        const serverLater = server.lastAppDataPacket > client.firstFinishedPacket;
+        // a fatal alert before it, in plaintext or opened with a key log
         const fatalBefore = this.alerts.some(
-          (a) => !a.encrypted && a.level === LEVEL_FATAL && a.packet <= client.firstAppDataPacket,
+          (a) => (!a.encrypted || a.decrypted === true) && a.level === LEVEL_FATAL && a.packet <= client.firstFinishedPacket,
         );
         done = !fatalBefore && (client.appDataAfterServerHello >= 2 || serverLater);
       }

@@ -239,6 +239,34 @@ if env["SERVER"] == "gnutls" and env["FAULT"] == "server-tls13-only" and env["CL
         "codes": ["cipher-suite-mismatch"],
         "why": "the client offers TLS 1.2 at most, without supported_versions, and gnutls-serv requiring TLS 1.3 refuses it with handshake_failure (not protocol_version), the alert a server short of a suite sends to the same ClientHello: the packets cannot tell which; the diagnosis must say so (low confidence, the injected cause among the alternatives)",
     }
+# TLS 1.3 encrypts the chain: a client's unknown_ca then fits an untrusted root as well as the missing intermediate
+if env["FAULT"] == "cert-chain-incomplete-tls13" and env["OUTCOME"] == "failed":
+    facts["indistinguishable"] = {
+        "codes": ["certificate-untrusted"],
+        "why": "TLS 1.3 encrypts the chain, and a client says unknown_ca both of a chain lacking its intermediate and of one ending at a root it does not trust: without the key log the packets cannot tell which; the diagnosis must say so (low confidence, the injected cause among the alternatives)",
+    }
+# Clients that check the certificate only after a TLS 1.3 handshake and then just close: curl's own host-name check
+# (close_notify, FIN), wget with GnuTLS (FIN, no alert; a reset follows when the server's tickets arrive after it).
+# Without the key log the packets are those of a client that completed the handshake and left — a browser's spare
+# connection, a probe: the test then accepts "established" with tlsdiag's warning that the client closed at once
+looks_complete = {
+    "curl": "curl completes the TLS 1.3 handshake, checks the host name itself, then sends close_notify and closes",
+    "wget": "wget (GnuTLS) completes the TLS 1.3 handshake, checks the certificate, then closes without an alert",
+}
+if env["FAULT"].endswith("-tls13") and env["FAULT"].startswith("cert-") and env["CLIENT"] in looks_complete and (
+    env["CLIENT"] != "curl" or env["FAULT"] == "cert-hostname-mismatch-tls13"
+):
+    facts["looksComplete"] = {
+        "why": looks_complete[env["CLIENT"]] + ": without the key log the packets are those of a client that completed the handshake and left (a browser's spare connection, a probe); tlsdiag may read it as established, but must warn that the client closed at once after its Finished",
+    }
+# gnutls-serv sends its session tickets with its TLS 1.3 flight: a client that drops the connection at once leaves
+# them unread, so its close is a reset in place of a FIN — Node.js before its Finished, wget right after it — the
+# packets of a client aborting for any reason
+if env["SERVER"] == "gnutls" and env["FAULT"].startswith("cert-") and env["FAULT"].endswith("-tls13") and env["CLIENT"] in ("node", "wget"):
+    facts["alsoReads"] = {
+        "code": "reset-by-client",
+        "why": "gnutls-serv sends its session tickets with its TLS 1.3 flight, so this client, dropping the connection at once over the certificate without an alert, leaves them unread and resets: the packets of a client aborting for any reason; the diagnosis may say reset-by-client, not at high confidence, with the certificate rejection among the alternatives",
+    }
 # Chromium answers a CertificateRequest by dropping the connection (a FIN, no alert), asking its store for a
 # certificate and connecting again: those connections end at the request, whether or not the server enforces it
 if env["CLIENT"] == "chromium" and env["FAULT"].startswith("client-cert-required"):

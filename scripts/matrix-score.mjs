@@ -98,21 +98,36 @@ export function judge(expectation, connections) {
         r.diagnosis?.confidence === 'low' &&
         r.diagnosis.alternatives?.some((a) => a.code === expectation.code),
     );
-  // a fault TLS 1.3 hides (sidecar `hidden`): what the packets show is right too, not at high confidence
+  // a fault TLS 1.3 hides (sidecar `hidden`): what the packets show is right too, not at high confidence; and where
+  // the client's failure leaves the packets of another cause (sidecar `alsoReads`), that cause, not at high
+  // confidence, with the hidden one among the alternatives
+  const readsAsOther = (r) =>
+    expectation.alsoReads !== undefined &&
+    r.diagnosis?.code === expectation.alsoReads.code &&
+    r.diagnosis.confidence !== 'high' &&
+    r.diagnosis.alternatives?.some((a) => a.code === (expectation.hidden?.code ?? expectation.code));
   const seen =
-    expectation.hidden !== undefined &&
+    (expectation.hidden !== undefined || expectation.alsoReads !== undefined) &&
     failed.length > 0 &&
     failed.every(
       (r) =>
         r.diagnosis?.code === expectation.code ||
-        (r.diagnosis?.code === expectation.hidden.code && r.diagnosis.confidence !== 'high'),
+        (r.diagnosis?.code === expectation.hidden?.code && r.diagnosis.confidence !== 'high') ||
+        readsAsOther(r),
     );
+  // a client that checks the certificate after a TLS 1.3 handshake and just closes (sidecar `looksComplete`):
+  // established is right too, with tlsdiag's warning that it closed at once after its Finished
+  const closedAtOnce = /closed .* after its Finished without sending application data/;
+  const complete =
+    expectation.looksComplete !== undefined &&
+    records.length > 0 &&
+    records.every((r) => r.outcome === 'established' && r.warnings?.some((w) => closedAtOnce.test(w)));
   const exact = got.outcome === expectation.outcome && got.code === expectation.code && codes.length <= 1;
-  const right = exact || (got.outcome === expectation.outcome && (honest || seen));
+  const right = exact || complete || (got.outcome === expectation.outcome && (honest || seen));
   const confidentlyWrong = failed.some(
     (r) => r.diagnosis?.confidence === 'high' && (expectation.outcome !== 'failed' || r.diagnosis.code !== expectation.code),
   );
-  return { ...got, codes, connections: connections.length, right, exact, seen, confidentlyWrong };
+  return { ...got, codes, connections: connections.length, right, exact, seen, complete, confidentlyWrong };
 }
 
 const label = (outcome, code) => (outcome === 'failed' ? code ?? '(no diagnosis)' : outcome);
@@ -128,9 +143,11 @@ function textTable(rows) {
     result.exact
       ? 'ok'
       : result.right
-        ? result.seen
-          ? 'ok (hidden by TLS 1.3: what the packets show, not high)'
-          : 'ok (indistinguishable, low, truth among alternatives)'
+        ? result.complete
+          ? 'ok (checked after the handshake: looks complete, with the warning)'
+          : result.seen
+            ? 'ok (hidden by TLS 1.3: what the packets show, not high)'
+            : 'ok (indistinguishable, low, truth among alternatives)'
         : result.confidentlyWrong
           ? 'WRONG (high)'
           : 'WRONG',

@@ -133,6 +133,10 @@ export function otherProblems(check: CertificateCheck, shown: (problem: string) 
 
 export const TLS13_HIDDEN = 'the certificate itself was encrypted (TLS 1.3), so only the alert tells';
 
+/** What unknown_ca cannot tell when the chain was encrypted (certificate-untrusted, certificate-chain-incomplete). */
+export const UNKNOWN_CA_HIDDEN =
+  'a client says unknown_ca both of a chain ending at a root it does not trust and of one lacking an intermediate: with the chain encrypted, the two cannot be told apart';
+
 /**
  * The check's findings about the server chain as evidence phrases with their values (names quoted, dates ISO), most
  * specific first; [] when the check found nothing or there was none.

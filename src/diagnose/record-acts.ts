@@ -154,11 +154,24 @@ export function findHangUp(record: ConnectionRecord, tls13: boolean, rtt: number
     kind = end.kind;
     unseen = end.unseen === true;
   }
-  // a fatal alert, or an encrypted one (curl's close_notify after its own host-name check: docs/alerts.md)
-  if (clientAlert !== null && (clientAlert.level === 2 || clientAlert.level === null) && (closeTs === null || clientAlert.ts <= closeTs)) {
+  // a fatal alert, or an encrypted one (curl's close_notify after its own host-name check: docs/alerts.md), or one
+  // opened with a key log whatever its level (that close_notify read): the client's close, even when the server's FIN
+  // came before the client's own
+  const closesByAlert = clientAlert !== null && (clientAlert.level === 2 || clientAlert.level === null || clientAlert.decrypted === true);
+  if (clientAlert !== null && closesByAlert && (closeTs === null || clientAlert.ts <= closeTs)) {
     closeTs = clientAlert.ts;
     kind = 'alert';
     unseen = false;
+  }
+  // TLS 1.3 hides an alert's type: the client's alert-sized record right after its Finished (curl's close_notify after
+  // its own host-name check) is its close, even when the server's FIN came before the client's own
+  if (tls13 && kind !== 'alert') {
+    const sized = alertSizedAfterFinished(tls);
+    if (sized !== null && (closeTs === null || sized.ts < closeTs)) {
+      closeTs = sized.ts;
+      kind = 'alert';
+      unseen = false;
+    }
   }
   if (closeTs === null || kind === null) return null;
   if (end !== null && end.from === 'server' && end.ts < closeTs) return null;
@@ -191,6 +204,15 @@ export function findHangUp(record: ConnectionRecord, tls13: boolean, rtt: number
   const hangUp: HangUp = { kind, ts: closeTs, delay, alertRecord, prompt: delay <= verdictWindow(rtt) };
   if (unseen) hangUp.unseen = true;
   return hangUp;
+}
+
+/** TLS 1.3: the client's records after the ServerHello are a Finished and one alert-sized record; that record. */
+function alertSizedAfterFinished(tls: ConnectionRecord['tls']): RecordFacts | null {
+  if (tls.serverHello === null) return null;
+  const suite = tls.serverHello.cipherSuite;
+  const own = tls.encryptedRecords.filter((r) => r.from === 'client' && r.contentType === 23 && r.ts >= tls.serverHello!.ts);
+  if (own.length !== 2 || (tls.recordCounts.client.application_data ?? own.length) > own.length) return null;
+  return !isAlertSized(own[0].length, suite) && isAlertSized(own[1].length, suite) ? own[1] : null;
 }
 
 /**

@@ -47,6 +47,18 @@ interface MatrixSidecar {
    * with this code (what the packets show), not with high confidence
    */
   hidden?: { code: string; why: string };
+  /**
+   * the client completes the handshake and closes gracefully after its own check (curl's host-name check over TLS
+   * 1.3): without the key log its packets are those of a client that only tested the handshake, so a connection may
+   * read as established — never silently: with the warning that the client closed at once after its Finished
+   */
+  looksComplete?: { why: string };
+  /**
+   * the client's way of failing leaves exactly the packets of another cause (Node.js dropping a TLS 1.3 connection
+   * whose server sent its tickets with its flight: a reset, as any aborting client's): accepted as that code, not with
+   * high confidence, and only with the hidden cause among the alternatives
+   */
+  alsoReads?: { code: string; why: string };
   /** the client's key log, beside the capture: with it, every connection gets exactly the injected cause */
   keylog?: string;
 }
@@ -111,7 +123,10 @@ describe.each(folders)('$title', ({ folder, minimum }) => {
       const abandoned = (r: ConnectionRecord) =>
         sidecar.abandoned !== undefined && r.outcome === 'failed' && r.diagnosis?.code === sidecar.abandoned.code && r.diagnosis.confidence !== 'high';
       // every connection the client went on with is held to the sidecar, and there is at least one
-      const records = connections.filter((r) => !abandoned(r));
+      const looksComplete = (r: ConnectionRecord) =>
+        sidecar.looksComplete !== undefined && r.outcome === 'established' && r.warnings.some((w) => /closed .* after its Finished without sending application data/.test(w));
+      const records = connections.filter((r) => !abandoned(r) && !looksComplete(r));
+      if (sidecar.looksComplete !== undefined && records.length === 0) return;
       if (sidecar.abandoned === undefined || sidecar.outcome === 'established') expect(records.length, said(connections)).toBeGreaterThan(0);
       expect(records.map((r) => r.outcome), said(records)).toEqual(records.map(() => sidecar.outcome));
       if (sidecar.outcome === 'failed') {
@@ -119,6 +134,9 @@ describe.each(folders)('$title', ({ folder, minimum }) => {
           r.diagnosis !== null &&
           (r.diagnosis.code === sidecar.code ||
             r.diagnosis.code === sidecar.hidden?.code ||
+            (r.diagnosis.code === sidecar.alsoReads?.code &&
+              r.diagnosis.confidence !== 'high' &&
+              r.diagnosis.alternatives.some((a) => a.code === (sidecar.hidden?.code ?? sidecar.code))) ||
             (sidecar.indistinguishable?.codes.includes(r.diagnosis.code) === true &&
               r.diagnosis.confidence === 'low' &&
               r.diagnosis.alternatives.some((a) => a.code === sidecar.code)));

@@ -1,6 +1,6 @@
 import type { CertificateFacts } from '../../model/record.js';
 import type { Finding, RuleContext } from '../context.js';
-import { alertStates, certificateReaction, checkedAt, leafPhrase, otherProblems } from '../certificate.js';
+import { alertStates, certificateReaction, checkedAt, leafPhrase, otherProblems, TLS13_HIDDEN, UNKNOWN_CA_HIDDEN, type CertificateReaction } from '../certificate.js';
 import { quoted } from '../describe.js';
 
 /**
@@ -15,7 +15,9 @@ export function certificateChainIncomplete(facts: RuleContext): Finding | null {
   const { tls } = facts.record;
   const check = tls.certificateCheck;
   const reaction = certificateReaction(facts);
-  if (!check || !reaction || check.chainComplete) return null;
+  if (!reaction) return null;
+  if (!check) return hiddenChain(facts, reaction);
+  if (check.chainComplete) return null;
   // Servers send their leaf and intermediates; the root is theirs to omit. A chain that stops above a CA certificate
   // most likely lacks only a root the client does not have — a private or TLS-inspection CA: untrusted, not incomplete.
   if (stopsAtCaCertificate(tls.certificates, check.missingIssuer)) return null;
@@ -40,11 +42,34 @@ export function certificateChainIncomplete(facts: RuleContext): Finding | null {
       ...(stated ? ["the client's unknown_ca says it could not find the issuer"] : []),
       ...otherProblems(check, (p) => /issuer|chain|incomplete/i.test(p)),
     ],
-    fix: 'Configure the server to send the intermediate certificate(s) with its own (the "full chain" file from the CA, e.g. fullchain.pem), so clients can build a path to a root they trust.',
+    fix: FULL_CHAIN_FIX,
     basis: stated ? 'stated' : published ? 'inferred' : 'assumed',
     consistent: reaction.prompt,
     weight: published ? 1 : 0,
     caveat: reaction.caveat ?? (published ? undefined : 'the missing issuer may as well be a private root the client holds'),
+  };
+}
+
+/** unknown_ca (48, RFC 8446 §6.2). */
+const UNKNOWN_CA = 48;
+const FULL_CHAIN_FIX =
+  'Configure the server to send the intermediate certificate(s) with its own (the "full chain" file from the CA, e.g. fullchain.pem), so clients can build a path to a root they trust.';
+
+/**
+ * TLS 1.3 without a key log: the chain was encrypted, and the client's unknown_ca fits a missing intermediate as well
+ * as an untrusted root (certificate-untrusted.ts reads the same alert the other way): stated, never more than low.
+ */
+function hiddenChain(facts: RuleContext, reaction: CertificateReaction): Finding | null {
+  if (!facts.tls13 || reaction.alert !== UNKNOWN_CA) return null;
+  return {
+    code: 'certificate-chain-incomplete',
+    title: 'The server may send an incomplete certificate chain',
+    evidence: [reaction.line, TLS13_HIDDEN, UNKNOWN_CA_HIDDEN],
+    fix: FULL_CHAIN_FIX,
+    basis: 'stated',
+    consistent: reaction.prompt,
+    ceiling: 'low',
+    caveat: reaction.caveat ?? undefined,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { EvidenceBasis } from '../../model/record.js';
 import type { Finding, RuleContext } from '../context.js';
-import { alertStates, certificateReaction, checkedAt, leafPhrase, otherProblems, TLS13_HIDDEN } from '../certificate.js';
+import { alertStates, certificateReaction, checkedAt, leafPhrase, otherProblems, TLS13_HIDDEN, UNKNOWN_CA_HIDDEN } from '../certificate.js';
 import { quoted } from '../describe.js';
 import { unknownIssuerIsPublished } from './certificate-chain-incomplete.js';
 
@@ -27,6 +27,8 @@ export function certificateUntrusted(facts: RuleContext): Finding | null {
   // a leaf whose missing issuer publishes its certificate is an intermediate the server left out: chain-incomplete's
   if (check !== null && !statedByAlert && unknownIssuerIsPublished(facts)) return null;
   const leaf = tls.certificates[0];
+  // unknown_ca about a chain the capture cannot see: an untrusted root and a missing intermediate read the same
+  const hiddenUnknownCa = check === null && reaction.alert === UNKNOWN_CA;
   const evidence: string[] = [];
   let basis: EvidenceBasis = statedByAlert ? 'stated' : 'assumed';
   if (check && checkFound) {
@@ -62,17 +64,20 @@ export function certificateUntrusted(facts: RuleContext): Finding | null {
           ? TLS13_HIDDEN
           : 'the record holds no certificate check to confirm it',
     );
+    if (hiddenUnknownCa) evidence.push(UNKNOWN_CA_HIDDEN);
   }
   return {
     code: 'certificate-untrusted',
     title: 'The client does not trust the server\'s certificate',
     evidence,
-    fix:
-      statedByAlert || checkFound
+    fix: hiddenUnknownCa
+      ? 'Check the chain the server sends (openssl s_client -showcerts -servername name): if it lacks an intermediate, configure the full chain; if it ends at a root the client does not hold, use a certificate from a CA the clients trust, or add a private CA\'s root to the client\'s trust store (never disable verification).'
+      : statedByAlert || checkFound
         ? 'Install a certificate from a CA the clients trust on the server; or, for a private CA, add that CA\'s root to the client\'s trust store (never disable verification).'
         : 'Inspect the server\'s chain as the client sees it (openssl s_client -showcerts) and compare it with the client\'s trust store and policy; replace the certificate or add the issuing CA to the client\'s store.',
     basis,
     consistent: reaction.prompt,
+    ...(hiddenUnknownCa ? { ceiling: 'low' as const } : {}),
     caveat:
       reaction.caveat ??
       (basis === 'assumed' ? "tlsdiag does not know the root, but the capture cannot show the client's trust store" : undefined),

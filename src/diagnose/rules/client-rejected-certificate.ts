@@ -1,7 +1,8 @@
+import type { RecordFacts } from '../../model/record.js';
 import type { Finding, RuleContext } from '../context.js';
 import { isAlertSized } from '../../tls/encrypted-sizes.js';
 import { alertSentence, when } from '../evidence.js';
-import { delayWords } from '../timing.js';
+import { delayWords, verdictWindow } from '../timing.js';
 
 const TITLE = 'The client rejected the server\'s certificate (TLS 1.3)';
 const FIX =
@@ -46,24 +47,26 @@ function byRecordSizes(facts: RuleContext): Finding | null {
     // no Finished at all: Node in TLS 1.3 drops the connection before sending it (FIN, or RST over unread data)
     if (end === null || end.from !== 'client') return null;
     if (facts.record.tls.alerts.some((a) => a.ts <= end.ts)) return null;
+    const reset = end.kind === 'RST';
     return {
       code: 'client-rejected-certificate',
       title: TITLE,
       evidence: [
         flightLine,
-        `the client sent no encrypted record in answer — neither its Finished nor an alert — and ${end.kind === 'RST' ? 'reset' : 'closed'} the connection (${end.kind}) ${when(facts, end.ts)}`,
-        `${inferred}; some clients drop the connection without an alert when their certificate check fails`,
+        `the client sent no encrypted record in answer — neither its Finished nor an alert — and ${reset ? 'reset' : 'closed'} the connection (${end.kind}) ${when(facts, end.ts)}`,
+        `${inferred}; some clients drop the connection without an alert when their certificate check fails (Node.js), and the close is a reset when the server's session tickets came with its flight and were left unread`,
       ],
       fix: FIX,
       basis: 'inferred',
       // a reset is how clients abort for any reason (a harness, a cancelled request): only an alternative then
-      consistent: rejection.prompt && end.kind === 'FIN',
-      caveat: caveat ?? (end.kind === 'RST' ? 'a reset right after the server\'s flight is also how a client aborts for other reasons' : undefined),
+      consistent: rejection.prompt && !reset,
+      caveat: caveat ?? (reset ? RESET_ALSO : undefined),
     };
   }
   const first = client[0];
   const upTo = end !== null ? Math.max(end.ts, act.ts) : act.ts;
-  if (client.filter((r) => r.ts <= upTo).length !== 1 || !isAlertSized(first.length, suite)) return null;
+  if (client.filter((r) => r.ts <= upTo).length !== 1) return null;
+  if (!isAlertSized(first.length, suite)) return finishedThenReset(facts, first, flightLine, inferred);
   return {
     code: 'client-rejected-certificate',
     title: TITLE,
@@ -72,13 +75,53 @@ function byRecordSizes(facts: RuleContext): Finding | null {
       `the client's first encrypted record, ${when(facts, first.ts)}, was ${first.length} bytes: the size of an encrypted alert, smaller than any Finished of the negotiated suite`,
       endLine,
       inferred,
+      ...(caveat !== undefined ? [`${caveat}; but an alert is an answer whenever it comes`] : []),
     ],
     fix: FIX,
     basis: 'inferred',
-    consistent: rejection.prompt,
+    // an alert-sized record is an alert, an answer whenever it comes (as a readable one is: certificate.ts); a late
+    // one (a JVM's first host-name check took 0.2 s) only lowers the confidence
+    consistent: true,
+    ...(rejection.prompt ? {} : { ceiling: 'low' as const }),
     caveat,
   };
 }
+
+/**
+ * The client sent one record the size of its Finished and at once reset the connection, with nothing from the server
+ * after it: it completed its side of the handshake and dropped it, with the server's tickets unread (wget with
+ * GnuTLS verifies after the handshake; gnutls-serv sends its tickets with its flight, so the handshake never shows
+ * the server answering the Finished). A client aborting for any other reason resets alike: an alternative only.
+ */
+function finishedThenReset(facts: RuleContext, finished: RecordFacts, flightLine: string, inferred: string): Finding | null {
+  // a reset in place of a FIN: the client closed with the server's data unread (RFC 1122 §4.2.2.13); a FIN followed
+  // by a reset is any close that data arrived after
+  const end = facts.firstEnd;
+  const rst = facts.record.tcp.rst;
+  if (end === null || end.from !== 'client' || end.kind !== 'RST' || rst === null || rst.from !== 'client') return null;
+  if (facts.postHelloRecords.server.some((r) => r.ts > finished.ts && r.ts <= rst.ts)) return null;
+  if (facts.record.tls.alerts.some((a) => a.ts <= rst.ts)) return null;
+  const delay = rst.ts - finished.ts;
+  if (delay < 0 || delay > verdictWindow(facts.rtt)) return null;
+  return {
+    code: 'client-rejected-certificate',
+    title: 'The client dropped the connection right after its TLS 1.3 Finished: most likely it rejected the certificate',
+    evidence: [
+      flightLine,
+      `the client's one encrypted record, ${when(facts, finished.ts)}, was ${finished.length} bytes: its Finished`,
+      `then it reset the connection ${delayWords(delay)} later, without a byte of application data: a reset in place of a FIN, so the server's data was left unread`,
+      'clients that verify the certificate after the handshake (wget with GnuTLS, Node.js) fail that way',
+      `${inferred}; a client that merely tests the handshake closes the same way`,
+    ],
+    fix: FIX,
+    basis: 'inferred',
+    // a reset is how clients abort for any reason: only an alternative to reset-by-client
+    consistent: false,
+    caveat: RESET_ALSO,
+  };
+}
+
+const RESET_ALSO = "a reset right after the server's flight is also how a client aborts for other reasons";
 
 /** Client alerts about the server's certificate that name no particular defect (RFC 8446 §6.2). */
 const VAGUE_CERTIFICATE_ALERTS: ReadonlySet<number> = new Set([42, 43, 44, 46]);
@@ -102,6 +145,8 @@ function byPlaintextAlert(facts: RuleContext): Finding | null {
     fix: FIX,
     basis: 'stated',
     consistent: true,
+    // stated that the client rejected the certificate, not which defect it found: the cause is known only in kind
+    ceiling: 'medium',
   };
 }
 
@@ -111,10 +156,11 @@ function byHangUp(facts: RuleContext): Finding | null {
   if (hangUp === null || facts.record.tls.certificateCheck !== null) return null;
   // A client that read what the server sent after its Finished (session tickets) before closing took the session
   // and left: a probe, or a client collecting a ticket. One that verifies after the handshake and fails closes at once,
-  // and a reset says it left the server's tickets unread.
+  // and a reset instead of a FIN says it closed with the server's tickets unread (RFC 1122 §4.2.2.13). A FIN followed
+  // by a reset says nothing: any closed socket answers data that arrives after it with a reset.
   const finishedTs = hangUp.ts - hangUp.delay;
-  const readTickets = facts.postHelloRecords.server.some((r) => r.ts > finishedTs && r.ts <= hangUp.ts);
-  if (readTickets) return null;
+  const ticketsBefore = facts.postHelloRecords.server.some((r) => r.ts > finishedTs && r.ts <= hangUp.ts);
+  if (ticketsBefore && hangUp.kind !== 'RST') return null;
   // and it says so: an alert-sized record before the close (curl's close_notify), or a reset over the server's unread
   // tickets (wget, Node). A bare FIN is how a browser drops a spare connection it opened in parallel.
   if (hangUp.alertRecord === null && hangUp.kind !== 'RST') return null;

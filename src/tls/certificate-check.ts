@@ -7,6 +7,7 @@ import {
   isSelfSigned,
   oneLineName,
   openCertificate,
+  opensslTime,
   publicKeyOf,
   splitSubjectAltName,
 } from './certificate.js';
@@ -44,7 +45,7 @@ export function durationInWords(seconds: number): string {
 }
 
 function epochSeconds(opensslDate: string): number {
-  return Date.parse(opensslDate) / 1000;
+  return opensslTime(opensslDate) / 1000;
 }
 
 function quoted(cert: X509Certificate): string {

@@ -82,9 +82,28 @@ function unquoteEntry(entry: string): string {
 
 /** 'Jan  1 00:00:00 2024 GMT' → '2024-01-01T00:00:00Z' (seconds precision, as certificates have). */
 export function isoDate(opensslDate: string): string {
-  const time = Date.parse(opensslDate);
+  const time = opensslTime(opensslDate);
   if (Number.isNaN(time)) return opensslDate;
   return new Date(time).toISOString().replace('.000Z', 'Z');
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** OpenSSL's ASN1_TIME_print form: 'Jan  1 00:00:00 2030 GMT', the year in full, fractions of a second optional. */
+const OPENSSL_TIME = /^([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d+)? (\d{1,4}) GMT$/;
+
+/**
+ * Milliseconds since the epoch of a certificate time as Node's X509Certificate prints it (OpenSSL's text), NaN when
+ * it is not in that form. Read field by field: Date.parse would take the year 30 of a GeneralizedTime 0030 (RFC 5280
+ * §4.1.2.5.2 allows any year) for 2030, moving an expired certificate into the future.
+ */
+export function opensslTime(text: string): number {
+  const m = OPENSSL_TIME.exec(text);
+  if (m === null) return NaN;
+  const month = MONTHS.indexOf(m[1]);
+  if (month < 0) return NaN;
+  const date = new Date(Date.UTC(2000, month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])));
+  date.setUTCFullYear(Number(m[6]), month, Number(m[2]));
+  return date.getTime();
 }
 
 /** Bits of an elliptic curve key by OpenSSL curve name (RFC 8422 curves and the Brainpool ones of RFC 7027). */

@@ -8,6 +8,7 @@ import { checkCertificateChain, durationInWords } from '../../src/tls/certificat
 import { describeCertificate, splitSubjectAltName } from '../../src/tls/certificate.js';
 import { certificateSignatureAlgorithm, decodeObjectIdentifier, readDerElement } from '../../src/tls/der.js';
 import { certificateNames, nameKey, nameOrganization } from '../../src/tls/der-name.js';
+import { derCertificate, ecKeyPair, generalizedTime } from './der-certificates.js';
 import { parseCertificateMessage } from '../../src/tls/messages/index.js';
 import { createTrustStore, type TrustStore } from '../../src/tls/trust-store.js';
 import { requirePublicCapture } from '../helpers/shared.js';
@@ -242,6 +243,37 @@ describe('checkCertificateChain on certificates made for the test', () => {
     const check = checkCertificateChain([Buffer.from('junk'), lab.intermediate.raw], now, 'x.test', mozillaOnly);
     expect(check.problems).toEqual(['certificate 1 of the chain is not a valid DER certificate']);
     expect(check.chainComplete).toBe(false);
+  });
+});
+
+describe('certificate times in any year (RFC 5280 §4.1.2.5.2 GeneralizedTime)', () => {
+  // OpenSSL prints the year in full ('Jan  1 00:00:00 30 GMT'); read as a date string, year 30 became 2030
+  const key = ecKeyPair();
+  const made = (notBefore: string, notAfter: string) =>
+    new X509Certificate(
+      derCertificate({
+        subject: 'year.example.test',
+        issuer: 'year.example.test',
+        serial: 30,
+        publicKey: key.publicKey,
+        signingKey: key.privateKey,
+        validity: [generalizedTime(notBefore), generalizedTime(notAfter)],
+      }),
+    );
+
+  it('keeps a year below 50 where it is, and finds the certificate long expired', () => {
+    const cert = made('00010101000000Z', '00300101000000Z');
+    const facts = describeCertificate(cert.raw);
+    expect([facts.notBefore, facts.notAfter]).toEqual(['0001-01-01T00:00:00Z', '0030-01-01T00:00:00Z']);
+    const check = checkCertificateChain([cert.raw], now, null, mozillaOnly);
+    // 1,996 years before now, not four years ahead
+    expect(check.expiredFor).toBe(now - new Date('0030-01-01T00:00:00Z').getTime() / 1000);
+    expect(check.notYetValidFor).toBeNull();
+  });
+
+  it('reads four-digit years as before', () => {
+    const facts = describeCertificate(made('20200101000000Z', '20491231235959Z').raw);
+    expect([facts.notBefore, facts.notAfter]).toEqual(['2020-01-01T00:00:00Z', '2049-12-31T23:59:59Z']);
   });
 });
 

@@ -19,6 +19,8 @@ const sequence = (...items: Buffer[]) => tlv(0x30, Buffer.concat(items));
 const set = (...items: Buffer[]) => tlv(0x31, Buffer.concat(items));
 const utf8 = (text: string) => tlv(0x0c, Buffer.from(text, 'utf8'));
 const utcTime = (text: string) => tlv(0x17, Buffer.from(text, 'ascii'));
+/** GeneralizedTime (RFC 5280 §4.1.2.5.2): YYYYMMDDHHMMSSZ, any year */
+export const generalizedTime = (text: string) => tlv(0x18, Buffer.from(text, 'ascii'));
 
 function integer(value: number): Buffer {
   const bytes: number[] = [];
@@ -48,9 +50,11 @@ export interface CertificateSpec {
   /** the issuer's key, which signs it */
   signingKey: KeyObject;
   ca?: boolean;
+  /** notBefore and notAfter as DER times; default UTCTime 2020-01-01 to 2049-12-31 */
+  validity?: [Buffer, Buffer];
 }
 
-/** One DER certificate, valid 2020–2049. */
+/** One DER certificate, valid 2020–2049 unless `validity` says otherwise. */
 export function derCertificate(spec: CertificateSpec): Buffer {
   const algorithm = sequence(OID_ECDSA_SHA256);
   const extensions = spec.ca
@@ -61,7 +65,7 @@ export function derCertificate(spec: CertificateSpec): Buffer {
     integer(spec.serial),
     algorithm,
     name(spec.issuer),
-    sequence(utcTime('200101000000Z'), utcTime('491231235959Z')),
+    sequence(...(spec.validity ?? [utcTime('200101000000Z'), utcTime('491231235959Z')])),
     name(spec.subject),
     spec.publicKey.export({ type: 'spki', format: 'der' }),
     ...extensions,

@@ -168,6 +168,37 @@ describe.skipIf(!BUILT)('tlsdiag CLI', () => {
     expect((untrusted.tls as { certificateCheck: { trusted: boolean } }).certificateCheck.trusted).toBe(false);
   });
 
+  it('--ca takes a DER certificate as well as PEM, and refuses a file that holds none, or one too large to be a bundle', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'tlsdiag-ca-'));
+    try {
+      const pem = readFileSync(join(CAPTURES, 'tlsdiag-test-root.pem'), 'utf8');
+      const body = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(pem)![1];
+      const der = join(scratch, 'root.der');
+      writeFileSync(der, Buffer.from(body.replace(/\s+/g, ''), 'base64'));
+      const trusted = (run: CliRun) => ndjsonRecords(run).map((r) => (r.tls as { certificateCheck: { trusted: boolean } }).certificateCheck.trusted);
+      const byDer = tlsdiag('analyze', '--format', 'ndjson', '--ca', der, HEALTHY);
+      expect(byDer.status, byDer.stderr).toBe(0);
+      expect(trusted(byDer)).toEqual([true]);
+
+      const notes = join(scratch, 'notes.txt');
+      writeFileSync(notes, 'these are not certificates\n');
+      const none = tlsdiag('analyze', '--format', 'ndjson', '--ca', notes, HEALTHY);
+      expect(none.status).toBe(2);
+      expect(stderrLines(none)).toEqual([expect.stringMatching(/notes\.txt: cannot use CA file: holds no certificate/)]);
+      // the capture is still analyzed, without that trust
+      expect(trusted(none)).toEqual([false]);
+
+      const huge = join(scratch, 'huge.pem');
+      writeFileSync(huge, '');
+      spawnSync('truncate', ['-s', '17M', huge]);
+      const big = tlsdiag('analyze', '--format', 'ndjson', '--ca', huge, HEALTHY);
+      expect(big.status).toBe(2);
+      expect(big.stderr).toMatch(/huge\.pem: cannot use CA file: 17825792 bytes: larger than any CA bundle/);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
   it('reads a capture piped to standard input as "-" (tcpdump -w - | tlsdiag analyze -), gzipped or not', () => {
     const fromFile = ndjsonRecords(tlsdiag('analyze', '--format', 'ndjson', HEALTHY));
     for (const input of [readFileSync(HEALTHY), gzipSync(readFileSync(HEALTHY))]) {

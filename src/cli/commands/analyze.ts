@@ -1,10 +1,11 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ConnectionRecord } from '../../model/record.js';
 import { sanitizeForTerminal } from '../../model/sanitize.js';
 import { analyzeFile, type FileSummary } from '../../pipeline/analyze-file.js';
 import { createTrustStore, type TrustStore } from '../../tls/trust-store.js';
-import { describeFsError, expandInputs } from '../inputs.js';
+import { readCaFile } from '../ca-file.js';
+import { expandInputs } from '../inputs.js';
 import { KEYLOG_OPTION_HELP, loadKeyLogs } from '../keylog.js';
 import type { KeyLog } from '../../tls/decrypt/keylog.js';
 import { PacedWriter } from '../output/paced-writer.js';
@@ -117,11 +118,9 @@ async function prepareInputs(paths: string[], caFiles: string[], keylogs: readon
   if (system.problem) process.stderr.write(`tlsdiag: ${sanitizeForTerminal(system.problem)}\n`);
   const caPems: string[] = [...system.pems];
   for (const file of caFiles) {
-    try {
-      caPems.push(await readFile(file, 'utf8'));
-    } catch (error) {
-      problems.push({ path: file, reason: `cannot read CA file: ${describeFsError(error)}` });
-    }
+    const ca = await readCaFile(file);
+    if ('pem' in ca) caPems.push(ca.pem);
+    else problems.push({ path: file, reason: `cannot use CA file: ${ca.error}` });
   }
   const trustStore = createTrustStore(caPems);
   const keyLogs = await loadKeyLogs(keylogs);

@@ -1,6 +1,5 @@
 import { loadTui } from '../../ui/load.js';
 import { setLongTimeout } from '../long-timeout.js';
-import { readFile } from 'node:fs/promises';
 import { LiveCaptureError, loadCap, openLiveCapture, wallClockSeconds, type LiveCapture } from '../../capture/live.js';
 import { PcapngFileWriter } from '../../capture/pcapng-writer.js';
 import type { FrameSink } from '../../capture/types.js';
@@ -9,6 +8,7 @@ import { sanitizeForTerminal } from '../../model/sanitize.js';
 import { Analyzer } from '../../pipeline/analyzer.js';
 import { createTrustStore } from '../../tls/trust-store.js';
 import type { AnalysisFeed, FeedListener, FeedProgress } from '../../ui/feed.js';
+import { readCaFile } from '../ca-file.js';
 import { describeFsError } from '../inputs.js';
 import { PacedWriter } from '../output/paced-writer.js';
 import { CaptureLoss } from '../../pipeline/capture-loss.js';
@@ -128,12 +128,12 @@ export async function runLive(options: LiveCommandOptions): Promise<number> {
   if (system.problem) process.stderr.write(`tlsdiag: ${sanitizeForTerminal(system.problem)}\n`);
   const caPems: string[] = [...system.pems];
   for (const file of options.caFiles) {
-    try {
-      caPems.push(await readFile(file, 'utf8'));
-    } catch (error) {
-      process.stderr.write(`tlsdiag: ${sanitizeForTerminal(file)}: cannot read CA file: ${describeFsError(error)}\n`);
+    const ca = await readCaFile(file);
+    if ('error' in ca) {
+      process.stderr.write(`tlsdiag: ${sanitizeForTerminal(file)}: cannot use CA file: ${sanitizeForTerminal(ca.error)}\n`);
       return 2;
     }
+    caPems.push(ca.pem);
   }
 
   const { paths: keyLogPathList, problems: keyLogProblems } = keyLogPaths(options.keylogs ?? []);

@@ -200,6 +200,15 @@ export class ChunkFeed {
       this.pump();
     }
     this.parser.finish(this.filled, this.base);
+    // nothing at all could be read: a capture header cut short is no capture to report on (an empty file is not one
+    // either), whatever note the parser made of it
+    const parser = this.parser;
+    if (parser.frames === 0 && !parser.headerComplete) {
+      const why = parser.stopped
+        ? (parser.notes[0]?.message ?? 'its header is damaged')
+        : `the file ends inside its header (${this.base + this.filled} bytes)`;
+      throw new CaptureError(`${this.path}: ${why}: no packet can be read`, 'corrupt');
+    }
   }
 
   summary(gzip: boolean): CaptureFileSummary {

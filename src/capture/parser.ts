@@ -9,6 +9,8 @@ export interface FileParser extends CaptureParser {
   readonly frames: number;
   /** the parser met damage it cannot read past: feeding it more bytes is pointless */
   readonly stopped: boolean;
+  /** the file header (pcap) or a whole first Section Header Block (pcapng) was read */
+  readonly headerComplete: boolean;
 }
 
 /**

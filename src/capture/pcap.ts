@@ -45,6 +45,10 @@ export class PcapParser implements FileParser {
   private readonly recordHeaderLength: number;
   private readonly secondsPerTick: number;
   private headerRead = false;
+
+  get headerComplete(): boolean {
+    return this.headerRead;
+  }
   private linkType = 0;
   /** absolute offset of the next byte feed() will be offered */
   private position = 0;

@@ -76,6 +76,10 @@ export class PcapngParser implements FileParser {
 
   private littleEndian = true;
   private inSection = false;
+
+  get headerComplete(): boolean {
+    return this.inSection;
+  }
   /** interfaces of the current section, by id: parallel arrays so a packet costs no object lookup */
   private readonly ifLinkType: number[] = [];
   private readonly ifSnapLength: number[] = [];

@@ -124,11 +124,17 @@ describe('reading', () => {
     expect(summary.notes).toEqual([expect.objectContaining({ kind: 'corrupt', offset: header.length + good.length })]);
   });
 
-  it('a file holding only the first bytes of a header resolves with a truncated note', async () => {
+  it('a file holding only the first bytes of a header has nothing to read: a CaptureError naming it', async () => {
     const file = write('stub.pcap', pcapFileHeader(0xa1b23c4d, true, 1).subarray(0, 4));
-    const summary = await readCaptureFile(file, keepingSink().sink);
-    expect(summary).toMatchObject({ format: 'pcap-ns', frames: 0 });
-    expect(summary.notes).toEqual([expect.objectContaining({ kind: 'truncated', offset: 0 })]);
+    await expect(readCaptureFile(file, keepingSink().sink)).rejects.toMatchObject({
+      code: 'corrupt',
+      message: `${file}: the file ends inside its header (4 bytes): no packet can be read`,
+    });
+  });
+
+  it('a whole header and no packet is a capture, if an empty one', async () => {
+    const summary = await readCaptureFile(write('header-only.pcap', pcapFileHeader(0xa1b23c4d, true, 1)), keepingSink().sink);
+    expect(summary).toMatchObject({ format: 'pcap-ns', frames: 0, notes: [] });
   });
 
   it('gzip damaged in the middle resolves with a note, the frames before the damage intact', async () => {

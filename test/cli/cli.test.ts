@@ -168,6 +168,30 @@ describe.skipIf(!BUILT)('tlsdiag CLI', () => {
     expect((untrusted.tls as { certificateCheck: { trusted: boolean } }).certificateCheck.trusted).toBe(false);
   });
 
+  it('a capture cut inside its header has nothing to read: one line naming it, exit 2 (pcap and pcapng)', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'tlsdiag-short-'));
+    try {
+      const pcapng = join(ROOT, 'test/corpus/public/lgpl-3.0/ndpi__opera-vpn.pcapng');
+      const cuts = [
+        { file: join(scratch, 'short.pcap'), bytes: readFileSync(HEALTHY).subarray(0, 10), says: /short\.pcap: the file ends inside its header \(10 bytes\): no packet can be read/ },
+        { file: join(scratch, 'short.pcapng'), bytes: readFileSync(pcapng).subarray(0, 8), says: /short\.pcapng: the file ends inside its header \(8 bytes\): no packet can be read/ },
+      ];
+      for (const { file, bytes, says } of cuts) {
+        writeFileSync(file, bytes);
+        const run = tlsdiag('analyze', '--format', 'ndjson', file);
+        expect(run.status, file).toBe(2);
+        expect(run.stdout).toBe('');
+        expect(stderrLines(run), file).toEqual([expect.stringMatching(says)]);
+      }
+      // beside a whole capture, that one is reported and the other analyzed
+      const both = tlsdiag('analyze', '--format', 'ndjson', cuts[0].file, HEALTHY);
+      expect(both.status).toBe(2);
+      expect(ndjsonRecords(both)).toHaveLength(1);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
   it('--ca takes a DER certificate as well as PEM, and refuses a file that holds none, or one too large to be a bundle', () => {
     const scratch = mkdtempSync(join(tmpdir(), 'tlsdiag-ca-'));
     try {

@@ -85,6 +85,9 @@ describe('--format zeek: an ssl.log zeek-cut reads', () => {
     expect(line.split('\n')).toHaveLength(1);
     expect(line.split('\t')).toHaveLength(ZEEK_SSL_COLUMNS.length);
     expect(line).toContain('a\\x09b\\x0ac\\x5cd\\xe2\\x80\\xaee');
+    // the line and paragraph separators, invisible characters and the BOM, which some viewers take for line ends or hide
+    const invisible = { ...base, tls: { ...base.tls, clientHello: { ...base.tls.clientHello!, sni: 'l\u2028p\u2029z\u200bm\u061cb\ufeff' } } };
+    expect(recordToZeekSsl(invisible)).toContain('l\\xe2\\x80\\xa8p\\xe2\\x80\\xa9z\\xe2\\x80\\x8bm\\xd8\\x9cb\\xef\\xbb\\xbf');
     const dash = { ...base, tls: { ...base.tls, clientHello: { ...base.tls.clientHello!, sni: '-' } } };
     expect(zeekCut(writeLog([dash])).rows[0].get('server_name')).toBe('\\x2d');
   });

@@ -49,8 +49,12 @@ const ZEEK_VERSIONS: Readonly<Record<string, string>> = {
   '0x0304': 'TLSv13',
 };
 
-/** Characters Zeek's ASCII writer escapes, plus those a terminal must not get raw (C1, bidirectional overrides). */
-const ESCAPED = /[\x00-\x1f\\\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * Characters Zeek's ASCII writer escapes, plus those a terminal must not get raw: C1, bidirectional controls, the line
+ * and paragraph separators, invisible ones (the set of src/model/sanitize.ts; lone surrogates never reach here, the
+ * SNI and names being decoded UTF-8).
+ */
+const ESCAPED = /[\x00-\x1f\\\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
 
 function escapeChar(char: string): string {
   return [...Buffer.from(char, 'utf8')].map((byte) => `\\x${byte.toString(16).padStart(2, '0')}`).join('');

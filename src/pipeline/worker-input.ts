@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { open, stat } from 'node:fs/promises';
-import { summarizeNdjsonLine, summarizeRecord } from '../report/summary.js';
+import { MAX_NDJSON_STRING, summarizeNdjsonLine, summarizeRecord } from '../report/summary.js';
 import type { InputKind, RecordSummary } from '../report/types.js';
 import type { TrustStore } from '../tls/trust-store.js';
 import type { KeyLog } from '../tls/decrypt/keylog.js';
@@ -120,6 +120,7 @@ async function readNdjson(
   let lastLine = 0;
   let connections = 0;
   let badLines = 0;
+  let cutLines = 0;
   let lastProgress = 0;
   const bad = (lineNumber: number, reason: string) => {
     badLines++;
@@ -129,7 +130,11 @@ async function readNdjson(
     line(text, lineNumber) {
       lastLine = lineNumber;
       if (text.trim() === '') return;
-      const summary = summarizeNdjsonLine(text);
+      let cut = false;
+      const summary = summarizeNdjsonLine(text, () => {
+        cut = true;
+      });
+      if (cut) cutLines++;
       if (typeof summary === 'string') {
         bad(lineNumber, summary);
         return;
@@ -164,6 +169,7 @@ async function readNdjson(
     stream.destroy();
   }
   if (badLines > MAX_LINE_NOTES) notes.push(`${badLines - MAX_LINE_NOTES} more line(s) were not connection records, skipped`);
+  if (cutLines > 0) notes.push(`${cutLines} record(s) held strings longer than ${MAX_NDJSON_STRING} characters: kept cut to that, ending in '…'`);
   if (connections === 0 && badLines > 0) throw new Error(`no connection record in ${badLines} line(s) (not tlsdiag NDJSON)`);
   options.onProgress?.(totalBytes, totalBytes);
   return { kind: 'ndjson', bytes: totalBytes, connections, notes };

@@ -174,8 +174,12 @@ async function readNdjson(
   let badLines = 0;
   let cutLines = 0;
   let lastProgress = 0;
+  /** the first reason a line was skipped, and how many lines gave that same reason */
+  let firstReason: { line: number; reason: string; lines: number } | null = null;
   const bad = (lineNumber: number, reason: string) => {
     badLines++;
+    if (firstReason === null) firstReason = { line: lineNumber, reason, lines: 0 };
+    if (reason === firstReason.reason) firstReason.lines++;
     if (badLines <= MAX_LINE_NOTES) notes.push(`line ${lineNumber}: ${reason}, skipped`);
   };
   const splitter = new LineSplitter(MAX_NDJSON_LINE, {
@@ -227,8 +231,18 @@ async function readNdjson(
   }
   if (badLines > MAX_LINE_NOTES) notes.push(`${badLines - MAX_LINE_NOTES} more line(s) were not connection records, skipped`);
   if (cutLines > 0) notes.push(`${cutLines} record(s) held strings longer than ${MAX_NDJSON_STRING} characters: kept cut to that, ending in '…'`);
-  if (connections === 0 && badLines > 0) throw new Error(`no connection record in ${badLines} line(s) (not tlsdiag NDJSON)`);
+  if (connections === 0) throw new Error(noRecordReason(badLines, firstReason));
   const bytes = totalBytes ?? bytesRead;
   options.onProgress?.(bytes, bytes);
   return { kind: 'ndjson', bytes, connections, notes };
+}
+
+/**
+ * Why an NDJSON input gave no record. When every line was skipped for one reason (records of a newer schema, say)
+ * that reason is the answer; otherwise the first one is named beside the count.
+ */
+function noRecordReason(badLines: number, first: { line: number; reason: string; lines: number } | null): string {
+  if (first === null) return 'no connection record: only blank lines';
+  if (first.lines === badLines) return `${first.reason}, in all ${badLines} line(s): no connection record read`;
+  return `no connection record in ${badLines} line(s) (not tlsdiag NDJSON; line ${first.line}: ${first.reason})`;
 }

@@ -68,6 +68,16 @@ describe('NDJSON files as the campaign wrote them', () => {
       expect(summaries.map((s) => s.id), name).toEqual(['1', '2']);
     }
   });
+
+  it('says a file of newer records is newer, not that it is not NDJSON', async () => {
+    const v2 = `${record('1', { schemaVersion: 2 })}\n${record('2', { schemaVersion: 2 })}\n`;
+    await expect(read('v2.ndjson', v2)).rejects.toThrow('schemaVersion 2 is newer than this tlsdiag reads (1), in all 2 line(s): no connection record read');
+  });
+
+  it('names the first reason when a file holds no record for mixed reasons, and says when it holds only blank lines', async () => {
+    await expect(read('junk.ndjson', `{"x":1}\nnot json\n`)).rejects.toThrow('no connection record in 2 line(s) (not tlsdiag NDJSON; line 1: no capture or id: not a connection record)');
+    await expect(read('blank-only.ndjson', '\n\n\n')).rejects.toThrow('no connection record: only blank lines');
+  });
 });
 
 function tlsdiag(args: string[], input?: Buffer) {

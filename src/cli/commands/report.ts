@@ -7,7 +7,7 @@ import { readInputs } from '../../pipeline/worker-pool.js';
 import { HeapGuard } from '../../pipeline/heap-guard.js';
 import { Aggregator, formatForPath, formatProgress, isReportFormat, REPORT_FORMATS, UNDIAGNOSED, type ReportFormat } from '../../report/index.js';
 import type { Report } from '../../report/index.js';
-import { CAPTURE_NAME, describeFsError, expandInputs } from '../inputs.js';
+import { CAPTURE_NAME, describeFsError, distinctFiles, expandInputs } from '../inputs.js';
 import { KEYLOG_OPTION_HELP, loadKeyLogs } from '../keylog.js';
 import { collect, collectPort, positiveSeconds, TLS_PORT_HELP, type CommandContext } from '../program.js';
 import { readSystemTrust } from '../system-trust.js';
@@ -151,9 +151,12 @@ export async function runReport(paths: string[], options: ReportCommandOptions):
     aggregator.skip(path, reason);
     process.stderr.write(`${lineStart}tlsdiag: ${sanitizeForTerminal(path)}: ${sanitizeForTerminal(reason, 300)} (skipped)\n`);
   };
-  const { files, missing } = await expandInputs(paths, REPORT_INPUT_NAME);
-  for (const m of missing) skip(m.path, m.reason);
-  if (files.length === 0 && missing.length === 0) return usageError('no capture or NDJSON files found');
+  const expanded = await expandInputs(paths, REPORT_INPUT_NAME);
+  for (const m of expanded.missing) skip(m.path, m.reason);
+  if (expanded.files.length === 0 && expanded.missing.length === 0) return usageError('no capture or NDJSON files found');
+  // a file reached twice (named twice, a folder and a glob over it) would have its connections counted twice
+  const { files, duplicates } = await distinctFiles(expanded.files);
+  for (const d of duplicates) skip(d.path, `the same file as ${d.sameAs}, read once`);
 
   const sizes = await Promise.all(files.map((f) => stat(f).then((s) => s.size).catch(() => 0)));
   const progress = process.stderr.isTTY ? new ProgressLine(files.length, sizes) : null;

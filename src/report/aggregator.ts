@@ -28,6 +28,8 @@ interface PeerEntry {
   connections: number;
   failed: number;
   causes: Map<string, CauseTally>;
+  /** causes kept apart whose codes no rule gives */
+  unknownCauses: number;
   firstFailure: number | null;
   lastFailure: number | null;
   examples: Example[];
@@ -58,10 +60,12 @@ const KNOWN_CAUSES: ReadonlySet<string> = new Set([...RULES.map((rule) => rule.c
  */
 export const MAX_UNKNOWN_CAUSES = 100;
 /**
- * Causes one server or client row keeps apart (more than the rules give); the rest of its failures are counted under
- * OTHER_CAUSES, so a row costs the same however many codes its records name.
+ * Codes no rule gives that one server or client row keeps apart, besides the rules' own (always kept, so real data
+ * gives the same rows in any order); the rest of its failures are counted under OTHER_CAUSES. Each cause of a row
+ * keeps its earliest example, whose strings may be 1 KB each (summary.ts), over up to 40,000 rows per table: this
+ * bound multiplies the report's largest memory.
  */
-export const MAX_CAUSES_PER_PEER = 32;
+export const MAX_UNKNOWN_CAUSES_PER_PEER = 8;
 /** Sensor rows kept; connections of sensors past it are counted under OTHER_SENSORS. */
 export const MAX_SENSORS = 1000;
 /**
@@ -237,7 +241,7 @@ function compareText(a: string, b: string): number {
 function peerEntry(map: Map<string, PeerEntry>, key: string, endpoint: string, sni: string | null): PeerEntry {
   let entry = map.get(key);
   if (entry === undefined) {
-    entry = { endpoint, sni, connections: 0, failed: 0, causes: new Map(), firstFailure: null, lastFailure: null, examples: [] };
+    entry = { endpoint, sni, connections: 0, failed: 0, causes: new Map(), unknownCauses: 0, firstFailure: null, lastFailure: null, examples: [] };
     map.set(key, entry);
   }
   return entry;
@@ -266,8 +270,16 @@ function titleOf(code: string, title: string | null): string {
   return code === OTHER_CAUSES ? OTHER_CAUSES_TITLE : (title ?? code);
 }
 
+/** The cause a peer counts a failure of `cause` under: its own, or OTHER_CAUSES past MAX_UNKNOWN_CAUSES_PER_PEER. */
+function peerCause(peer: PeerEntry, cause: string): string {
+  if (cause === OTHER_CAUSES || KNOWN_CAUSES.has(cause) || peer.causes.has(cause)) return cause;
+  if (peer.unknownCauses >= MAX_UNKNOWN_CAUSES_PER_PEER) return OTHER_CAUSES;
+  peer.unknownCauses++;
+  return cause;
+}
+
 function failPeer(peer: PeerEntry, cause: string, ts: number, example: Example, confidence: keyof ConfidenceCounts): void {
-  const code = peer.causes.has(cause) || peer.causes.size < MAX_CAUSES_PER_PEER ? cause : OTHER_CAUSES;
+  const code = peerCause(peer, cause);
   peer.failed++;
   if (peer.firstFailure === null || ts < peer.firstFailure) peer.firstFailure = ts;
   if (peer.lastFailure === null || ts > peer.lastFailure) peer.lastFailure = ts;

@@ -20,6 +20,11 @@ export interface AnalyzeFileOptions extends AnalyzeOptions {
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   /** a named pipe has been silent for a second: what it waits for (see ReadCaptureOptions.onWaiting) */
   onWaiting?: (what: string) => void;
+  /**
+   * The capture's bytes from its start, read from here instead of opening `path` (which then only names it): `report`
+   * reads the first chunks of a pipe to tell NDJSON from a capture, and a pipe cannot be read twice.
+   */
+  source?: NodeJS.ReadableStream;
 }
 
 /**
@@ -35,8 +40,9 @@ export async function analyzeFile(
   const fromStdin = path === STDIN_PATH;
   const capture = fromStdin ? 'stdin' : basename(path);
   const analyzer = new Analyzer(capture, options, onRecord);
-  const read = fromStdin
-    ? await readCaptureStream(path, process.stdin, analyzer, { onProgress: options.onProgress })
+  const stream = options.source ?? (fromStdin ? process.stdin : null);
+  const read = stream !== null
+    ? await readCaptureStream(path, stream, analyzer, { onProgress: options.onProgress })
     : await readCaptureFile(path, analyzer, { onProgress: options.onProgress, onWaiting: options.onWaiting });
   await analyzer.finishPaced();
   return {

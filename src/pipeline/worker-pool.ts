@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RecordSummary } from '../report/types.js';
 import { createTrustStore } from '../tls/trust-store.js';
+import { STDIN_PATH } from './analyze-file.js';
 import { readInput, type InputReadResult } from './worker-input.js';
 import { keyLogFromTexts } from '../tls/decrypt/keylog.js';
 import type { ReadRequest, WorkerMessage, WorkerSetup } from './worker-messages.js';
@@ -39,24 +40,31 @@ export function workersAvailable(): boolean {
 
 /** Reads every input, reporting through `listener`; resolves once each input is done or failed. Never rejects. */
 export async function readInputs(paths: readonly string[], options: PoolOptions, listener: PoolListener): Promise<void> {
+  const all = paths.map((_, index) => index);
   if (paths.length === 0) return;
   // one input gains nothing from a worker (this thread would only wait for it) and would pay a second heap
-  if (!workersAvailable() || paths.length === 1) return readInThisThread(paths, options, listener);
-  return readOnWorkers(paths, options, listener);
+  if (!workersAvailable() || paths.length === 1) return readInThisThread(paths, all, REPORT_MEMORY_BUDGET, options, listener);
+  // a worker's process.stdin is not the process's: standard input is read here, beside the workers, as one of them
+  const here = all.filter((index) => paths[index] === STDIN_PATH);
+  const elsewhere = all.filter((index) => paths[index] !== STDIN_PATH);
+  const jobs = Math.max(1, Math.min(Math.floor(options.jobs) || 1, elsewhere.length + here.length));
+  const share = Math.max(MIN_WORKER_BUDGET, Math.floor(REPORT_MEMORY_BUDGET / jobs));
+  await Promise.all([readInThisThread(paths, here, share, options, listener), readOnWorkers(paths, elsewhere, options, listener)]);
 }
 
-async function readInThisThread(paths: readonly string[], options: PoolOptions, listener: PoolListener): Promise<void> {
+async function readInThisThread(paths: readonly string[], indices: readonly number[], memoryBudget: number, options: PoolOptions, listener: PoolListener): Promise<void> {
+  if (indices.length === 0) return;
   const trustStore = createTrustStore(options.caPems);
   const secrets = keyLogFromTexts(options.keyLogTexts ?? []);
-  for (let index = 0; index < paths.length; index++) {
+  for (const index of indices) {
     let connections = 0;
     try {
       const result = await readInput(
         paths[index],
         {
           handshakeTimeout: options.handshakeTimeout,
-          // the report's one budget, as its workers share it: the aggregation beside the analysis has its own share
-          memoryBudget: REPORT_MEMORY_BUDGET,
+          // the report's one budget (or this thread's share of it beside workers): the aggregation has its own share
+          memoryBudget,
           trustStore,
           tlsPorts: options.tlsPorts,
           secrets,
@@ -74,8 +82,9 @@ async function readInThisThread(paths: readonly string[], options: PoolOptions, 
   }
 }
 
-function readOnWorkers(paths: readonly string[], options: PoolOptions, listener: PoolListener): Promise<void> {
-  const jobs = Math.max(1, Math.min(Math.floor(options.jobs) || 1, paths.length));
+function readOnWorkers(paths: readonly string[], indices: readonly number[], options: PoolOptions, listener: PoolListener): Promise<void> {
+  if (indices.length === 0) return Promise.resolve();
+  const jobs = Math.max(1, Math.min(Math.floor(options.jobs) || 1, indices.length));
   // one budget for the report, shared by its workers: each isolate also costs its own heap and code
   const memoryBudget = Math.max(MIN_WORKER_BUDGET, Math.floor(REPORT_MEMORY_BUDGET / jobs));
   const setup: WorkerSetup = {
@@ -86,25 +95,26 @@ function readOnWorkers(paths: readonly string[], options: PoolOptions, listener:
     memoryBudget,
   };
   const received = new Array<number>(paths.length).fill(0);
+  /** position in `indices` of the next input to hand out */
   let next = 0;
   let finished = 0;
 
   return new Promise((resolve) => {
     const settle = () => {
       finished++;
-      if (finished === paths.length) resolve();
+      if (finished === indices.length) resolve();
     };
 
     const start = () => {
       let current = -1;
       const worker = new Worker(WORKER_ENTRY, { workerData: setup });
       const handOut = () => {
-        if (next >= paths.length) {
+        if (next >= indices.length) {
           current = -1;
           void worker.terminate();
           return;
         }
-        current = next++;
+        current = indices[next++];
         const request: ReadRequest = { index: current, path: paths[current] };
         worker.postMessage(request);
       };
@@ -140,7 +150,7 @@ function readOnWorkers(paths: readonly string[], options: PoolOptions, listener:
         current = -1;
         listener.failed(lost, crash, received[lost]);
         settle();
-        if (next < paths.length) start();
+        if (next < indices.length) start();
       });
       handOut();
     };

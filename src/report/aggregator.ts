@@ -1,6 +1,7 @@
+import { RULES } from '../diagnose/index.js';
 import type { ConnectionRecord } from '../model/record.js';
 import { compareExamples, EXAMPLES_PER_ROW, keepEarliest } from './examples.js';
-import { summarizeRecord } from './summary.js';
+import { summarizeRecord, UNDIAGNOSED } from './summary.js';
 import { TimeSeries } from './time-series.js';
 import type { CauseCount, CauseRow, ConfidenceCounts, Example, InputFile, PeerRow, RecordSummary, Report, SensorRow, SkippedInput } from './types.js';
 
@@ -27,6 +28,8 @@ interface PeerEntry {
   connections: number;
   failed: number;
   causes: Map<string, CauseTally>;
+  /** causes kept apart whose codes no rule gives */
+  unknownCauses: number;
   firstFailure: number | null;
   lastFailure: number | null;
   examples: Example[];
@@ -47,10 +50,39 @@ export const MAX_PEERS = 20_000;
 const MAX_SERVERS_PER_CAUSE = 20_000;
 
 /**
- * Folds connection summaries into a report, one at a time. Memory grows with the distinct servers, clients and
- * causes seen — up to MAX_PEERS rows per table — never with the number of connections: rows keep counts, first and
- * last seen and at most EXAMPLES_PER_ROW examples (the earliest). The result does not depend on the order connections arrive in, so files
- * analyzed in parallel give the same report as one after another.
+ * The codes this tlsdiag's rules give, and 'undiagnosed': each always has a row of its own, so no flood of other codes
+ * can hide one from the report or from --fail-on.
+ */
+const KNOWN_CAUSES: ReadonlySet<string> = new Set([...RULES.map((rule) => rule.code), UNDIAGNOSED]);
+/**
+ * Codes no rule of this tlsdiag gives that still get a row of their own: records from a newer tlsdiag name a few new
+ * ones; an NDJSON file anyone wrote can name one per line. Past this, such failures are counted under OTHER_CAUSES.
+ */
+export const MAX_UNKNOWN_CAUSES = 100;
+/**
+ * Codes no rule gives that one server or client row keeps apart, besides the rules' own (always kept, so real data
+ * gives the same rows in any order); the rest of its failures are counted under OTHER_CAUSES. Each cause of a row
+ * keeps its earliest example, whose strings may be 1 KB each (summary.ts), over up to 40,000 rows per table: this
+ * bound multiplies the report's largest memory.
+ */
+export const MAX_UNKNOWN_CAUSES_PER_PEER = 8;
+/** Sensor rows kept; connections of sensors past it are counted under OTHER_SENSORS. */
+export const MAX_SENSORS = 1000;
+/**
+ * The row failures of causes not kept are counted in. Spaces and parentheses keep it apart from every real code; a
+ * record naming it is folded in like any other code past the bound.
+ */
+export const OTHER_CAUSES = '(other causes)';
+/** The row connections of sensors past MAX_SENSORS are counted in (a record naming it is counted there too). */
+export const OTHER_SENSORS = '(other sensors)';
+const OTHER_CAUSES_TITLE = `Failures whose cause codes no rule of this tlsdiag gives, past the ${MAX_UNKNOWN_CAUSES} such codes a report keeps rows for`;
+
+/**
+ * Folds connection summaries into a report, one at a time. Memory grows with the distinct servers, clients, causes and
+ * sensors seen — up to MAX_PEERS, MAX_UNKNOWN_CAUSES (besides the rules' own codes) and MAX_SENSORS rows — never with
+ * the number of connections: rows keep counts, first and last seen and at most EXAMPLES_PER_ROW examples (the
+ * earliest). Within those bounds the result does not depend on the order connections arrive in, so files analyzed in
+ * parallel give the same report as one after another; past one, which rows are kept depends on what came first.
  */
 export class Aggregator {
   private connections = 0;
@@ -68,6 +100,8 @@ export class Aggregator {
   private readonly inputs: InputFile[] = [];
   private readonly skipped: SkippedInput[] = [];
   private readonly sensors = new Map<string, SensorRow>();
+  /** rows of codes outside KNOWN_CAUSES (OTHER_CAUSES not counted) */
+  private unknownCauseRows = 0;
 
   /** Adds one whole record (in-process use); workers and NDJSON files add summaries. */
   addRecord(record: ConnectionRecord): void {
@@ -102,7 +136,7 @@ export class Aggregator {
     client.connections++;
     if (!failed) return;
 
-    const code = summary.cause ?? 'undiagnosed';
+    const code = this.causeRowFor(summary.cause ?? UNDIAGNOSED);
     const example: Example = {
       capture: summary.capture,
       id: summary.id,
@@ -114,19 +148,29 @@ export class Aggregator {
     };
     let cause = this.causes.get(code);
     if (cause === undefined) {
-      cause = { count: 0, confidence: noConfidence(), firstSeen: ts, lastSeen: ts, example, servers: new Set(), serversBeyond: 0, examples: [], titleOfEarliest: summary.title ?? code };
+      cause = { count: 0, confidence: noConfidence(), firstSeen: ts, lastSeen: ts, example, servers: new Set(), serversBeyond: 0, examples: [], titleOfEarliest: titleOf(code, summary.title) };
       this.causes.set(code, cause);
     }
     const confidence = summary.confidence ?? 'medium';
     tally(cause, ts, example, confidence);
     if (cause.servers.size < MAX_SERVERS_PER_CAUSE) cause.servers.add(serverKey);
     else if (!cause.servers.has(serverKey)) cause.serversBeyond++;
-    if (keepEarliest(cause.examples, example) && cause.examples[0] === example) cause.titleOfEarliest = summary.title ?? code;
+    if (keepEarliest(cause.examples, example) && cause.examples[0] === example) cause.titleOfEarliest = titleOf(code, summary.title);
     failPeer(server, code, ts, example, confidence);
     failPeer(client, code, ts, example, confidence);
   }
 
-  private countSensor(name: string, outcome: RecordSummary['outcome'], ts: number): void {
+  /** The row a failure of `code` is counted in: its own, or OTHER_CAUSES past MAX_UNKNOWN_CAUSES. */
+  private causeRowFor(code: string): string {
+    if (code === OTHER_CAUSES) return OTHER_CAUSES;
+    if (KNOWN_CAUSES.has(code) || this.causes.has(code)) return code;
+    if (this.unknownCauseRows >= MAX_UNKNOWN_CAUSES) return OTHER_CAUSES;
+    this.unknownCauseRows++;
+    return code;
+  }
+
+  private countSensor(sensor: string, outcome: RecordSummary['outcome'], ts: number): void {
+    const name = this.sensors.has(sensor) ? sensor : sensor === OTHER_SENSORS || this.sensors.size >= MAX_SENSORS ? OTHER_SENSORS : sensor;
     let row = this.sensors.get(name);
     if (row === undefined) {
       row = { sensor: name, connections: 0, established: 0, failed: 0, incomplete: 0, failureRate: 0, firstSeen: ts, lastSeen: ts };
@@ -184,7 +228,8 @@ export class Aggregator {
       skipped: [...this.skipped].sort((a, b) => compareText(a.path, b.path)),
       sensors: [...this.sensors.values()]
         .map((row) => ({ ...row, failureRate: row.established + row.failed === 0 ? 0 : row.failed / (row.established + row.failed) }))
-        .sort((a, b) => compareText(a.sensor, b.sensor)),
+        // the remainder closes the table whatever its name sorts as
+        .sort((a, b) => Number(a.sensor === OTHER_SENSORS) - Number(b.sensor === OTHER_SENSORS) || compareText(a.sensor, b.sensor)),
     };
   }
 }
@@ -196,7 +241,7 @@ function compareText(a: string, b: string): number {
 function peerEntry(map: Map<string, PeerEntry>, key: string, endpoint: string, sni: string | null): PeerEntry {
   let entry = map.get(key);
   if (entry === undefined) {
-    entry = { endpoint, sni, connections: 0, failed: 0, causes: new Map(), firstFailure: null, lastFailure: null, examples: [] };
+    entry = { endpoint, sni, connections: 0, failed: 0, causes: new Map(), unknownCauses: 0, firstFailure: null, lastFailure: null, examples: [] };
     map.set(key, entry);
   }
   return entry;
@@ -221,7 +266,20 @@ function tally(t: CauseTally, ts: number, example: Example, confidence: keyof Co
   if (compareExamples(example, t.example) < 0) t.example = example;
 }
 
-function failPeer(peer: PeerEntry, code: string, ts: number, example: Example, confidence: keyof ConfidenceCounts): void {
+function titleOf(code: string, title: string | null): string {
+  return code === OTHER_CAUSES ? OTHER_CAUSES_TITLE : (title ?? code);
+}
+
+/** The cause a peer counts a failure of `cause` under: its own, or OTHER_CAUSES past MAX_UNKNOWN_CAUSES_PER_PEER. */
+function peerCause(peer: PeerEntry, cause: string): string {
+  if (cause === OTHER_CAUSES || KNOWN_CAUSES.has(cause) || peer.causes.has(cause)) return cause;
+  if (peer.unknownCauses >= MAX_UNKNOWN_CAUSES_PER_PEER) return OTHER_CAUSES;
+  peer.unknownCauses++;
+  return cause;
+}
+
+function failPeer(peer: PeerEntry, cause: string, ts: number, example: Example, confidence: keyof ConfidenceCounts): void {
+  const code = peerCause(peer, cause);
   peer.failed++;
   if (peer.firstFailure === null || ts < peer.firstFailure) peer.firstFailure = ts;
   if (peer.lastFailure === null || ts > peer.lastFailure) peer.lastFailure = ts;

@@ -1,3 +1,4 @@
+import { sanitizeForTerminal } from '../model/sanitize.js';
 import { formatTime, wiresharkFilter } from './format.js';
 import type { Report } from './types.js';
 
@@ -15,14 +16,22 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[",;\t\r\n]/;
 
 /**
- * One text cell: a leading formula character is defused with an apostrophe (spreadsheets hide it and show the text),
- * then the cell is quoted with inner quotes doubled when it holds a separator (comma, semicolon, tab), a quote or a line
- * break (RFC 4180 §2).
+ * The longest cell, in characters after escaping: room for any string a report keeps (NDJSON strings are cut to 1,024,
+ * an SNI off the wire can be longer) with its escapes, while one cell cannot make a spreadsheet's row unusable.
+ */
+const CSV_CELL_LIMIT = 4096;
+
+/**
+ * One text cell: control characters, C1, bidi controls, U+2028/U+2029 and invisible characters escaped as in the
+ * Markdown and HTML reports (`\x1b`, `\u{202e}`, by the terminal sanitiser: a CSV is read in terminals and editors as
+ * often as in spreadsheets, and a raw ESC or bidi override there rewrites what the reader sees), then a leading formula
+ * character defused with an apostrophe (spreadsheets hide it and show the text), then the cell quoted with inner quotes
+ * doubled when it holds a separator (comma, semicolon), a quote or a line break (RFC 4180 §2).
  */
 export function csvCell(value: string | number | null): string {
   if (value === null) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  let text = value;
+  let text = sanitizeForTerminal(value, CSV_CELL_LIMIT);
   if (FORMULA_START.test(text)) text = `'${text}`;
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

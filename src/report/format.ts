@@ -70,3 +70,13 @@ export function confidenceText(counts: ConfidenceCounts): string {
   for (const level of ['high', 'medium', 'low'] as const) if (counts[level] > 0) parts.push(`${counts[level]} ${level}`);
   return parts.join(' · ');
 }
+
+/**
+ * The largest of `values` (0 for none). Math.max(...values) passes each value as an argument, and past some hundred
+ * thousand (rows from a hostile NDJSON file) that overflows the stack.
+ */
+export function largest(values: Iterable<number>): number {
+  let top = 0;
+  for (const v of values) if (v > top) top = v;
+  return top;
+}

@@ -3,7 +3,7 @@
  * and from a mail attachment. Every label passes through escapeHtml (cause codes come from records, which may come
  * from NDJSON files anyone could write).
  */
-import { formatBucketStart, formatSpan } from './format.js';
+import { formatBucketStart, formatSpan, largest } from './format.js';
 import { escapeHtml } from './html-escape.js';
 import type { CauseRow, TimeBucket } from './types.js';
 
@@ -22,7 +22,7 @@ export function timelineSvg(buckets: readonly TimeBucket[], bucketSeconds: numbe
   const top = 12;
   const plotWidth = width - left - 8;
   const plotHeight = height - top - bottom;
-  const max = Math.max(1, ...buckets.map((b) => b.connections));
+  const max = Math.max(1, largest(buckets.map((b) => b.connections)));
   const step = plotWidth / Math.max(1, buckets.length);
   const barWidth = Math.max(1, step * 0.8);
   const y = (n: number) => top + plotHeight - (n / max) * plotHeight;
@@ -59,13 +59,21 @@ export function timelineSvg(buckets: readonly TimeBucket[], bucketSeconds: numbe
   return parts.join('');
 }
 
-/** Failures per cause as horizontal bars, most frequent first. */
-export function causesSvg(causes: readonly CauseRow[]): string {
+/**
+ * Bars drawn in the causes chart: enough for every cause the rules give; the rest are counted in a closing line (the
+ * table below lists them).
+ */
+export const MAX_CHART_CAUSES = 40;
+
+/** Failures per cause as horizontal bars, most frequent first; at most MAX_CHART_CAUSES, the rest counted. */
+export function causesSvg(all: readonly CauseRow[]): string {
+  const causes = all.slice(0, MAX_CHART_CAUSES);
+  const notDrawn = all.length - causes.length;
   const width = 960;
   const rowHeight = 24;
   const labelWidth = 260;
-  const height = Math.max(1, causes.length) * rowHeight + 8;
-  const max = Math.max(1, ...causes.map((c) => c.count));
+  const height = (Math.max(1, causes.length) + (notDrawn > 0 ? 1 : 0)) * rowHeight + 8;
+  const max = Math.max(1, largest(causes.map((c) => c.count)));
   const barSpace = width - labelWidth - 70;
   const parts: string[] = [
     `<svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Failures by cause">`,
@@ -78,6 +86,10 @@ export function causesSvg(causes: readonly CauseRow[]): string {
     parts.push(`<rect x="${labelWidth}" y="${y + 3}" width="${bar.toFixed(1)}" height="${rowHeight - 8}" fill="${FAILED_COLOR}"/>`);
     parts.push(`<text x="${(labelWidth + bar + 6).toFixed(1)}" y="${y + 16}" class="label">${c.count}</text></g>`);
   });
+  if (notDrawn > 0) {
+    const y = 4 + causes.length * rowHeight;
+    parts.push(`<text x="${labelWidth}" y="${y + 16}" class="label">… and ${notDrawn} more cause(s), in the table below</text>`);
+  }
   parts.push('</svg>');
   return parts.join('');
 }

@@ -2,6 +2,7 @@ import { describeExample, formatMegabytes, formatRate, formatSpan, formatTime, w
 import { causesSvg, timelineSvg } from './html-charts.js';
 import { escapeHtml, wireHtml } from './html-escape.js';
 import { inputsPhrase, type RenderOptions } from './markdown.js';
+import { MAX_SENSORS, MAX_UNKNOWN_CAUSES, OTHER_CAUSES, OTHER_SENSORS } from './aggregator.js';
 import type { Example, PeerRow, Report } from './types.js';
 
 /**
@@ -79,6 +80,18 @@ function sortable(header: readonly string[], rows: readonly string[]): string {
   return `<div class="scroll"><table class="sortable"><thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
+/** Says which rows count what the report kept no row for (the bounds of src/report/aggregator.ts). */
+function otherSensorsNote(report: Report): string {
+  const sensors = report.sensors.some((s) => s.sensor === OTHER_SENSORS);
+  return sensors ? `<p class="more">More sensors than the report keeps rows for (${MAX_SENSORS}): the connections of the rest are counted in the row ${escapeHtml(OTHER_SENSORS)}.</p>` : '';
+}
+
+function otherCausesNote(report: Report): string {
+  const other = report.causes.find((c) => c.code === OTHER_CAUSES);
+  if (other === undefined) return '';
+  return `<p class="more">${other.count} failure(s) named cause codes no rule of this tlsdiag gives, past the ${MAX_UNKNOWN_CAUSES} such codes the report keeps rows for: they are counted in the row ${escapeHtml(OTHER_CAUSES)}.</p>`;
+}
+
 function clippedNote(total: number, max: number): string {
   return total > max ? `<p class="more">… and ${total - max} more (the JSON report has them all).</p>` : '';
 }
@@ -137,7 +150,7 @@ export function renderHtml(report: Report, options: RenderOptions = {}): string 
       `<td>${i.notes.map((n) => wireHtml(n, 300)).join('<br>')}</td>` +
       '</tr>',
   );
-  const sensorRows = report.sensors.map(
+  const sensorRows = report.sensors.slice(0, max).map(
     (s) =>
       '<tr>' +
       text(s.sensor) +
@@ -165,11 +178,11 @@ ${card('connections', String(t.connections))}${card('established', String(t.esta
 </div>
 <p class="meta">Failure rate: failed / (established + failed); an incomplete connection shows no outcome. Causes are explained, with their fixes, in tlsdiag's docs/causes.md.</p>
 ${t.decrypted > 0 ? `<p class="meta">${t.decrypted} connection(s) had their handshake decrypted with a key log: their TLS 1.3 certificates and alerts were read, not inferred.</p>` : ''}
-${sensorRows.length === 0 ? '' : `<h2>Sensors</h2>\n${sortable(['Sensor', 'Connections', 'Established', 'Failed', 'Incomplete', 'Failure rate', 'First → last seen'], sensorRows)}`}
+${sensorRows.length === 0 ? '' : `<h2>Sensors</h2>\n${sortable(['Sensor', 'Connections', 'Established', 'Failed', 'Incomplete', 'Failure rate', 'First → last seen'], sensorRows)}${clippedNote(report.sensors.length, max)}${otherSensorsNote(report)}`}
 <h2>Failures over time (${escapeHtml(formatSpan(report.bucketSeconds))} per column, UTC)</h2>
 ${report.timeline.length === 0 ? '<p>No connections.</p>' : timelineSvg(report.timeline, report.bucketSeconds)}
 <h2>Failures by cause</h2>
-${report.causes.length === 0 ? '<p>No failed handshakes.</p>' : causesSvg(report.causes) + sortable(['Cause', 'Failures', 'Confidence', 'Servers', 'First → last seen', 'What happened', 'Examples'], causeRows) + clippedNote(report.causes.length, max)}
+${report.causes.length === 0 ? '<p>No failed handshakes.</p>' : causesSvg(report.causes) + sortable(['Cause', 'Failures', 'Confidence', 'Servers', 'First → last seen', 'What happened', 'Examples'], causeRows) + clippedNote(report.causes.length, max) + otherCausesNote(report)}
 <h2>Servers with failures</h2>
 ${peerSection(report.servers, true, max)}
 <h2>Clients with failures</h2>

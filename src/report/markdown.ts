@@ -1,5 +1,6 @@
 import { sanitizeForTerminal } from '../model/sanitize.js';
-import { describeExample, formatBucketStart, formatMegabytes, formatRate, formatSpan, formatTime, confidenceText } from './format.js';
+import { describeExample, formatBucketStart, largest, formatMegabytes, formatRate, formatSpan, formatTime, confidenceText } from './format.js';
+import { MAX_SENSORS, MAX_UNKNOWN_CAUSES, OTHER_CAUSES, OTHER_SENSORS } from './aggregator.js';
 import type { Example, PeerRow, Report } from './types.js';
 
 export interface RenderOptions {
@@ -24,13 +25,31 @@ function examplesCell(examples: readonly Example[]): string {
   return examples.map((e) => markdownText(describeExample(e), 200)).join('<br>');
 }
 
-function table(header: string[], rows: string[][]): string[] {
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+/**
+ * Appends `lines` one by one: `push(...lines)` passes every line as an argument, and a few hundred thousand rows (one
+ * per input file, say) overflow the stack.
+ */
+function append(out: string[], lines: readonly string[]): void {
+  for (const line of lines) out.push(line);
+}
+
+function table(header: string[], rows: readonly string[][]): string[] {
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
+  for (const r of rows) lines.push(`| ${r.join(' | ')} |`);
+  return lines;
 }
 
 function clipped<T>(rows: readonly T[], max: number): { shown: readonly T[]; more: string[] } {
   if (rows.length <= max) return { shown: rows, more: [] };
   return { shown: rows.slice(0, max), more: ['', `… and ${rows.length - max} more (the JSON report has them all).`] };
+}
+
+/** A table of at most `max` rows, the rest counted in a closing line. */
+function clippedTable<T>(header: string[], rows: readonly T[], max: number, row: (item: T) => string[]): string[] {
+  const { shown, more } = clipped(rows, max);
+  const lines = table(header, shown.map(row));
+  append(lines, more);
+  return lines;
 }
 
 /** Causes besides the dominant one, the most frequent few by name. */
@@ -42,9 +61,8 @@ function otherCauses(row: PeerRow, shown = 3): string {
 }
 
 function peerTable(rows: readonly PeerRow[], withSni: boolean, max: number): string[] {
-  const { shown, more } = clipped(rows, max);
   const header = [withSni ? 'Server' : 'Client', ...(withSni ? ['SNI'] : []), 'Connections', 'Failed', 'Failure rate', 'Dominant cause', 'Other causes', 'First failure', 'Last failure', 'Examples'];
-  const body = shown.map((r) => [
+  return clippedTable(header, rows, max, (r) => [
     markdownText(r.endpoint),
     ...(withSni ? [r.sni === null ? '(none)' : markdownText(r.sni)] : []),
     String(r.connections),
@@ -56,7 +74,6 @@ function peerTable(rows: readonly PeerRow[], withSni: boolean, max: number): str
     formatTime(r.lastFailure),
     examplesCell(r.examples),
   ]);
-  return [...table(header, body), ...more];
 }
 
 /** Bar of `width` cells for `value` out of `max`, in block characters a terminal shows. */
@@ -85,8 +102,9 @@ export function renderMarkdown(report: Report, options: RenderOptions = {}): str
   out.push(`${made}${inputsPhrase(report)}${report.skipped.length ? `, ${report.skipped.length} skipped` : ''}; connections from ${formatTime(t.firstSeen) || '—'} to ${formatTime(t.lastSeen) || '—'} (UTC).`, '');
 
   out.push('## Summary', '');
-  out.push(
-    ...table(
+  append(
+    out,
+    table(
       ['Connections', 'Established', 'Failed', 'Incomplete', 'Failure rate', 'Servers', 'Clients'],
       [[t.connections, t.established, t.failed, t.incomplete, formatRate(t.failureRate), report.distinctServers, report.distinctClients].map(String)],
     ),
@@ -103,42 +121,45 @@ export function renderMarkdown(report: Report, options: RenderOptions = {}): str
 
   if (report.sensors.length > 0) {
     out.push('## Sensors', '');
-    out.push(
-      ...table(
-        ['Sensor', 'Connections', 'Established', 'Failed', 'Incomplete', 'Failure rate', 'First seen', 'Last seen'],
-        report.sensors.map((s) => [
-          markdownText(s.sensor),
-          String(s.connections),
-          String(s.established),
-          String(s.failed),
-          String(s.incomplete),
-          formatRate(s.failureRate),
-          formatTime(s.firstSeen),
-          formatTime(s.lastSeen),
-        ]),
-      ),
-      '',
+    append(
+      out,
+      clippedTable(['Sensor', 'Connections', 'Established', 'Failed', 'Incomplete', 'Failure rate', 'First seen', 'Last seen'], report.sensors, max, (s) => [
+        markdownText(s.sensor),
+        String(s.connections),
+        String(s.established),
+        String(s.failed),
+        String(s.incomplete),
+        formatRate(s.failureRate),
+        formatTime(s.firstSeen),
+        formatTime(s.lastSeen),
+      ]),
     );
+    if (report.sensors.some((s) => s.sensor === OTHER_SENSORS)) {
+      out.push('', `More sensors than the report keeps rows for (${MAX_SENSORS}): the connections of the rest are counted in the row ${OTHER_SENSORS}.`);
+    }
+    out.push('');
   }
 
   out.push('## Failures by cause', '');
   if (report.causes.length === 0) out.push('No failed handshakes.');
   else {
-    out.push(
-      ...table(
-        ['Cause', 'Failures', 'Confidence', 'Servers', 'First seen', 'Last seen', 'What happened', 'Examples'],
-        report.causes.map((c) => [
-          markdownText(c.code),
-          String(c.count),
-          confidenceText(c.confidence),
-          String(c.servers),
-          formatTime(c.firstSeen),
-          formatTime(c.lastSeen),
-          markdownText(c.title, 200),
-          examplesCell(c.examples),
-        ]),
-      ),
+    append(
+      out,
+      clippedTable(['Cause', 'Failures', 'Confidence', 'Servers', 'First seen', 'Last seen', 'What happened', 'Examples'], report.causes, max, (c) => [
+        markdownText(c.code),
+        String(c.count),
+        confidenceText(c.confidence),
+        String(c.servers),
+        formatTime(c.firstSeen),
+        formatTime(c.lastSeen),
+        markdownText(c.title, 200),
+        examplesCell(c.examples),
+      ]),
     );
+    const other = report.causes.find((c) => c.code === OTHER_CAUSES);
+    if (other !== undefined) {
+      out.push('', `${other.count} failure(s) named cause codes no rule of this tlsdiag gives, past the ${MAX_UNKNOWN_CAUSES} such codes the report keeps rows for: they are counted in the row ${OTHER_CAUSES}.`);
+    }
     out.push(
       '',
       'Each cause is explained, with its fix, in docs/causes.md. Confidence counts the failures by how sure their diagnosis is: high when a peer stated the cause or tlsdiag verified it and the peers\' acts agree; low when it rests on an inference other causes share or on an assumption.',
@@ -147,16 +168,18 @@ export function renderMarkdown(report: Report, options: RenderOptions = {}): str
   out.push('');
 
   out.push('## Servers with failures', '');
-  out.push(...(report.servers.length === 0 ? ['None.'] : peerTable(report.servers, true, max)), '');
-  out.push('## Clients with failures', '');
-  out.push(...(report.clients.length === 0 ? ['None.'] : peerTable(report.clients, false, max)), '');
+  append(out, report.servers.length === 0 ? ['None.'] : peerTable(report.servers, true, max));
+  out.push('', '## Clients with failures', '');
+  append(out, report.clients.length === 0 ? ['None.'] : peerTable(report.clients, false, max));
+  out.push('');
 
   out.push(`## Over time (${formatSpan(report.bucketSeconds)} per row, UTC)`, '');
   if (report.timeline.length === 0) out.push('No connections.');
   else {
-    const top = Math.max(...report.timeline.map((b) => b.failed));
-    out.push(
-      ...table(
+    const top = largest(report.timeline.map((b) => b.failed));
+    append(
+      out,
+      table(
         ['From', 'Connections', 'Failed', 'Failures'],
         report.timeline.map((b) => [formatBucketStart(b.start), String(b.connections), String(b.failed), textBar(b.failed, top)]),
       ),
@@ -167,8 +190,9 @@ export function renderMarkdown(report: Report, options: RenderOptions = {}): str
   out.push('## Inputs', '');
   if (report.inputs.length === 0) out.push('None could be read.');
   else {
-    out.push(
-      ...table(
+    append(
+      out,
+      table(
         ['File', 'Kind', 'MB', 'Connections', 'Notes'],
         report.inputs.map((i) => [
           markdownText(i.path, 200),
@@ -183,7 +207,8 @@ export function renderMarkdown(report: Report, options: RenderOptions = {}): str
   out.push('');
   if (report.skipped.length > 0) {
     out.push('## Skipped', '');
-    out.push(...table(['File', 'Why'], report.skipped.map((s) => [markdownText(s.path, 200), markdownText(s.reason, 200)])), '');
+    append(out, table(['File', 'Why'], report.skipped.map((s) => [markdownText(s.path, 200), markdownText(s.reason, 200)])));
+    out.push('');
   }
   return out.join('\n');
 }

@@ -47,13 +47,34 @@ function isPort(value: unknown): value is number {
 }
 
 /**
+ * The longest string an NDJSON record keeps in a report, in UTF-16 code units; a longer one is cut to this and ends in
+ * '…'. A line may be 1 MiB (worker-input.ts), and every string kept lives as long as the report row it lands in (up to
+ * 40,000 servers and as many clients, each with its examples), so a line's strings cannot be kept whole. The bound is
+ * generous for what these strings are: a DNS name is at most 253 characters (RFC 1035 §2.3.4), a file name 255
+ * bytes, an address under 50, and the titles, codes and sensor names tlsdiag writes a few hundred at most.
+ */
+export const MAX_NDJSON_STRING = 1024;
+
+/**
+ * `text` as the report keeps it: whole when short, else its first MAX_NDJSON_STRING code units (never half a surrogate
+ * pair) and '…', `cut` told. The cut is copied out: a slice would keep the whole line's string alive.
+ */
+function bounded(text: string, cut: () => void): string {
+  if (text.length <= MAX_NDJSON_STRING) return text;
+  cut();
+  const high = text.charCodeAt(MAX_NDJSON_STRING - 1);
+  const end = high >= 0xd800 && high <= 0xdbff ? MAX_NDJSON_STRING - 1 : MAX_NDJSON_STRING;
+  return Buffer.from(`${text.slice(0, end)}…`, 'utf16le').toString('utf16le');
+}
+
+/**
  * One parsed NDJSON line (a record as `tlsdiag analyze --format ndjson` or `tlsdiag live` writes it) reduced to a
  * summary, or the reason it is not a connection record. Three shapes are read: the written record of
  * docs/record.md (`schemaVersion` 1, lean or full detail) and, from before `schemaVersion` existed, the in-memory
  * record of src/model/record.ts as it was written then. The fields a report reads sit at the same paths in all three;
  * only those are checked, the others may be missing.
  */
-export function summarizeJson(value: unknown): RecordSummary | string {
+export function summarizeJson(value: unknown, cut: () => void = () => undefined): RecordSummary | string {
   if (!isObject(value)) return 'not a JSON object';
   if ('schemaVersion' in value) {
     const version = value.schemaVersion;
@@ -77,35 +98,38 @@ export function summarizeJson(value: unknown): RecordSummary | string {
   const code = diagnosis !== null && typeof diagnosis.code === 'string' ? diagnosis.code : UNDIAGNOSED;
   const title = diagnosis !== null && typeof diagnosis.title === 'string' ? diagnosis.title : 'The handshake failed but no rule recognised how';
   const summary: RecordSummary = {
-    capture: value.capture,
-    id: value.id,
-    clientIp: value.client.ip,
+    capture: bounded(value.capture, cut),
+    id: bounded(value.id, cut),
+    clientIp: bounded(value.client.ip, cut),
     clientPort: value.client.port,
-    serverIp: value.server.ip,
+    serverIp: bounded(value.server.ip, cut),
     serverPort: value.server.port,
-    sni: typeof hello.sni === 'string' ? hello.sni : null,
+    sni: typeof hello.sni === 'string' ? bounded(hello.sni, cut) : null,
     firstTs: value.firstTs,
     outcome: value.outcome as Outcome,
-    cause: failed ? code : null,
-    title: failed ? title : null,
+    cause: failed ? bounded(code, cut) : null,
+    title: failed ? bounded(title, cut) : null,
     confidence: failed ? confidenceOf(diagnosis) : null,
     // records from before decryption existed have no tls.decrypted: nothing was decrypted then
     decrypted: isObject(tls.decrypted),
   };
-  if (typeof value.sensor === 'string') summary.sensor = value.sensor;
-  if (typeof value.uid === 'string') summary.uid = value.uid;
+  if (typeof value.sensor === 'string') summary.sensor = bounded(value.sensor, cut);
+  if (typeof value.uid === 'string') summary.uid = bounded(value.uid, cut);
   return summary;
 }
 
-/** Parses one NDJSON line into a summary, or says why it is not a record. Never throws. */
-export function summarizeNdjsonLine(line: string): RecordSummary | string {
+/**
+ * Parses one NDJSON line into a summary, or says why it is not a record; `cut` is told when a string of it was longer
+ * than MAX_NDJSON_STRING. Never throws.
+ */
+export function summarizeNdjsonLine(line: string, cut?: () => void): RecordSummary | string {
   let value: unknown;
   try {
     value = JSON.parse(line);
   } catch {
     return 'not valid JSON';
   }
-  return summarizeJson(value);
+  return summarizeJson(value, cut);
 }
 
 const CONFIDENCES: ReadonlySet<string> = new Set<Confidence>(['high', 'medium', 'low']);

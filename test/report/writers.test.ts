@@ -51,21 +51,24 @@ function parseCsv(text: string): string[][] {
 }
 
 describe('CSV', () => {
-  it('quotes commas, quotes and line breaks (CR or LF) and defuses formula starts', () => {
+  it('quotes commas and quotes, and escapes line breaks (CR or LF) as the other reports do', () => {
     expect(csvCell('plain')).toBe('plain');
     expect(csvCell('a,b')).toBe('"a,b"');
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
-    expect(csvCell('two\nlines')).toBe('"two\nlines"');
-    expect(csvCell('cr\ronly')).toBe('"cr\ronly"');
+    expect(csvCell('two\nlines')).toBe('two\\x0alines');
+    expect(csvCell('cr\ronly')).toBe('cr\\x0donly');
   });
 
   it('quotes every cell holding a separator of any locale: comma, semicolon, tab', () => {
     // a ';'-separated spreadsheet (the European default) would split an unquoted 'a;b' into two columns
     expect(csvCell('a;b')).toBe('"a;b"');
-    expect(csvCell('a\tb')).toBe('"a\tb"');
+    // a tab is escaped: no spreadsheet told to split on tabs can split the cell
+    expect(csvCell('a\tb')).toBe('a\\x09b');
     expect(csvCell('x.example.test;evil=1')).toBe('"x.example.test;evil=1"');
-    for (const cell of ['a;b', 'a\tb', 'a,b', 'a"b', 'a\rb', 'a\nb']) expect(csvCell(cell).startsWith('"'), JSON.stringify(cell)).toBe(true);
-    for (const start of ['=', '+', '-', '@', '\t', '\r']) expect(csvCell(`${start}1+1`).startsWith(`'${start}`) || csvCell(`${start}1+1`).startsWith(`"'${start}`)).toBe(true);
+    for (const cell of ['a;b', 'a,b', 'a"b']) expect(csvCell(cell).startsWith('"'), JSON.stringify(cell)).toBe(true);
+    for (const start of ['=', '+', '-', '@']) expect(csvCell(`${start}1+1`).startsWith(`'${start}`) || csvCell(`${start}1+1`).startsWith(`"'${start}`)).toBe(true);
+    // a leading tab or CR is escaped, so it cannot start a formula once a spreadsheet trims it
+    for (const start of ['\t', '\r']) expect(csvCell(`${start}=1+1`)).toMatch(/^\\x0[9d]=1\+1$/);
     expect(csvCell(-3)).toBe('-3');
     expect(csvCell(null)).toBe('');
   });
@@ -75,7 +78,7 @@ describe('CSV', () => {
     expect(rows[0].slice(0, 5)).toEqual(['server', 'sni', 'cause', 'title', 'failures']);
     expect(rows).toHaveLength(4);
     const sni = rows.slice(1).map((r) => r[1]);
-    expect(sni).toContain('a,b\n"c"|d');
+    expect(sni).toContain('a,b\\x0a"c"|d');
     expect(sni).toContain(`'=HYPERLINK("http://evil.test","x")`);
     for (const row of rows) {
       expect(row).toHaveLength(rows[0].length);

@@ -7,7 +7,7 @@ import { readInputs } from '../../pipeline/worker-pool.js';
 import { HeapGuard } from '../../pipeline/heap-guard.js';
 import { Aggregator, formatForPath, formatProgress, isReportFormat, REPORT_FORMATS, UNDIAGNOSED, type ReportFormat } from '../../report/index.js';
 import type { Report } from '../../report/index.js';
-import { CAPTURE_NAME, describeFsError, expandInputs } from '../inputs.js';
+import { CAPTURE_NAME, describeFsError, distinctFiles, expandInputs } from '../inputs.js';
 import { KEYLOG_OPTION_HELP, loadKeyLogs } from '../keylog.js';
 import { collect, collectPort, positiveSeconds, TLS_PORT_HELP, type CommandContext } from '../program.js';
 import { readSystemTrust } from '../system-trust.js';
@@ -28,6 +28,24 @@ function positiveInteger(value: string): number {
   return n;
 }
 
+/**
+ * Worker threads a report starts at most, whatever the host. Each is an isolate with its own heap and takes a share of
+ * the memory budget (never under 32 MB, src/pipeline/worker-pool.ts): 1,000 of them held 0.7–0.9 GB for 60 tiny files.
+ */
+export const MAX_REPORT_JOBS = 32;
+
+/**
+ * The workers a report uses for `requested` (null: not asked): at most one per core, since reading a capture is CPU
+ * bound and more threads than cores only add heaps, and at most MAX_REPORT_JOBS. A request cut down gets a notice.
+ */
+export function reportJobs(requested: number | null, cores: number = availableParallelism()): { jobs: number; notice: string | null } {
+  const limit = Math.max(1, Math.min(cores, MAX_REPORT_JOBS));
+  if (requested === null) return { jobs: limit, notice: null };
+  if (requested <= limit) return { jobs: requested, notice: null };
+  const why = cores <= MAX_REPORT_JOBS ? `this host's ${cores} core(s)` : `the most a report starts (${MAX_REPORT_JOBS})`;
+  return { jobs: limit, notice: `--jobs ${requested} is more than ${why}: using ${limit} worker thread(s)` };
+}
+
 /** `tlsdiag report <paths...>` — one report over many captures and NDJSON record files. */
 /** Heap the aggregation may hold before a collection is asked for: rows are capped (MAX_PEERS per table). */
 const REPORT_HEAP_BUDGET = 64 << 20;
@@ -39,7 +57,7 @@ export function registerReport({ program, setExitCode }: CommandContext): void {
     .argument('[paths...]', 'capture files, NDJSON record files, folders (searched recursively) or quoted globs')
     .option('-o, --output <file>', 'write the report to this file; .md, .html, .csv or .json picks the format (default: Markdown to stdout)')
     .option('--format <format>', 'md, html, csv or json, overriding the output file extension')
-    .option('-j, --jobs <n>', 'captures analyzed in parallel, one worker thread each', positiveInteger, availableParallelism())
+    .option('-j, --jobs <n>', `captures analyzed in parallel, one worker thread each (default and most: one per core, at most ${MAX_REPORT_JOBS})`, positiveInteger)
     .option('--fail-on <causes>', "exit 1 when failures with any of these causes (comma-separated codes) are present; 'any' for every failure")
     .option('--handshake-timeout <seconds>', 'a ClientHello unanswered this long is a server timeout', positiveSeconds, 10)
     .option('--ca <file>', 'extra trusted CA certificates (PEM), e.g. a private CA; repeat for several', collect, [] as string[])
@@ -60,7 +78,7 @@ export function registerReport({ program, setExitCode }: CommandContext): void {
           every: options.every,
           output: options.output ?? null,
           format: options.format ?? null,
-          jobs: options.jobs,
+          jobs: options.jobs ?? null,
           failOn: options.failOn ?? null,
           handshakeTimeout: options.handshakeTimeout,
           caFiles: options.ca ?? [],
@@ -74,7 +92,8 @@ export function registerReport({ program, setExitCode }: CommandContext): void {
 export interface ReportCommandOptions {
   output: string | null;
   format: string | null;
-  jobs: number;
+  /** worker threads asked for; null: one per core (either way at most reportJobs' limit) */
+  jobs: number | null;
   /** comma-separated cause codes or 'any' */
   failOn: string | null;
   handshakeTimeout: number;
@@ -144,6 +163,9 @@ export async function runReport(paths: string[], options: ReportCommandOptions):
   if (keyLogs.problems.length > 0) return usageError(keyLogs.problems.join('; '));
   for (const message of keyLogs.messages) process.stderr.write(`tlsdiag report: ${message}\n`);
 
+  const { jobs, notice } = reportJobs(options.jobs);
+  if (notice !== null) process.stderr.write(`tlsdiag report: ${notice}\n`);
+
   const aggregator = new Aggregator();
   // a line of its own even while the progress bar is drawn
   const lineStart = process.stderr.isTTY ? '\r\x1b[K' : '';
@@ -151,9 +173,12 @@ export async function runReport(paths: string[], options: ReportCommandOptions):
     aggregator.skip(path, reason);
     process.stderr.write(`${lineStart}tlsdiag: ${sanitizeForTerminal(path)}: ${sanitizeForTerminal(reason, 300)} (skipped)\n`);
   };
-  const { files, missing } = await expandInputs(paths, REPORT_INPUT_NAME);
-  for (const m of missing) skip(m.path, m.reason);
-  if (files.length === 0 && missing.length === 0) return usageError('no capture or NDJSON files found');
+  const expanded = await expandInputs(paths, REPORT_INPUT_NAME);
+  for (const m of expanded.missing) skip(m.path, m.reason);
+  if (expanded.files.length === 0 && expanded.missing.length === 0) return usageError('no capture or NDJSON files found');
+  // a file reached twice (named twice, a folder and a glob over it) would have its connections counted twice
+  const { files, duplicates } = await distinctFiles(expanded.files);
+  for (const d of duplicates) skip(d.path, `the same file as ${d.sameAs}, read once`);
 
   const sizes = await Promise.all(files.map((f) => stat(f).then((s) => s.size).catch(() => 0)));
   const progress = process.stderr.isTTY ? new ProgressLine(files.length, sizes) : null;
@@ -162,7 +187,7 @@ export async function runReport(paths: string[], options: ReportCommandOptions):
   let summaries = 0;
   await readInputs(
     files,
-    { jobs: options.jobs, handshakeTimeout: options.handshakeTimeout, caPems, tlsPorts: options.tlsPorts, keyLogTexts: keyLogs.texts },
+    { jobs, handshakeTimeout: options.handshakeTimeout, caPems, tlsPorts: options.tlsPorts, keyLogTexts: keyLogs.texts },
     {
       summary: (summary) => {
         aggregator.add(summary);

@@ -31,7 +31,7 @@ export function registerAnalyze({ program, setExitCode }: CommandContext): void 
       .option('--format <format>', `output: text or ${RECORD_FORMATS.join(', ')}`, 'text')
       .option('--detail <level>', 'ndjson record detail: lean, or full (every offered suite, group, signature algorithm, the timeline)', 'lean')
       .option('--handshake-timeout <seconds>', 'a ClientHello unanswered this long is a server timeout', positiveSeconds, 10)
-      .option('--ca <file>', 'extra trusted CA certificates (PEM), e.g. a private CA; repeat for several', collect, [] as string[])
+      .option('--ca <file>', 'extra trusted CA certificates (PEM, or one DER certificate), e.g. a private CA; repeat for several', collect, [] as string[])
       .option('--tls-port <port>', TLS_PORT_HELP, collectPort, [] as number[])
       .option('--keylog <file>', KEYLOG_OPTION_HELP, collect, [] as string[])
       .option('--failed', 'only failed connections')

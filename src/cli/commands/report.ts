@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@commander-js/extra-typings';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { RULES } from '../../diagnose/index.js';
 import { sanitizeForTerminal } from '../../model/sanitize.js';
@@ -7,6 +7,7 @@ import { readInputs } from '../../pipeline/worker-pool.js';
 import { HeapGuard } from '../../pipeline/heap-guard.js';
 import { Aggregator, formatForPath, formatProgress, isReportFormat, REPORT_FORMATS, UNDIAGNOSED, type ReportFormat } from '../../report/index.js';
 import type { Report } from '../../report/index.js';
+import { readCaFile } from '../ca-file.js';
 import { CAPTURE_NAME, describeFsError, distinctFiles, expandInputs } from '../inputs.js';
 import { KEYLOG_OPTION_HELP, loadKeyLogs } from '../keylog.js';
 import { collect, collectPort, positiveSeconds, TLS_PORT_HELP, type CommandContext } from '../program.js';
@@ -46,10 +47,10 @@ export function reportJobs(requested: number | null, cores: number = availablePa
   return { jobs: limit, notice: `--jobs ${requested} is more than ${why}: using ${limit} worker thread(s)` };
 }
 
-/** `tlsdiag report <paths...>` — one report over many captures and NDJSON record files. */
 /** Heap the aggregation may hold before a collection is asked for: rows are capped (MAX_PEERS per table). */
 const REPORT_HEAP_BUDGET = 64 << 20;
 
+/** `tlsdiag report <paths...>` — one report over many captures and NDJSON record files. */
 export function registerReport({ program, setExitCode }: CommandContext): void {
   program
     .command('report')
@@ -60,7 +61,7 @@ export function registerReport({ program, setExitCode }: CommandContext): void {
     .option('-j, --jobs <n>', `captures analyzed in parallel, one worker thread each (default and most: one per core, at most ${MAX_REPORT_JOBS})`, positiveInteger)
     .option('--fail-on <causes>', "exit 1 when failures with any of these causes (comma-separated codes) are present; 'any' for every failure")
     .option('--handshake-timeout <seconds>', 'a ClientHello unanswered this long is a server timeout', positiveSeconds, 10)
-    .option('--ca <file>', 'extra trusted CA certificates (PEM), e.g. a private CA; repeat for several', collect, [] as string[])
+    .option('--ca <file>', 'extra trusted CA certificates (PEM, or one DER certificate), e.g. a private CA; repeat for several', collect, [] as string[])
     .option('--tls-port <port>', TLS_PORT_HELP, collectPort, [] as number[])
     .option('--keylog <file>', KEYLOG_OPTION_HELP, collect, [] as string[])
     .option('--from <url>', 'read the records sensors shipped to Redis instead of files: redis://[user:password@]host:port/KEY (rediss://, redis+cluster://)')
@@ -148,11 +149,9 @@ export async function runReport(paths: string[], options: ReportCommandOptions):
   if (system.problem) process.stderr.write(`tlsdiag: ${sanitizeForTerminal(system.problem)}\n`);
   const caPems: string[] = [...system.pems];
   for (const file of options.caFiles) {
-    try {
-      caPems.push(await readFile(file, 'utf8'));
-    } catch (error) {
-      return usageError(`cannot read CA file ${sanitizeForTerminal(file)}: ${describeFsError(error)}`);
-    }
+    const ca = await readCaFile(file);
+    if ('error' in ca) return usageError(`cannot use CA file ${sanitizeForTerminal(file)}: ${sanitizeForTerminal(ca.error)}`);
+    caPems.push(ca.pem);
   }
 
   const from = options.from ?? null;

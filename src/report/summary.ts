@@ -16,7 +16,8 @@ export function summarizeRecord(record: ConnectionRecord): RecordSummary {
     clientPort: record.client.port,
     serverIp: record.server.ip,
     serverPort: record.server.port,
-    sni: record.tls.clientHello?.sni ?? null,
+    // the wire's SNI may be 64 KB (an extension's length): kept in report rows, it is cut as an NDJSON line's is
+    sni: record.tls.clientHello?.sni != null ? bounded(record.tls.clientHello.sni, () => undefined) : null,
     firstTs: record.firstTs,
     outcome: record.outcome,
     cause: failed ? (record.diagnosis?.code ?? UNDIAGNOSED) : null,
@@ -49,11 +50,12 @@ function isPort(value: unknown): value is number {
 /**
  * The longest string an NDJSON record keeps in a report, in UTF-16 code units; a longer one is cut to this and ends in
  * '…'. A line may be 1 MiB (worker-input.ts), and every string kept lives as long as the report row it lands in (up to
- * 40,000 servers and as many clients, each with its examples), so a line's strings cannot be kept whole. The bound is
- * generous for what these strings are: a DNS name is at most 253 characters (RFC 1035 §2.3.4), a file name 255
- * bytes, an address under 50, and the titles, codes and sensor names tlsdiag writes a few hundred at most.
+ * 40,000 servers and as many clients, each with an example per cause), so a line's strings cannot be kept whole, and
+ * the bound multiplies the report's largest memory. It holds what these strings are: a DNS name is at most 253
+ * characters (RFC 1035 §2.3.4), a file name 255 bytes, an address under 50, and the titles and codes tlsdiag writes
+ * under 150.
  */
-export const MAX_NDJSON_STRING = 1024;
+export const MAX_NDJSON_STRING = 256;
 
 /**
  * `text` as the report keeps it: whole when short, else its first MAX_NDJSON_STRING code units (never half a surrogate

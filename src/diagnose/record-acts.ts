@@ -164,8 +164,8 @@ export function findHangUp(record: ConnectionRecord, tls13: boolean, rtt: number
     unseen = false;
   }
   // TLS 1.3 hides an alert's type: the client's alert-sized record right after its Finished (curl's close_notify after
-  // its own host-name check) is its close, even when the server's FIN came before the client's own
-  if (tls13 && kind !== 'alert') {
+  // its own host-name check) is its close when the server's FIN came before the client's own
+  if (tls13 && kind !== 'alert' && end !== null && end.from === 'server') {
     const sized = alertSizedAfterFinished(tls);
     if (sized !== null && (closeTs === null || sized.ts < closeTs)) {
       closeTs = sized.ts;
@@ -206,13 +206,23 @@ export function findHangUp(record: ConnectionRecord, tls13: boolean, rtt: number
   return hangUp;
 }
 
-/** TLS 1.3: the client's records after the ServerHello are a Finished and one alert-sized record; that record. */
+/**
+ * TLS 1.3: the client's records after the ServerHello are a Finished and one alert-sized record, and the server sent
+ * nothing larger than an alert after it: that record, the client's close. A short request is alert-sized too (29
+ * bytes under a SHA-384 suite, whose Finished is 69): a server answering it with data shows the session was used.
+ */
 function alertSizedAfterFinished(tls: ConnectionRecord['tls']): RecordFacts | null {
   if (tls.serverHello === null) return null;
   const suite = tls.serverHello.cipherSuite;
   const own = tls.encryptedRecords.filter((r) => r.from === 'client' && r.contentType === 23 && r.ts >= tls.serverHello!.ts);
   if (own.length !== 2 || (tls.recordCounts.client.application_data ?? own.length) > own.length) return null;
-  return !isAlertSized(own[0].length, suite) && isAlertSized(own[1].length, suite) ? own[1] : null;
+  if (isAlertSized(own[0].length, suite) || !isAlertSized(own[1].length, suite)) return null;
+  const sized = own[1];
+  const serverKept = tls.encryptedRecords.filter((r) => r.from === 'server' && r.contentType === 23).length;
+  // records past those kept have unknown sizes and times: they may be the answer
+  if ((tls.recordCounts.server.application_data ?? serverKept) > serverKept) return null;
+  const answered = tls.encryptedRecords.some((r) => r.from === 'server' && r.contentType === 23 && r.ts > sized.ts && !isAlertSized(r.length, suite));
+  return answered ? null : sized;
 }
 
 /**

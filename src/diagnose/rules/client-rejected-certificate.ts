@@ -155,12 +155,10 @@ function byHangUp(facts: RuleContext): Finding | null {
   const hangUp = facts.hangUp;
   if (hangUp === null || facts.record.tls.certificateCheck !== null) return null;
   // A client that read what the server sent after its Finished (session tickets) before closing took the session
-  // and left: a probe, or a client collecting a ticket. One that verifies after the handshake and fails closes at once,
-  // and a reset instead of a FIN says it closed with the server's tickets unread (RFC 1122 §4.2.2.13). A FIN followed
-  // by a reset says nothing: any closed socket answers data that arrives after it with a reset.
+  // and left: a probe, or a client collecting a ticket. One that verifies after the handshake and fails closes at once.
   const finishedTs = hangUp.ts - hangUp.delay;
-  const ticketsBefore = facts.postHelloRecords.server.some((r) => r.ts > finishedTs && r.ts <= hangUp.ts);
-  if (ticketsBefore && hangUp.kind !== 'RST') return null;
+  const readTickets = facts.postHelloRecords.server.some((r) => r.ts > finishedTs && r.ts <= hangUp.ts);
+  if (readTickets) return null;
   // and it says so: an alert-sized record before the close (curl's close_notify), or a reset over the server's unread
   // tickets (wget, Node). A bare FIN is how a browser drops a spare connection it opened in parallel.
   if (hangUp.alertRecord === null && hangUp.kind !== 'RST') return null;

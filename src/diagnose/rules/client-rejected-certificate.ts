@@ -155,7 +155,8 @@ function byHangUp(facts: RuleContext): Finding | null {
   const hangUp = facts.hangUp;
   if (hangUp === null || facts.record.tls.certificateCheck !== null) return null;
   // A client that read what the server sent after its Finished (session tickets) before closing took the session
-  // and left: a probe, or a client collecting a ticket. One that verifies after the handshake and fails closes at once.
+  // and left: a probe, or a client collecting a ticket. One that verifies after the handshake and fails closes at once,
+  // and a reset says it left the server's tickets unread.
   const finishedTs = hangUp.ts - hangUp.delay;
   const readTickets = facts.postHelloRecords.server.some((r) => r.ts > finishedTs && r.ts <= hangUp.ts);
   if (readTickets) return null;

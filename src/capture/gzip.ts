@@ -19,7 +19,7 @@
  * Another member may follow (`cat a.gz b.gz`): it is read on. Anything else after a member is trailing junk: reported
  * once with its size, never an error.
  */
-import { crc32, createInflateRaw, type InflateRaw } from 'node:zlib';
+import { crc32, createInflateRaw, inflateRawSync, type InflateRaw } from 'node:zlib';
 
 export interface GzipSink {
   /**
@@ -43,6 +43,31 @@ const FCOMMENT = 0x10;
 const TRAILER = 8;
 /** A header longer than this (a name or comment without its terminating zero) is not taken for one. */
 const MAX_HEADER = 64 * 1024;
+/**
+ * A member whose deflate data lies whole within this many buffered bytes, and inflates to at most FAST_MEMBER_OUTPUT,
+ * is inflated in one synchronous call: a stream per member costs a round trip to zlib's thread pool, and a file of
+ * 500,000 empty members (10 MB) took 11 s that way.
+ */
+const FAST_MEMBER_INPUT = 64 * 1024;
+const FAST_MEMBER_OUTPUT = 1024 * 1024;
+
+/**
+ * The member's deflate data at the start of `data` inflated in one call, and how many bytes it took; null when it
+ * does not end within FAST_MEMBER_INPUT bytes of `data`, is damaged, or inflates to more than FAST_MEMBER_OUTPUT (the
+ * stream then reads it, and reports damage as it does).
+ */
+function inflateWhole(data: Buffer): { output: Buffer; taken: number } | null {
+  try {
+    // raw inflate stops at the end of the deflate data: what follows it (the trailer, more members) is left unread
+    const { buffer, engine } = inflateRawSync(data.subarray(0, FAST_MEMBER_INPUT), { info: true, maxOutputLength: FAST_MEMBER_OUTPUT }) as unknown as {
+      buffer: Buffer;
+      engine: { bytesWritten: number };
+    };
+    return { output: buffer, taken: engine.bytesWritten };
+  } catch {
+    return null;
+  }
+}
 
 /** An error shaped like zlib's own, so callers judge damage the same way. */
 function zlibError(message: string, code: 'Z_DATA_ERROR' | 'Z_BUF_ERROR'): Error {
@@ -179,8 +204,19 @@ export async function gunzipMembers(source: AsyncIterable<Buffer>, sink: GzipSin
         }
         pending = pending.subarray(length);
         offset += length;
-        startMember();
         phase = 'body';
+        const whole = inflateWhole(pending);
+        if (whole !== null) {
+          // the whole member is here: its output in one piece, then its trailer (same checks as a streamed one)
+          crc = whole.output.length > 0 ? crc32(whole.output) : 0;
+          size = whole.output.length >>> 0;
+          if (whole.output.length > 0) await sink.data(whole.output);
+          offset += whole.taken;
+          pending = pending.subarray(whole.taken);
+          phase = 'trailer';
+          continue;
+        }
+        startMember();
         continue;
       }
       if (phase === 'body') {

@@ -12,7 +12,6 @@ import type {
   EvidenceBasis,
   Outcome,
   RecordFacts,
-  Role,
   ServerHelloFacts,
 } from '../model/record.js';
 import type { DiagnoseOptions } from './options.js';
@@ -35,8 +34,11 @@ import {
   leftBeforeCompletion,
   sizedAlerts,
 } from './record-acts.js';
+import type { ClientRejection, ConnectionEnd, FailureAct, HangUp, HelloRetryFacts } from './acts.js';
 import { CHANGE_CIPHER_SPEC, handshakeSteps, type HandshakeStep } from './steps.js';
 import { roundTrip, TIMER_FLOOR, timerThreshold } from './timing.js';
+
+export type { ClientRejection, ConnectionEnd, FailureAct, HangUp, HelloRetryFacts } from './acts.js';
 
 /**
  * What a rule finds: a cause with its evidence, fix and the strength of its basis. `consistent` says whether what the
@@ -58,26 +60,6 @@ export interface Finding extends Omit<Diagnosis, 'basis' | 'confidence' | 'alter
 /** One rule: the facts of a connection in, a finding out when the rule's cause fits, else null. */
 export type Rule = (facts: RuleContext) => Finding | null;
 
-/** The first thing that ended the handshake: an alert, a reset, a FIN, or bytes that are not TLS. */
-export interface FailureAct {
-  kind: 'alert' | 'RST' | 'FIN' | 'non-TLS';
-  from: Role;
-  ts: number;
-  /** a FIN the capture missed: `ts` is that of the peer's ACK that acknowledged it, which it came before */
-  unseen?: true;
-  alert: AlertFacts | null;
-  /** the last handshake step at or before it, either side's */
-  after: HandshakeStep | null;
-}
-
-export interface ConnectionEnd {
-  kind: 'RST' | 'FIN';
-  from: Role;
-  ts: number;
-  /** see FailureAct.unseen */
-  unseen?: true;
-}
-
 export interface RuleContext {
   record: ConnectionRecord;
   options: DiagnoseOptions;
@@ -92,7 +74,7 @@ export interface RuleContext {
   /** the alert that ended the handshake: the first fatal one, or an unreadable one before the handshake completed */
   decisiveAlert: AlertFacts | null;
   /** a HelloRetryRequest (RFC 8446 §4.1.4), with the group it asked for; found even when no real ServerHello followed */
-  helloRetry: { ts: number | null; group: string | null } | null;
+  helloRetry: HelloRetryFacts | null;
   /** the first RST or FIN */
   firstEnd: ConnectionEnd | null;
   failureAct: FailureAct | null;
@@ -139,29 +121,6 @@ export interface RuleContext {
    */
   tls13FinishedThenIdle: boolean;
   outcome: Outcome;
-}
-
-export interface ClientRejection {
-  act: FailureAct;
-  /** seconds from the server's last message before the act */
-  delay: number;
-  /** within a round trip and a little processing of that message (timing.ts) */
-  prompt: boolean;
-  /** the server's message the act answered */
-  answered: HandshakeStep | null;
-}
-
-export interface HangUp {
-  kind: 'FIN' | 'RST' | 'alert';
-  ts: number;
-  /** see FailureAct.unseen */
-  unseen?: true;
-  /** seconds after the handshake completed (TLS ≤ 1.2) or after the client's own Finished (TLS 1.3) */
-  delay: number;
-  /** TLS 1.3: the alert-sized record the client sent before closing, if any */
-  alertRecord: RecordFacts | null;
-  /** within a reaction of the handshake's end: a verdict on it, not a timer's or an operator's */
-  prompt: boolean;
 }
 
 /** Builds the facts every rule reads. Pure; never throws on a well-typed record. */

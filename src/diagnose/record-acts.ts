@@ -5,7 +5,7 @@
  */
 import type { AlertFacts, ConnectionRecord, RecordFacts, Role } from '../model/record.js';
 import { versionName } from '../tls/registry/index.js';
-import type { ClientRejection, ConnectionEnd, FailureAct, HangUp, RuleContext } from './context.js';
+import type { ClientRejection, ConnectionEnd, FailureAct, HangUp, HelloRetryFacts } from './acts.js';
 import { isAlertSized } from '../tls/encrypted-sizes.js';
 import type { HandshakeStep } from './steps.js';
 import { reactionWindow, roundTrip, TIMER_FLOOR, timerThreshold, verdictWindow } from './timing.js';
@@ -42,7 +42,7 @@ export function findDecisiveAlert(record: ConnectionRecord, sized: readonly Aler
 }
 
 /** The HelloRetryRequest the record kept (found even when no real ServerHello followed). */
-export function findHelloRetry(record: ConnectionRecord): RuleContext['helloRetry'] {
+export function findHelloRetry(record: ConnectionRecord): HelloRetryFacts | null {
   const retry = record.tls.helloRetryRequest;
   return retry === null ? null : { ts: retry.ts, group: retry.group };
 }

@@ -29,7 +29,8 @@
 #
 # The PKI is kept in .scratch/matrix-pki between runs while its root is the committed one and its dated
 # certificates still show their faults, so a partial run stays consistent with the committed captures; otherwise a
-# new PKI is made (then remake the whole matrix).
+# new PKI is made (then remake the whole matrix). A run that would need a new PKI while the folder holds captures it
+# does not remake stops (exit 2) unless MATRIX_NEW_PKI=1: they would chain to nothing.
 set -Eeuo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -369,6 +370,19 @@ record() {
 mkdir -p "$out" "$work/logs" "$build"
 started=$(date +%s)
 
+captures_not_remade() { # the folder's captures that the clients, servers, faults and REGEX of this run leave alone
+  local sidecar name fault client server
+  for sidecar in "$out"/*.expect.json; do
+    [[ -e $sidecar ]] || continue
+    name=$(basename "$sidecar" .expect.json)
+    IFS='|' read -r fault client server <<<"${name//--/|}"
+    if [[ " ${faults[*]} " != *" $fault "* || " ${clients[*]} " != *" $client "* || " ${servers[*]} " != *" $server "* ]] ||
+      [[ -n $filter && ! $name =~ $filter ]]; then
+      echo "$name"
+    fi
+  done
+}
+
 pki_usable() { # the kept PKI is the committed root's, and its dated certificates still show their faults
   [[ -f $pki/root.pem && -f $root_file ]] && cmp -s "$pki/root.pem" "$root_file" || return 1
   # not-yet-valid must still start a day or more ahead, expired must have ended 30+ days ago
@@ -381,6 +395,15 @@ pki_usable() { # the kept PKI is the committed root's, and its dated certificate
 if pki_usable; then
   echo "make-matrix: reusing the PKI in $pki (its root is ${root_file#"$repo"/})"
 else
+  # A new root with captures in the folder that this run does not remake would leave them chaining to nothing (a
+  # run naming other servers or faults than the folder's): refused unless asked for.
+  mapfile -t kept < <(captures_not_remade)
+  if [[ ${#kept[@]} -gt 0 && ${MATRIX_NEW_PKI:-} != 1 ]]; then
+    echo "make-matrix: the PKI of ${root_file#"$repo"/} is not in $pki (or its dates no longer show the faults), and" >&2
+    echo "  ${out#"$repo"/} holds ${#kept[@]} captures this run does not remake (${kept[0]}, ...): a new root would leave them" >&2
+    echo "  chaining to nothing. Record into a new folder (MATRIX_OUT=captures/NAME), remake the whole folder, or set MATRIX_NEW_PKI=1." >&2
+    exit 2
+  fi
   echo "make-matrix: a new PKI in $pki; remake the whole matrix so every capture chains to ${root_file#"$repo"/}" >&2
   rm -rf "$pki"
   bash "$here/captures/make-pki.sh" "$pki" >/dev/null

@@ -110,6 +110,9 @@ export class Analyzer implements FrameSink {
   private readonly budget: MemoryBudget;
   private readonly heap: HeapGuard;
   private finishing = false;
+  /** wall-clock mode (live capture): waits are judged against the clock, at each tick and once more at the end */
+  private readonly wallClock: boolean;
+  private finalTick = false;
   private readonly shard: boolean;
 
   constructor(
@@ -118,6 +121,7 @@ export class Analyzer implements FrameSink {
     private readonly onRecord: (record: ConnectionRecord) => void,
   ) {
     this.handshakeTimeout = options.handshakeTimeout ?? 10;
+    this.wallClock = options.wallClock === true;
     this.nonTcp = new NonTcpTally(this.stats, this.notes);
     this.output = options.output;
     this.shard = options.shard === true;
@@ -278,6 +282,12 @@ export class Analyzer implements FrameSink {
    * otherwise emit all its records in one go, whoever reads them) and returns true once none is left.
    */
   finishSome(now: number, maxConnections: number): boolean {
+    // live: a SYN or ClientHello that has waited past the timeout when the capture stops is a timeout, as the next
+    // tick would have found — not cut short by the stop (under load, packets read after the last tick waited so)
+    if (this.wallClock && !this.finalTick) {
+      this.finalTick = true;
+      this.tick(now);
+    }
     if (!this.flows.flush(now, maxConnections)) return false;
     if (!this.finishing) {
       this.finishing = true;

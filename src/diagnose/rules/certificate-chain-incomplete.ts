@@ -50,17 +50,16 @@ export function certificateChainIncomplete(facts: RuleContext): Finding | null {
   };
 }
 
-/** unknown_ca (48, RFC 8446 §6.2). */
-const UNKNOWN_CA = 48;
 const FULL_CHAIN_FIX =
   'Configure the server to send the intermediate certificate(s) with its own (the "full chain" file from the CA, e.g. fullchain.pem), so clients can build a path to a root they trust.';
 
 /**
- * TLS 1.3 without a key log: the chain was encrypted, and the client's unknown_ca fits a missing intermediate as well
- * as an untrusted root (certificate-untrusted.ts reads the same alert the other way): stated, never more than low.
+ * TLS 1.3 without a key log: the chain was encrypted, and the client's alert states a missing intermediate as well as
+ * an untrusted root (unknown_ca, by the alert table; certificate-untrusted.ts reads it the other way): stated, never
+ * more than low.
  */
 function hiddenChain(facts: RuleContext, reaction: CertificateReaction): Finding | null {
-  if (!facts.tls13 || reaction.alert !== UNKNOWN_CA) return null;
+  if (!facts.tls13 || !alertStates(reaction.alert, 'certificate-chain-incomplete')) return null;
   return {
     code: 'certificate-chain-incomplete',
     title: 'The server may send an incomplete certificate chain',

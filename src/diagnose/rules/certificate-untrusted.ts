@@ -27,8 +27,8 @@ export function certificateUntrusted(facts: RuleContext): Finding | null {
   // a leaf whose missing issuer publishes its certificate is an intermediate the server left out: chain-incomplete's
   if (check !== null && !statedByAlert && unknownIssuerIsPublished(facts)) return null;
   const leaf = tls.certificates[0];
-  // unknown_ca about a chain the capture cannot see: an untrusted root and a missing intermediate read the same
-  const hiddenUnknownCa = check === null && reaction.alert === UNKNOWN_CA;
+  // an alert about a chain the capture cannot see that states a missing intermediate too (unknown_ca): the two read alike
+  const hiddenUnknownCa = check === null && alertStates(reaction.alert, 'certificate-chain-incomplete');
   const evidence: string[] = [];
   let basis: EvidenceBasis = statedByAlert ? 'stated' : 'assumed';
   if (check && checkFound) {

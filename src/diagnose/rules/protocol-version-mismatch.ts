@@ -29,7 +29,8 @@ export function protocolVersionMismatch(facts: RuleContext): Finding | null {
   const plaintextAnswer = facts.record.tls.nonTlsResponse;
   const answersPlaintext = alert !== null && alert.from === 'client' && plaintextAnswer?.from === 'server' && alert.ts >= plaintextAnswer.ts;
   const byAlert = alert !== null && alert.description === PROTOCOL_VERSION && !answersPlaintext;
-  const oldOffer = hello !== null && highestOffered(hello) < TLS_1_2;
+  const highest = hello !== null ? highestOffered(hello) : 0;
+  const oldOffer = hello !== null && highest < TLS_1_2;
   const byOldOffer =
     oldOffer && facts.serverFailedClientHello && act !== null && !(act.kind === 'RST' && isForgedReset(facts));
   const unofferedChoice =
@@ -58,7 +59,7 @@ export function protocolVersionMismatch(facts: RuleContext): Finding | null {
   const tls12CapRefused =
     hello !== null &&
     !oldOffer &&
-    highestOffered(hello) === TLS_1_2 &&
+    highest === TLS_1_2 &&
     facts.serverHello === null &&
     facts.serverFailedClientHello &&
     alert !== null &&
@@ -115,7 +116,7 @@ export function protocolVersionMismatch(facts: RuleContext): Finding | null {
 
   // a client offering TLS 1.2 at most, refused by the server: a server that requires TLS 1.3, or one older than the
   // client's minimum (a client offering TLS 1.2 alone) — the packets do not say which
-  const cappedAt12 = hello !== null && !oldOffer && highestOffered(hello) === TLS_1_2 && !unofferedChoice && !oldChoiceRefused;
+  const cappedAt12 = hello !== null && !oldOffer && highest === TLS_1_2 && !unofferedChoice && !oldChoiceRefused;
   const serverTooOld =
     (!oldOffer && !cappedAt12 && !unofferedChoice && alert?.from === 'server') || (oldChoiceRefused && !unofferedChoice) || alertBelowOffer;
   const only13 = hello !== null && offersOnlyTls13(hello);
